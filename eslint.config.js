@@ -1,0 +1,41 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+export default ts.config(
+	js.configs.recommended,
+	...ts.configs.recommended,
+	...svelte.configs.recommended,
+	{
+		languageOptions: { globals: { ...globals.browser, ...globals.node } },
+		rules: {
+			'no-undef': 'off',
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+		}
+	},
+	{
+		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+		languageOptions: {
+			parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }
+		}
+	},
+	{
+		// The isomorphic core must not reach into a runtime: no DOM-only or node-only modules.
+		files: ['src/lib/core/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['node:*', 'fs', 'path', 'sharp', 'better-sqlite3', 'idb'], message: 'core is isomorphic' },
+						{ group: ['$app/*', '$env/*', '$lib/server/*', '$lib/browser/*'], message: 'core is isomorphic' },
+						{ group: ['@tensorflow/tfjs-backend-*', '@tensorflow/tfjs-node*'], message: 'core gets the backend injected' }
+					]
+				}
+			]
+		}
+	},
+	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'reports/', 'static/', 'scratch/', 'test-results/'] }
+);
