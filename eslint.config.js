@@ -18,7 +18,12 @@ export default ts.config(
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
-			parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }
+			parserOptions: {
+				projectService: true,
+				extraFileExtensions: ['.svelte'],
+				parser: ts.parser,
+				svelteConfig
+			}
 		}
 	},
 	{
@@ -29,13 +34,30 @@ export default ts.config(
 				'error',
 				{
 					patterns: [
-						{ group: ['node:*', 'fs', 'path', 'sharp', 'better-sqlite3', 'idb'], message: 'core is isomorphic' },
+						{
+							group: ['node:*', 'fs', 'path', 'sharp', 'better-sqlite3', 'idb'],
+							message: 'core is isomorphic'
+						},
 						{ group: ['$app/*', '$env/*', '$lib/server/*', '$lib/browser/*'], message: 'core is isomorphic' },
-						{ group: ['@tensorflow/tfjs-backend-*', '@tensorflow/tfjs-node*'], message: 'core gets the backend injected' }
+						{
+							group: ['@tensorflow/tfjs-backend-*', '@tensorflow/tfjs-node*'],
+							message: 'core gets the backend injected'
+						}
 					]
 				}
 			]
 		}
 	},
-	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'reports/', 'static/', 'scratch/', 'test-results/'] }
+	{
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'node_modules/',
+			'data/',
+			'reports/',
+			'static/',
+			'scratch/',
+			'test-results/'
+		]
+	}
 );

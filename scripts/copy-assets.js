@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Copies the face models and the tfjs WASM binaries the browser app serves itself into static/.
+// They come from node_modules (never downloaded), so the app works offline and never calls a CDN.
+// static/models/ and static/wasm/ are gitignored: run this after `npm ci` (npm run build/dev do).
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Some packages' `exports` maps hide package.json: walk up from the entry point instead. */
+function packageDir(name) {
+	let dir = path.dirname(require.resolve(name));
+	while (dir !== path.dirname(dir)) {
+		const manifest = path.join(dir, 'package.json');
+		if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === name) return dir;
+		dir = path.dirname(dir);
+	}
+	throw new Error(`copy-assets: cannot find the ${name} package`);
+}
+
+const humanModels = path.join(packageDir('@vladmandic/human'), 'models');
+const faceApiModels = path.join(packageDir('@vladmandic/face-api'), 'model');
+const wasmDist = path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
+
+/** [source dir, file, target dir relative to static/] */
+const assets = [
+	...['blazeface', 'facemesh', 'faceres'].flatMap((m) => [
+		[humanModels, `${m}.json`, 'models/human'],
+		[humanModels, `${m}.bin`, 'models/human']
+	]),
+	[faceApiModels, 'face_recognition_model-weights_manifest.json', 'models/face-api'],
+	[faceApiModels, 'face_recognition_model.bin', 'models/face-api'],
+	// The threaded binary is left out on purpose: threads are disabled (they hang in a minified bundle).
+	[wasmDist, 'tfjs-backend-wasm.wasm', 'wasm'],
+	[wasmDist, 'tfjs-backend-wasm-simd.wasm', 'wasm']
+];
+
+let copied = 0;
+let bytes = 0;
+for (const [dir, file, target] of assets) {
+	const from = path.join(dir, file);
+	const toDir = path.join(root, 'static', target);
+	const to = path.join(toDir, file);
+	if (!existsSync(from)) {
+		console.error(`copy-assets: missing ${from} (run npm ci)`);
+		process.exit(1);
+	}
+	const size = statSync(from).size;
+	bytes += size;
+	if (existsSync(to) && statSync(to).size === size) continue;
+	mkdirSync(toDir, { recursive: true });
+	copyFileSync(from, to);
+	copied++;
+}
+console.log(
+	`copy-assets: ${assets.length} files (${(bytes / 1e6).toFixed(1)} MB) in static/, ${copied} copied now`
+);

@@ -1,0 +1,89 @@
+/** Which tfjs backend the app runs on: WebGPU, then WebGL, then WASM, then CPU, unless the user overrides it. */
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendPreference = BackendName | 'auto';
+
+const STORAGE_KEY = 'me-verifier.backend';
+
+export function isBackendName(value: unknown): value is BackendName {
+	return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value);
+}
+
+/** `?backend=wasm` (tests, benchmarks) wins over the saved setting. */
+export function backendPreference(url: URL = new URL(location.href)): BackendPreference {
+	const fromUrl = url.searchParams.get('backend');
+	if (isBackendName(fromUrl)) return fromUrl;
+	const saved = localStorage.getItem(STORAGE_KEY);
+	return isBackendName(saved) ? saved : 'auto';
+}
+
+export function savedBackendPreference(): BackendPreference {
+	const saved = localStorage.getItem(STORAGE_KEY);
+	return isBackendName(saved) ? saved : 'auto';
+}
+
+export function saveBackendPreference(preference: BackendPreference): void {
+	if (preference === 'auto') localStorage.removeItem(STORAGE_KEY);
+	else localStorage.setItem(STORAGE_KEY, preference);
+}
+
+export interface BackendSupport {
+	name: BackendName;
+	available: boolean;
+	/** Why it is skipped in automatic mode (missing, or a software emulation slower than WASM). */
+	note?: string;
+}
+
+interface GpuAdapterLike {
+	isFallbackAdapter?: boolean;
+	info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string };
+}
+
+async function probeWebGpu(): Promise<BackendSupport> {
+	const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+	if (!gpu) return { name: 'webgpu', available: false, note: 'navigator.gpu missing' };
+	try {
+		const adapter = await gpu.requestAdapter();
+		if (!adapter) return { name: 'webgpu', available: false, note: 'no adapter' };
+		// A fallback adapter is a CPU emulation (SwiftShader): about 50x slower than WASM for this work.
+		const fallback = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+		return fallback
+			? { name: 'webgpu', available: true, note: 'software adapter' }
+			: { name: 'webgpu', available: true };
+	} catch (error) {
+		return { name: 'webgpu', available: false, note: String(error) };
+	}
+}
+
+function probeWebGl(): BackendSupport {
+	const canvas = document.createElement('canvas');
+	const gl = canvas.getContext('webgl2');
+	if (!gl) return { name: 'webgl', available: false, note: 'no WebGL2 context' };
+	const debug = gl.getExtension('WEBGL_debug_renderer_info');
+	const renderer = String(debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+	gl.getExtension('WEBGL_lose_context')?.loseContext();
+	return /swiftshader|llvmpipe|software/i.test(renderer)
+		? { name: 'webgl', available: true, note: `software renderer (${renderer})` }
+		: { name: 'webgl', available: true };
+}
+
+export async function probeBackends(): Promise<BackendSupport[]> {
+	const wasm = typeof WebAssembly === 'object';
+	return [
+		await probeWebGpu(),
+		probeWebGl(),
+		{ name: 'wasm', available: wasm, note: wasm ? undefined : 'no WebAssembly' },
+		{ name: 'cpu', available: true }
+	];
+}
+
+/**
+ * Backends to try, best first. Automatic mode skips software-emulated GPUs; an explicit choice is
+ * tried first and the automatic order follows as a fallback.
+ */
+export function candidateBackends(preference: BackendPreference, support: BackendSupport[]): BackendName[] {
+	const automatic = support.filter((s) => s.available && !s.note).map((s) => s.name);
+	if (preference === 'auto') return automatic;
+	return [preference, ...automatic.filter((name) => name !== preference)];
+}

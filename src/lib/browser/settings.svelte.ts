@@ -1,0 +1,51 @@
+import { DEFAULT_QUALITY, type QualityThresholds } from '../core/quality';
+
+/** User settings kept in localStorage (small, synchronous, read before the engine starts). */
+
+const STORAGE_KEY = 'me-verifier.settings';
+
+export interface SettingsValues {
+	/** Opt-in: keep a small face thumbnail with each sample (off: only embeddings are stored). */
+	keepThumbnails: boolean;
+	quality: QualityThresholds;
+	/** Frames taken by the camera's burst mode. */
+	burstFrames: number;
+	/** Milliseconds between burst frames. */
+	burstIntervalMs: number;
+}
+
+export const DEFAULT_SETTINGS: SettingsValues = {
+	keepThumbnails: false,
+	quality: DEFAULT_QUALITY,
+	burstFrames: 8,
+	burstIntervalMs: 400
+};
+
+function load(): SettingsValues {
+	if (typeof localStorage === 'undefined') return structuredClone(DEFAULT_SETTINGS);
+	try {
+		const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<SettingsValues>;
+		return {
+			...DEFAULT_SETTINGS,
+			...saved,
+			quality: { ...DEFAULT_SETTINGS.quality, ...(saved.quality ?? {}) }
+		};
+	} catch {
+		return structuredClone(DEFAULT_SETTINGS);
+	}
+}
+
+class Settings {
+	values = $state<SettingsValues>(load());
+
+	save(): void {
+		localStorage.setItem(STORAGE_KEY, JSON.stringify(this.values));
+	}
+
+	reset(): void {
+		this.values = structuredClone(DEFAULT_SETTINGS);
+		this.save();
+	}
+}
+
+export const settings = new Settings();

@@ -1,0 +1,141 @@
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ModelFile } from '../core/classifier/model-file';
+import type { Box } from '../core/types';
+
+/**
+ * Everything the app keeps lives in one IndexedDB database. By default a sample is an embedding
+ * (Float32Array, stored as such) plus metadata; a face thumbnail only when the user opts in.
+ */
+
+export const DB_NAME = 'me-verifier';
+const DB_VERSION = 1;
+
+export type Label = 'me' | 'not_me';
+
+export interface SampleRecord {
+	id?: number;
+	label: Label;
+	embedding: Float32Array;
+	/** `${embedder.id}@${embedder.version}`: samples from another embedder cannot train together. */
+	embedder: string;
+	/** File name, or 'camera'. */
+	source: string;
+	box: Box;
+	quality: { faceSize: number; sharpness: number; yaw: number };
+	addedAt: number;
+	thumbnail?: Blob;
+}
+
+export interface ModelRecord {
+	id?: number;
+	savedAt: number;
+	origin: 'trained' | 'imported';
+	file: ModelFile;
+}
+
+interface Schema extends DBSchema {
+	samples: { key: number; value: SampleRecord; indexes: { label: Label } };
+	models: { key: number; value: ModelRecord };
+	meta: { key: string; value: unknown };
+}
+
+let dbPromise: Promise<IDBPDatabase<Schema>> | null = null;
+
+function db(): Promise<IDBPDatabase<Schema>> {
+	dbPromise ??= openDB<Schema>(DB_NAME, DB_VERSION, {
+		upgrade(database, oldVersion) {
+			// Versioned upgrades: each step only adds what its version introduced.
+			if (oldVersion < 1) {
+				const samples = database.createObjectStore('samples', { keyPath: 'id', autoIncrement: true });
+				samples.createIndex('label', 'label');
+				database.createObjectStore('models', { keyPath: 'id', autoIncrement: true });
+				database.createObjectStore('meta');
+			}
+		},
+		blocking() {
+			// Another tab wants to upgrade or delete the database: let it.
+			void dbPromise?.then((d) => d.close());
+			dbPromise = null;
+		}
+	});
+	return dbPromise;
+}
+
+export async function addSample(sample: Omit<SampleRecord, 'id'>): Promise<number> {
+	return (await db()).add('samples', sample as SampleRecord);
+}
+
+export async function listSamples(): Promise<SampleRecord[]> {
+	return (await db()).getAll('samples');
+}
+
+export async function countSamples(): Promise<Record<Label, number>> {
+	const d = await db();
+	return { me: await d.countFromIndex('samples', 'label', 'me'), not_me: await d.countFromIndex('samples', 'label', 'not_me') };
+}
+
+export async function deleteSample(id: number): Promise<void> {
+	await (await db()).delete('samples', id);
+}
+
+export async function deleteSamples(label?: Label): Promise<void> {
+	const d = await db();
+	if (!label) return d.clear('samples');
+	const tx = d.transaction('samples', 'readwrite');
+	for (const key of await tx.store.index('label').getAllKeys(label)) await tx.store.delete(key);
+	await tx.done;
+}
+
+export async function saveModel(file: ModelFile, origin: ModelRecord['origin'] = 'trained'): Promise<number> {
+	const d = await db();
+	const id = await d.add('models', { savedAt: Date.now(), origin, file } as ModelRecord);
+	await d.put('meta', id, 'activeModelId');
+	return id;
+}
+
+export async function listModels(): Promise<ModelRecord[]> {
+	return (await (await db()).getAll('models')).sort((a, b) => b.savedAt - a.savedAt);
+}
+
+export async function deleteModel(id: number): Promise<void> {
+	const d = await db();
+	await d.delete('models', id);
+	if ((await d.get('meta', 'activeModelId')) === id) await d.delete('meta', 'activeModelId');
+}
+
+export async function setActiveModel(id: number): Promise<void> {
+	await (await db()).put('meta', id, 'activeModelId');
+}
+
+export async function activeModelId(): Promise<number | null> {
+	const id = await (await db()).get('meta', 'activeModelId');
+	return typeof id === 'number' ? id : null;
+}
+
+/** The model verification uses: the one marked active, else the newest. */
+export async function activeModel(): Promise<ModelRecord | null> {
+	const d = await db();
+	const id = await d.get('meta', 'activeModelId');
+	const chosen = typeof id === 'number' ? await d.get('models', id) : undefined;
+	return chosen ?? (await listModels())[0] ?? null;
+}
+
+export async function getMeta<T>(key: string): Promise<T | undefined> {
+	return (await (await db()).get('meta', key)) as T | undefined;
+}
+
+export async function setMeta(key: string, value: unknown): Promise<void> {
+	await (await db()).put('meta', value, key);
+}
+
+/** Removes the database, every Cache Storage entry and the saved settings: no trace is left. */
+export async function eraseEverything(): Promise<void> {
+	if (dbPromise) (await dbPromise).close();
+	dbPromise = null;
+	await deleteDB(DB_NAME);
+	if (typeof caches !== 'undefined') {
+		for (const key of await caches.keys()) await caches.delete(key);
+	}
+	localStorage.clear();
+	sessionStorage.clear();
+}

@@ -1,0 +1,185 @@
+import type * as tfTypes from '@tensorflow/tfjs-core';
+import { alignFace, cropBox } from '../align';
+import { CoreError } from '../errors';
+import type { DetectedFace, PixelImage } from '../types';
+import { DLIB_CHIP } from './templates';
+import { l2normalize, type Embedder, type RawWeights, type Tf } from './types';
+
+/**
+ * dlib's face-recognition ResNet (29 conv layers, 150x150 RGB in, 128-D out) as ported by face-api.js
+ * (FaceRecognitionNet), rewritten on plain tfjs-core ops so it runs on the same tfjs instance as Human.
+ * Each conv's affine "scale" layer is folded into its filters and bias at load time (exact up to float
+ * rounding), so a conv layer is one fused conv2d (+relu).
+ */
+
+const INPUT_SIZE = 150;
+const MEAN_RGB = [122.782, 117.001, 104.298];
+const WEIGHTS_VERSION = 'faceapi-1.7.15';
+
+interface ConvLayer {
+	filter: tfTypes.Tensor4D;
+	bias: tfTypes.Tensor1D;
+}
+interface Residual {
+	conv1: ConvLayer;
+	conv2: ConvLayer;
+}
+interface Params {
+	stem: ConvLayer;
+	blocks: { name: string; down: boolean; layers: Residual }[];
+	fc: tfTypes.Tensor2D;
+}
+
+const BLOCKS: [name: string, down: boolean][] = [
+	['conv32_1', false],
+	['conv32_2', false],
+	['conv32_3', false],
+	['conv64_down', true],
+	['conv64_1', false],
+	['conv64_2', false],
+	['conv64_3', false],
+	['conv128_down', true],
+	['conv128_1', false],
+	['conv128_2', false],
+	['conv256_down', true],
+	['conv256_1', false],
+	['conv256_2', false],
+	['conv256_down_out', true]
+];
+
+function buildParams(tf: Tf, weights: RawWeights): Params {
+	const map = tf.io.decodeWeights(weights.data, weights.specs);
+	const take = (name: string): tfTypes.Tensor => {
+		const t = map[name];
+		if (!t) throw new CoreError('MODEL_INVALID', `dlib-resnet weights lack ${name}`);
+		return t;
+	};
+	const conv = (prefix: string): ConvLayer =>
+		tf.tidy(() => {
+			const scale = take(`${prefix}/scale/weights`);
+			return {
+				filter: tf.mul(take(`${prefix}/conv/filters`), scale) as tfTypes.Tensor4D,
+				bias: tf.add(tf.mul(take(`${prefix}/conv/bias`), scale), take(`${prefix}/scale/biases`)) as tfTypes.Tensor1D
+			};
+		});
+	try {
+		return {
+			stem: conv('conv32_down'),
+			blocks: BLOCKS.map(([name, down]) => ({
+				name,
+				down,
+				layers: { conv1: conv(`${name}/conv1`), conv2: conv(`${name}/conv2`) }
+			})),
+			fc: tf.clone(take('fc')) as tfTypes.Tensor2D
+		};
+	} finally {
+		tf.dispose(Object.values(map));
+	}
+}
+
+function disposeParams(tf: Tf, p: Params): void {
+	const layers = [p.stem, ...p.blocks.flatMap((b) => [b.layers.conv1, b.layers.conv2])];
+	tf.dispose([p.fc, ...layers.flatMap((l) => [l.filter, l.bias])]);
+}
+
+function forward(tf: Tf, p: Params, batch: tfTypes.Tensor4D): tfTypes.Tensor2D {
+	const conv = (
+		x: tfTypes.Tensor4D,
+		l: ConvLayer,
+		stride: 1 | 2,
+		relu: boolean,
+		pad: 'same' | 'valid' = 'same'
+	): tfTypes.Tensor4D =>
+		tf.fused.conv2d({
+			x,
+			filter: l.filter,
+			strides: stride,
+			pad,
+			bias: l.bias,
+			activation: relu ? 'relu' : 'linear'
+		});
+	const residual = (x: tfTypes.Tensor4D, r: Residual): tfTypes.Tensor4D =>
+		tf.relu(tf.add(conv(conv(x, r.conv1, 1, true), r.conv2, 1, false), x));
+	const residualDown = (x: tfTypes.Tensor4D, r: Residual): tfTypes.Tensor4D => {
+		let out = conv(conv(x, r.conv1, 2, true, 'valid'), r.conv2, 1, false);
+		let shortcut: tfTypes.Tensor4D = tf.avgPool(x, 2, 2, 'valid');
+		if (shortcut.shape[3] !== out.shape[3]) shortcut = tf.concat([shortcut, tf.zerosLike(shortcut)], 3);
+		// A valid stride-2 conv on an odd size gives one row/column fewer than the 2x2 pool: dlib pads with zeros.
+		const [, sh, sw] = shortcut.shape;
+		const [, oh, ow] = out.shape;
+		if (oh !== sh || ow !== sw) {
+			out = tf.pad(out, [
+				[0, 0],
+				[0, sh - oh],
+				[0, sw - ow],
+				[0, 0]
+			]);
+		}
+		return tf.relu(tf.add(shortcut, out));
+	};
+	return tf.tidy(() => {
+		const mean = tf.tensor1d(MEAN_RGB);
+		const normalised = tf.div(tf.sub(tf.cast(batch, 'float32'), mean), 255) as tfTypes.Tensor4D;
+		let x = conv(normalised, p.stem, 2, true, 'valid');
+		x = tf.maxPool(x, 3, 2, 'valid');
+		for (const block of p.blocks) x = block.down ? residualDown(x, block.layers) : residual(x, block.layers);
+		const pooled = tf.mean(x, [1, 2]) as tfTypes.Tensor2D;
+		return tf.matMul(pooled, p.fc);
+	});
+}
+
+/** Raw 128-D descriptor of a 150x150 RGB chip (not normalised): the network's own output, for checks. */
+export interface DlibResnet {
+	describeChip(chip: PixelImage): Promise<Float32Array>;
+	dispose(): void;
+}
+
+export function createDlibResnet(tf: Tf, weights: RawWeights): DlibResnet {
+	let params: Params | null = buildParams(tf, weights);
+	return {
+		async describeChip(chip) {
+			if (!params) throw new CoreError('ENGINE_UNAVAILABLE', 'dlib-resnet was disposed');
+			if (chip.width !== INPUT_SIZE || chip.height !== INPUT_SIZE || chip.channels !== 3) {
+				throw new CoreError('BAD_REQUEST', `dlib-resnet needs a ${INPUT_SIZE}x${INPUT_SIZE} RGB chip`);
+			}
+			const p = params;
+			const out = tf.tidy(() => forward(tf, p, tf.tensor4d(chip.data, [1, INPUT_SIZE, INPUT_SIZE, 3], 'int32')));
+			try {
+				return (await out.data()) as Float32Array;
+			} finally {
+				out.dispose();
+			}
+		},
+		dispose() {
+			if (params) disposeParams(tf, params);
+			params = null;
+		}
+	};
+}
+
+export type DlibAlignment = 'landmarks' | 'box';
+
+export function dlibResnetMeta(alignment: DlibAlignment): { id: string; version: string; size: number } {
+	return alignment === 'landmarks'
+		? { id: 'dlib-resnet128', version: `${WEIGHTS_VERSION}+${DLIB_CHIP.version}`, size: 128 }
+		: { id: 'dlib-resnet128-box', version: `${WEIGHTS_VERSION}+box-v1`, size: 128 };
+}
+
+/** 'landmarks': dlib-style 5-point alignment (the default); 'box': face-api-style square box crop. */
+export function createDlibResnetEmbedder(
+	tf: Tf,
+	weights: RawWeights,
+	options: { alignment?: DlibAlignment } = {}
+): Embedder {
+	const alignment = options.alignment ?? 'landmarks';
+	const net = createDlibResnet(tf, weights);
+	const chipOf = (image: PixelImage, face: DetectedFace): PixelImage =>
+		alignment === 'landmarks' ? alignFace(image, face.landmarks, DLIB_CHIP) : cropBox(image, face.box, INPUT_SIZE);
+	return {
+		...dlibResnetMeta(alignment),
+		async embed(image, face) {
+			return l2normalize(await net.describeChip(chipOf(image, face)));
+		},
+		dispose: () => net.dispose()
+	};
+}

@@ -1,0 +1,7 @@
+export { matchFace, matchFrame, rankPeople } from './match';
+export type { Candidate, FaceMatch, UnknownReason } from './match';
+export { buildTemplate, scorePerson } from './template';
+export type { PersonTemplate, ScoreStrategy } from './template';
+export { FALLBACK_POLICY, MATCH_POLICIES, matchPolicyFor } from './thresholds';
+export type { MatchPolicy } from './thresholds';
+export { cosine, dot, meanDirection, normalize } from './vector';

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { CoreError } from '../errors';
+import { buildTemplate, matchFace, matchFrame, rankPeople, type MatchPolicy } from './index';
+
+/** Small seeded PRNG so the synthetic people are the same on every run. */
+function seeded(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const random = seeded(42);
+const DIM = 64;
+
+function randomVector(): Float32Array {
+	return Float32Array.from({ length: DIM }, () => random() * 2 - 1);
+}
+
+/** A noisy photo of the person whose identity direction is `base`. */
+function photoOf(base: Float32Array, noise: number): Float32Array {
+	return base.map((value) => value + (random() * 2 - 1) * noise);
+}
+
+function mix(a: Float32Array, b: Float32Array, weightA: number): Float32Array {
+	return a.map((value, i) => value * weightA + b[i] * (1 - weightA));
+}
+
+const alice = randomVector();
+const bob = randomVector();
+const stranger = randomVector();
+const gallery = [
+	buildTemplate('a', 'Alice', [photoOf(alice, 0.3), photoOf(alice, 0.3), photoOf(alice, 0.3)]),
+	buildTemplate('b', 'Bob', [photoOf(bob, 0.3), photoOf(bob, 0.3), photoOf(bob, 0.3)])
+];
+const policy: MatchPolicy = { threshold: 0.5, margin: 0.1, strategy: 'centroid' };
+
+describe('matchFace', () => {
+	it('names a new photo of a registered person', () => {
+		const match = matchFace(photoOf(alice, 0.3), gallery, policy);
+		expect(match.status).toBe('known');
+		if (match.status === 'known') {
+			expect(match.person.id).toBe('a');
+			expect(match.runnerUp?.id).toBe('b');
+			expect(match.person.score).toBeGreaterThan(match.runnerUp!.score);
+		}
+	});
+
+	it('rejects a stranger whose best score is below the threshold', () => {
+		const match = matchFace(stranger, gallery, policy);
+		expect(match).toMatchObject({ status: 'unknown', reason: 'below_threshold' });
+	});
+
+	it('rejects a face that is close to two people (margin), never naming the nearest', () => {
+		const between = mix(alice, bob, 0.5);
+		const ranked = rankPeople(between, gallery, policy);
+		expect(ranked[0].score).toBeGreaterThanOrEqual(policy.threshold);
+		expect(matchFace(between, gallery, policy)).toMatchObject({ status: 'unknown', reason: 'ambiguous' });
+	});
+
+	it('the same ambiguous face is named once the margin is not required', () => {
+		const between = mix(alice, bob, 0.5);
+		expect(matchFace(between, gallery, { ...policy, margin: 0 }).status).toBe('known');
+	});
+
+	it('answers unknown with an empty gallery', () => {
+		expect(matchFace(alice, [], policy)).toEqual({
+			status: 'unknown',
+			reason: 'empty_gallery',
+			best: null,
+			runnerUp: null
+		});
+	});
+
+	it('with one registered person the threshold alone decides', () => {
+		expect(matchFace(photoOf(bob, 0.3), [gallery[1]], policy).status).toBe('known');
+		expect(matchFace(stranger, [gallery[1]], policy).status).toBe('unknown');
+	});
+
+	it('is invariant to the scale of the query', () => {
+		const query = photoOf(alice, 0.3);
+		const scaled = query.map((value) => value * 17);
+		expect(rankPeople(scaled, gallery, policy)[0].score).toBeCloseTo(rankPeople(query, gallery, policy)[0].score, 5);
+	});
+
+	it('refuses to compare embeddings of different sizes', () => {
+		expect(() => matchFace(new Float32Array(DIM + 1).fill(1), gallery, policy)).toThrow(CoreError);
+	});
+
+	it('the max strategy scores by the closest single photo', () => {
+		const odd = photoOf(stranger, 0.01);
+		const person = buildTemplate('c', 'Carol', [odd, photoOf(alice, 0.01)]);
+		const centroid = rankPeople(stranger, [person], { strategy: 'centroid' })[0].score;
+		const max = rankPeople(stranger, [person], { strategy: 'max' })[0].score;
+		expect(max).toBeGreaterThan(0.99);
+		expect(centroid).toBeLessThan(max);
+	});
+});
+
+describe('matchFrame', () => {
+	it('names every registered face and leaves strangers unknown', () => {
+		const matches = matchFrame([photoOf(bob, 0.3), stranger, photoOf(alice, 0.3)], gallery, policy);
+		expect(matches.map((m) => (m.status === 'known' ? m.person.name : m.reason))).toEqual([
+			'Bob',
+			'below_threshold',
+			'Alice'
+		]);
+	});
+
+	it('gives a person to one face only: the weaker claim becomes unknown', () => {
+		const close = photoOf(alice, 0.05);
+		const far = photoOf(alice, 0.6);
+		const [first, second] = matchFrame([far, close], gallery, { ...policy, threshold: 0.2 });
+		expect(second).toMatchObject({ status: 'known', person: { id: 'a' } });
+		expect(first).toMatchObject({ status: 'unknown', reason: 'duplicate_in_frame', best: { id: 'a' } });
+	});
+});
+
+describe('buildTemplate', () => {
+	it('needs at least one embedding', () => {
+		expect(() => buildTemplate('x', 'X', [])).toThrow(/no embeddings/);
+	});
+
+	it('the centroid is unit length and every photo weighs the same whatever its norm', () => {
+		const template = buildTemplate('x', 'X', [alice.map((v) => v * 100), bob]);
+		const length = Math.hypot(...template.centroid);
+		expect(length).toBeCloseTo(1, 5);
+		const toAlice = rankPeople(alice, [template], policy)[0].score;
+		const toBob = rankPeople(bob, [template], policy)[0].score;
+		expect(Math.abs(toAlice - toBob)).toBeLessThan(1e-5);
+	});
+});

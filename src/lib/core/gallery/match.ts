@@ -1,0 +1,69 @@
+import type { PersonTemplate } from './template';
+import { scorePerson } from './template';
+import type { MatchPolicy } from './thresholds';
+import { normalize } from './vector';
+
+export interface Candidate {
+	id: string;
+	name: string;
+	score: number;
+}
+
+export type UnknownReason = 'empty_gallery' | 'below_threshold' | 'ambiguous' | 'duplicate_in_frame';
+
+export type FaceMatch =
+	| { status: 'known'; person: Candidate; runnerUp: Candidate | null }
+	| { status: 'unknown'; reason: UnknownReason; best: Candidate | null; runnerUp: Candidate | null };
+
+/** Every person scored against one query, best first. */
+export function rankPeople(
+	query: ArrayLike<number>,
+	gallery: readonly PersonTemplate[],
+	policy: Pick<MatchPolicy, 'strategy'>
+): Candidate[] {
+	const unit = normalize(query);
+	return gallery
+		.map((template) => ({ id: template.id, name: template.name, score: scorePerson(template, unit, policy.strategy) }))
+		.sort((a, b) => b.score - a.score);
+}
+
+/** 1:N decision for one face: the nearest person is named only if close enough and clearly ahead. */
+export function matchFace(
+	query: ArrayLike<number>,
+	gallery: readonly PersonTemplate[],
+	policy: MatchPolicy
+): FaceMatch {
+	const [best = null, runnerUp = null] = rankPeople(query, gallery, policy);
+	if (!best) return { status: 'unknown', reason: 'empty_gallery', best: null, runnerUp: null };
+	if (best.score < policy.threshold) return { status: 'unknown', reason: 'below_threshold', best, runnerUp };
+	if (runnerUp && best.score - runnerUp.score < policy.margin) {
+		return { status: 'unknown', reason: 'ambiguous', best, runnerUp };
+	}
+	return { status: 'known', person: best, runnerUp };
+}
+
+/**
+ * 1:N decisions for every face of one frame. A person is in a frame at most once, so when two faces
+ * claim the same person only the higher score keeps the name; the other becomes unknown rather than
+ * being reassigned to its second choice.
+ */
+export function matchFrame(
+	queries: readonly ArrayLike<number>[],
+	gallery: readonly PersonTemplate[],
+	policy: MatchPolicy
+): FaceMatch[] {
+	const matches = queries.map((query) => matchFace(query, gallery, policy));
+	const winner = new Map<string, number>();
+	matches.forEach((match, index) => {
+		if (match.status !== 'known') return;
+		const previous = winner.get(match.person.id);
+		const previousMatch = previous === undefined ? undefined : matches[previous];
+		if (previousMatch?.status !== 'known' || match.person.score > previousMatch.person.score) {
+			winner.set(match.person.id, index);
+		}
+	});
+	return matches.map((match, index) => {
+		if (match.status !== 'known' || winner.get(match.person.id) === index) return match;
+		return { status: 'unknown', reason: 'duplicate_in_frame', best: match.person, runnerUp: match.runnerUp };
+	});
+}

@@ -1,0 +1,207 @@
+import type { FaceResult, Human } from '@vladmandic/human';
+import type * as tfTypes from '@tensorflow/tfjs-core';
+import type { FaceEngine } from './engine';
+import { createEmbedder, embedderMeta, type Embedder, type EmbedderDeps, type EmbedderId } from './embedders';
+import { DLIB_CHIP } from './embedders/templates';
+import { CoreError } from './errors';
+import type { DetectedFace, EngineInfo, FiveLandmarks, PixelImage, Point } from './types';
+
+export interface HumanEngineOptions {
+	/** A constructed Human whose backend is already initialised (the runtime binding does that). */
+	human: Human;
+	/** The same tfjs-core instance Human runs on. */
+	tf: EmbedderDeps['tf'];
+	embedder: EmbedderId;
+	/** How the runtime reads embedder weights (files on the server, fetch in the browser). */
+	loadWeights: EmbedderDeps['loadWeights'];
+}
+
+/** FaceMesh indices (MediaPipe 468-point topology) for the five alignment points. */
+const MESH = {
+	rightEyeOuter: 33,
+	rightEyeInner: 133,
+	leftEyeInner: 362,
+	leftEyeOuter: 263,
+	noseTip: 1,
+	mouthRight: 61,
+	mouthLeft: 291
+} as const;
+
+/** BlazeFace keypoint order as Human returns it when the mesh is not available. */
+const BLAZE = { imageLeftEye: 0, imageRightEye: 1, nose: 2, mouth: 3 } as const;
+
+const MODELS_NEEDED = ['blazeface', 'facemesh'];
+
+export function validatePixelImage(image: PixelImage): void {
+	const { width, height, channels, data } = image ?? {};
+	if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+		throw new CoreError('BAD_IMAGE', 'Image width and height must be positive integers.');
+	}
+	if (channels !== 3 && channels !== 4) throw new CoreError('BAD_IMAGE', 'Image must have 3 (RGB) or 4 (RGBA) channels.');
+	if (!data || data.length !== width * height * channels) {
+		throw new CoreError('BAD_IMAGE', `Pixel buffer holds ${data?.length ?? 0} values, expected ${width * height * channels}.`);
+	}
+}
+
+/** RGB bytes of the image (drops alpha); shares the buffer when it already is RGB. */
+function rgbBytes(image: PixelImage): Uint8Array | Uint8ClampedArray {
+	if (image.channels === 3) return image.data;
+	const n = image.width * image.height;
+	const out = new Uint8Array(n * 3);
+	for (let i = 0, j = 0; i < n; i++, j += 4) {
+		out[i * 3] = image.data[j];
+		out[i * 3 + 1] = image.data[j + 1];
+		out[i * 3 + 2] = image.data[j + 2];
+	}
+	return out;
+}
+
+const mid = (a: number[], b: number[]): Point => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+const xy = (p: number[]): Point => [p[0], p[1]];
+
+/**
+ * Five landmarks from Human's face result. With the mesh: eye centres from the eye corners, the nose tip
+ * and the mouth corners. Without it (only BlazeFace's six keypoints) both mouth corners are the mouth
+ * centre: a least-squares fit then maps it onto the middle of the template's mouth, which is right.
+ */
+export function fiveLandmarks(face: Pick<FaceResult, 'mesh'>): FiveLandmarks {
+	const m = face.mesh;
+	if (m.length >= 468) {
+		return {
+			leftEye: mid(m[MESH.leftEyeInner], m[MESH.leftEyeOuter]),
+			rightEye: mid(m[MESH.rightEyeInner], m[MESH.rightEyeOuter]),
+			nose: xy(m[MESH.noseTip]),
+			mouthLeft: xy(m[MESH.mouthLeft]),
+			mouthRight: xy(m[MESH.mouthRight])
+		};
+	}
+	if (m.length >= 4) {
+		const mouth = xy(m[BLAZE.mouth]);
+		return {
+			leftEye: xy(m[BLAZE.imageRightEye]),
+			rightEye: xy(m[BLAZE.imageLeftEye]),
+			nose: xy(m[BLAZE.nose]),
+			mouthLeft: mouth,
+			mouthRight: [mouth[0], mouth[1]]
+		};
+	}
+	throw new CoreError('INTERNAL', 'detector returned a face without landmarks');
+}
+
+function toDetectedFace(face: FaceResult): DetectedFace {
+	const [x, y, w, h] = face.box;
+	const yaw = face.rotation?.angle?.yaw;
+	return {
+		box: [x, y, w, h],
+		score: face.score,
+		landmarks: fiveLandmarks(face),
+		...(typeof yaw === 'number' && Number.isFinite(yaw) ? { yaw: (yaw * 180) / Math.PI } : {})
+	};
+}
+
+/** A grey image and a "face" placed on the template, to compile every kernel once at load time. */
+function warmupInputs(): { image: PixelImage; face: DetectedFace } {
+	const size = 256;
+	const image: PixelImage = { width: size, height: size, channels: 3, data: new Uint8Array(size * size * 3).fill(128) };
+	const shift = (p: Point): Point => [p[0] + 50, p[1] + 50];
+	const [le, re, nose, ml, mr] = DLIB_CHIP.points;
+	const landmarks = { leftEye: shift(le), rightEye: shift(re), nose: shift(nose), mouthLeft: shift(ml), mouthRight: shift(mr) };
+	return { image, face: { box: [50, 50, 150, 150], score: 1, landmarks } };
+}
+
+/** FaceEngine on Human (BlazeFace + FaceMesh) plus a chosen embedder; one per runtime binding. */
+export function createHumanEngine(options: HumanEngineOptions): FaceEngine & { readonly embedderImpl: Embedder | null } {
+	const { human, tf } = options;
+	const meta = embedderMeta(options.embedder);
+	const info: EngineInfo = {
+		embedder: meta.id,
+		embedderVersion: meta.version,
+		embeddingSize: meta.size,
+		detector: `human-${human.version}:blazeface+facemesh`,
+		backend: tf.getBackend() ?? 'unknown'
+	};
+	let embedder: Embedder | null = null;
+	let loading: Promise<void> | null = null;
+	let disposed = false;
+	// Human's detect() is not re-entrant: concurrent calls corrupt each other. Everything goes through here.
+	let queue: Promise<unknown> = Promise.resolve();
+	const serial = <T>(task: () => Promise<T>): Promise<T> => {
+		const run = queue.then(task, task);
+		queue = run.catch(() => undefined);
+		return run;
+	};
+
+	async function detectNow(image: PixelImage): Promise<DetectedFace[]> {
+		validatePixelImage(image);
+		const input = tf.tensor3d(rgbBytes(image), [image.height, image.width, 3], 'int32');
+		try {
+			const result = await human.detect(input);
+			if (result.error) throw new CoreError('INTERNAL', `face detection failed: ${result.error}`);
+			const faces = result.face.map(toDetectedFace);
+			for (const f of result.face) tf.dispose(f.tensor as tfTypes.Tensor | undefined);
+			return faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+		} finally {
+			input.dispose();
+		}
+	}
+
+	async function embedNow(image: PixelImage, face: DetectedFace): Promise<Float32Array> {
+		if (!embedder) throw new CoreError('ENGINE_UNAVAILABLE', 'face engine is not loaded');
+		validatePixelImage(image);
+		const out = await embedder.embed(image, face);
+		if (out.length !== meta.size) throw new CoreError('INTERNAL', `embedder gave ${out.length} values, expected ${meta.size}`);
+		return out;
+	}
+
+	async function loadNow(): Promise<void> {
+		await human.load();
+		const stats = human.models.stats();
+		const needed = meta.needsFaceres ? [...MODELS_NEEDED, 'faceres'] : MODELS_NEEDED;
+		const missing = needed.filter(
+			(name) => !human.models.models[name] || !stats.modelStats.some((m) => m.name === name && m.loaded)
+		);
+		if (missing.length > 0) throw new CoreError('MODEL_MISSING', `face models failed to load: ${missing.join(', ')}`);
+		// Faceres stays loaded for the embedder but must not run inside every detect().
+		human.config.face.description = { ...human.config.face.description, enabled: false };
+		embedder = await createEmbedder(meta.id, {
+			tf,
+			loadWeights: options.loadWeights,
+			faceres: human.models.models.faceres
+		});
+		if (embedder.version !== meta.version) throw new CoreError('INTERNAL', 'embedder version mismatch');
+		info.backend = tf.getBackend() ?? info.backend;
+		const warm = warmupInputs();
+		await detectNow(warm.image);
+		await embedNow(warm.image, warm.face);
+	}
+
+	return {
+		info,
+		get embedderImpl() {
+			return embedder;
+		},
+		load() {
+			if (disposed) return Promise.reject(new CoreError('ENGINE_UNAVAILABLE', 'face engine was disposed'));
+			loading ??= serial(loadNow).catch((error: unknown) => {
+				loading = null; // a later call may retry, e.g. after the model files are restored
+				throw error;
+			});
+			return loading;
+		},
+		async detect(image) {
+			await this.load();
+			return serial(() => detectNow(image));
+		},
+		async embed(image, face) {
+			await this.load();
+			return serial(() => embedNow(image, face));
+		},
+		dispose() {
+			disposed = true;
+			return serial(async () => {
+				embedder?.dispose();
+				embedder = null;
+			});
+		}
+	};
+}

@@ -1,0 +1,163 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CoreError } from '../../core/errors';
+import { MIGRATIONS, openDatabase, PeopleRepository, schemaVersion, UsersRepository, type Db } from './index';
+import { blobToVector, vectorToBlob } from './vectors';
+
+const MODEL = { embedder: 'test-embedder', version: '1' };
+const OTHER_MODEL = { embedder: 'test-embedder', version: '2' };
+
+function vec(...values: number[]): Float32Array {
+	return Float32Array.from(values);
+}
+
+let dir: string;
+let file: string;
+let db: Db;
+
+beforeEach(() => {
+	dir = mkdtempSync(path.join(tmpdir(), 'me-verifier-db-'));
+	file = path.join(dir, 'nested', 'people.db');
+	db = openDatabase(file);
+});
+
+afterEach(() => {
+	if (db.open) db.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+	it('creates the file and folder and applies every migration once, recorded by version', () => {
+		const latest = Math.max(...MIGRATIONS.map((m) => m.version));
+		expect(schemaVersion(db)).toBe(latest);
+		const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+		expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+		db.close();
+		db = openDatabase(file);
+		expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
+	});
+
+	it('upgrades an older database step by step', () => {
+		db.close();
+		rmSync(file);
+		// Simulate a database made by a release that only had migration 1.
+		const old = new Database(file);
+		old.exec(MIGRATIONS[0].sql);
+		old.pragma('user_version = 1');
+		old.close();
+		db = openDatabase(file);
+		expect(schemaVersion(db)).toBe(2);
+		expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'users'`).get()).toEqual({ name: 'users' });
+	});
+
+	it('refuses a database from a newer release', () => {
+		db.pragma('user_version = 99');
+		db.close();
+		expect(() => openDatabase(file)).toThrow(/schema is version 99/);
+	});
+});
+
+describe('vectors', () => {
+	it('round-trip exactly through a BLOB', () => {
+		const v = vec(0.1, -2.5, 3.25e-8, Math.PI);
+		expect(blobToVector(vectorToBlob(v))).toEqual(v);
+		expect(blobToVector(vectorToBlob(v.subarray(1))).length).toBe(3);
+	});
+});
+
+describe('PeopleRepository', () => {
+	it('creates a person by name, then adds to the same person (name is case-insensitive)', () => {
+		const people = new PeopleRepository(db);
+		const first = people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(1, 0) }], MODEL);
+		expect(first).toMatchObject({ created: true, added: 1, person: { id: 'p1', name: 'Amy' } });
+		const again = people.enroll({ name: 'amy' }, { id: 'p2', name: 'amy' }, [{ vector: vec(0, 1) }], MODEL);
+		expect(again).toMatchObject({ created: false, added: 1, person: { id: 'p1' } });
+		expect(people.countEmbeddings('p1')).toBe(2);
+		expect(people.get('p2')).toBeNull();
+	});
+
+	it('survives closing and reopening the file with the same templates', () => {
+		const people = new PeopleRepository(db);
+		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(3, 4) }], MODEL);
+		const before = people.templates(MODEL);
+		db.close();
+		db = openDatabase(file);
+		const after = new PeopleRepository(db).templates(MODEL);
+		expect(after).toEqual(before);
+		expect(after[0].centroid).toEqual(vec(0.6, 0.8));
+	});
+
+	it('never mixes models: templates and counts are per embedder version', () => {
+		const people = new PeopleRepository(db);
+		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(1, 0) }], MODEL);
+		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(0, 1, 0) }], OTHER_MODEL);
+		people.enroll({ name: 'Bob' }, { id: 'p2', name: 'Bob' }, [{ vector: vec(0, 0, 1) }], OTHER_MODEL);
+		expect(people.templates(MODEL).map((t) => [t.id, t.members.length])).toEqual([['p1', 1]]);
+		expect(people.templates(OTHER_MODEL).map((t) => t.id)).toEqual(['p1', 'p2']);
+		expect(people.summary('p1', MODEL)).toMatchObject({ embeddings: 1, other_model_embeddings: 1 });
+		expect(people.list(MODEL).map((p) => [p.name, p.embeddings])).toEqual([
+			['Amy', 1],
+			['Bob', 0]
+		]);
+	});
+
+	it('a failing row rolls back the whole registration: no person, no embeddings', () => {
+		const people = new PeopleRepository(db);
+		const bad = [{ vector: vec(1, 0) }, { vector: new Float32Array(0) }];
+		expect(() => people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, bad, MODEL)).toThrow();
+		expect(people.get('p1')).toBeNull();
+		expect(people.countEmbeddings()).toBe(0);
+
+		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(1, 0) }], MODEL);
+		expect(() => people.enroll({ name: 'Amy' }, { id: 'x', name: 'Amy' }, bad, MODEL)).toThrow();
+		expect(people.countEmbeddings('p1')).toBe(1);
+	});
+
+	it('refuses to give a new id a name that another person has', () => {
+		const people = new PeopleRepository(db);
+		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(1, 0) }], MODEL);
+		const clash = () => people.enroll({ id: 'p9' }, { id: 'p9', name: 'AMY' }, [{ vector: vec(1, 0) }], MODEL);
+		expect(clash).toThrow(CoreError);
+		expect(clash).toThrow(/belongs to person p1/);
+	});
+
+	it('delete removes the person and every embedding row', () => {
+		const people = new PeopleRepository(db);
+		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(1, 0) }, { vector: vec(0, 1) }], MODEL);
+		people.enroll({ name: 'Bob' }, { id: 'p2', name: 'Bob' }, [{ vector: vec(1, 1) }], MODEL);
+		expect(people.delete('p1')).toBe(true);
+		expect(people.delete('p1')).toBe(false);
+		const rows = db.prepare(`SELECT COUNT(*) AS n FROM person_embeddings WHERE person_id = 'p1'`).get();
+		expect(rows).toEqual({ n: 0 });
+		expect(people.countEmbeddings()).toBe(1);
+	});
+});
+
+describe('UsersRepository', () => {
+	it('creates users with unique e-mails (case-insensitive) and updates them', () => {
+		const users = new UsersRepository(db);
+		const ana = users.create('Ana', 'ana@example.com');
+		expect(ana).toMatchObject({ id: 1, name: 'Ana', email: 'ana@example.com' });
+		expect(() => users.create('Other', 'ANA@example.com')).toThrow(/already exists/);
+		const luis = users.create('Luis', 'luis@example.com');
+		expect(() => users.update(luis.id, { email: 'ana@EXAMPLE.com' })).toThrow(/already exists/);
+		expect(users.update(ana.id, { name: 'Ana María' })).toMatchObject({ name: 'Ana María', email: 'ana@example.com' });
+		expect(() => users.update(999, { name: 'x' })).toThrow(/does not exist/);
+	});
+
+	it('replaces the template of one model atomically', () => {
+		const users = new UsersRepository(db);
+		const ana = users.create('Ana', 'ana@example.com');
+		users.replaceEmbeddings(ana.id, [{ vector: vec(1, 0) }, { vector: vec(0, 1) }], MODEL);
+		users.replaceEmbeddings(ana.id, [{ vector: vec(1, 1, 1) }], OTHER_MODEL);
+		expect(() => users.replaceEmbeddings(ana.id, [{ vector: vec(1, 0) }, { vector: vec() }], MODEL)).toThrow();
+		expect(users.summary(ana.id, MODEL)).toMatchObject({ embeddings: 2, other_model_embeddings: 1 });
+		users.replaceEmbeddings(ana.id, [{ vector: vec(2, 0) }], MODEL);
+		expect(users.templates(MODEL)).toMatchObject([{ id: String(ana.id), name: 'Ana' }]);
+		expect(users.templates(MODEL)[0].members).toEqual([vec(1, 0)]);
+		expect(() => users.replaceEmbeddings(42, [{ vector: vec(1) }], MODEL)).toThrow(/does not exist/);
+	});
+});

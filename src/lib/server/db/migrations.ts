@@ -1,0 +1,108 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+const NOW = `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+/**
+ * Append-only: a released migration is never edited, a change is a new version.
+ * Embeddings carry the embedder id and version that produced them, and their size,
+ * so a model change never compares vectors from different models.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'people and their embeddings',
+		sql: `
+			CREATE TABLE people (
+				id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+				name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+				created_at TEXT NOT NULL DEFAULT ${NOW},
+				updated_at TEXT NOT NULL DEFAULT ${NOW}
+			);
+			CREATE UNIQUE INDEX people_name ON people (name COLLATE NOCASE);
+			CREATE TABLE person_embeddings (
+				id INTEGER PRIMARY KEY,
+				person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+				embedder TEXT NOT NULL,
+				embedder_version TEXT NOT NULL,
+				dim INTEGER NOT NULL CHECK (dim > 0),
+				vector BLOB NOT NULL CHECK (length(vector) = dim * 4),
+				source TEXT,
+				detector_score REAL,
+				created_at TEXT NOT NULL DEFAULT ${NOW}
+			);
+			CREATE INDEX person_embeddings_by_model ON person_embeddings (embedder, embedder_version, person_id);
+			CREATE INDEX person_embeddings_by_person ON person_embeddings (person_id);
+		`
+	},
+	{
+		version: 2,
+		name: 'face-login users and their embeddings',
+		sql: `
+			CREATE TABLE users (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+				email TEXT NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
+				created_at TEXT NOT NULL DEFAULT ${NOW},
+				updated_at TEXT NOT NULL DEFAULT ${NOW}
+			);
+			CREATE UNIQUE INDEX users_email ON users (email COLLATE NOCASE);
+			CREATE TABLE user_embeddings (
+				id INTEGER PRIMARY KEY,
+				user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+				embedder TEXT NOT NULL,
+				embedder_version TEXT NOT NULL,
+				dim INTEGER NOT NULL CHECK (dim > 0),
+				vector BLOB NOT NULL CHECK (length(vector) = dim * 4),
+				source TEXT,
+				detector_score REAL,
+				created_at TEXT NOT NULL DEFAULT ${NOW}
+			);
+			CREATE INDEX user_embeddings_by_model ON user_embeddings (embedder, embedder_version, user_id);
+			CREATE INDEX user_embeddings_by_user ON user_embeddings (user_id);
+		`
+	}
+];
+
+export function schemaVersion(db: Database.Database): number {
+	return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the schema up to the newest version, one transaction per migration, and records each in
+ * `schema_migrations`. A database from a newer release is refused rather than half-understood.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+	const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+	const current = schemaVersion(db);
+	if (current > latest) {
+		throw new Error(
+			`The database schema is version ${current} but this release only knows up to ${latest}; ` +
+				'use a newer release or another DB_PATH.'
+		);
+	}
+	db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at TEXT NOT NULL DEFAULT ${NOW}
+	)`);
+	const applied: number[] = [];
+	const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+	for (const migration of pending) {
+		db.transaction(() => {
+			db.exec(migration.sql);
+			db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(
+				migration.version,
+				migration.name
+			);
+			db.pragma(`user_version = ${migration.version}`);
+		})();
+		applied.push(migration.version);
+	}
+	return applied;
+}

@@ -1,0 +1,130 @@
+import { CoreError } from '../../core/errors';
+import { buildTemplate, type PersonTemplate } from '../../core/gallery';
+import type { Db } from './database';
+import type { EmbedderRef, EmbeddingCounts, NewEmbedding } from './types';
+import { blobToVector, vectorToBlob } from './vectors';
+
+export interface PersonRow {
+	id: string;
+	name: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export type PersonSummary = PersonRow & EmbeddingCounts;
+
+export interface EnrollResult {
+	person: PersonRow;
+	created: boolean;
+	added: number;
+}
+
+const SUMMARY_SQL = `
+	SELECT p.id, p.name, p.created_at, p.updated_at,
+		COALESCE(SUM(e.embedder = @embedder AND e.embedder_version = @version), 0) AS embeddings,
+		COALESCE(SUM(NOT (e.embedder = @embedder AND e.embedder_version = @version)), 0) AS other_model_embeddings
+	FROM people p LEFT JOIN person_embeddings e ON e.person_id = p.id`;
+
+/** People of the multi-person gallery (seeds 002 and 004) and their embeddings. */
+export class PeopleRepository {
+	constructor(private readonly db: Db) {}
+
+	get(id: string): PersonRow | null {
+		return (this.db.prepare('SELECT * FROM people WHERE id = ?').get(id) as PersonRow | undefined) ?? null;
+	}
+
+	findByName(name: string): PersonRow | null {
+		const row = this.db.prepare('SELECT * FROM people WHERE name = ? COLLATE NOCASE').get(name);
+		return (row as PersonRow | undefined) ?? null;
+	}
+
+	list(model: EmbedderRef): PersonSummary[] {
+		const sql = `${SUMMARY_SQL} GROUP BY p.id ORDER BY p.name COLLATE NOCASE, p.id`;
+		return this.db.prepare(sql).all({ embedder: model.embedder, version: model.version }) as PersonSummary[];
+	}
+
+	summary(id: string, model: EmbedderRef): PersonSummary | null {
+		const sql = `${SUMMARY_SQL} WHERE p.id = @id GROUP BY p.id`;
+		const row = this.db.prepare(sql).get({ id, embedder: model.embedder, version: model.version });
+		return (row as PersonSummary | undefined) ?? null;
+	}
+
+	/**
+	 * Adds embeddings to the person found by `lookup`, creating `create` when there is none, all in one
+	 * transaction: if any row fails, neither the person nor any embedding is written.
+	 */
+	enroll(
+		lookup: { id: string } | { name: string },
+		create: { id: string; name: string },
+		embeddings: readonly NewEmbedding[],
+		model: EmbedderRef
+	): EnrollResult {
+		if (embeddings.length === 0) throw new CoreError('NOT_ENOUGH_DATA', 'No face embeddings to store.');
+		const insertPerson = this.db.prepare('INSERT INTO people (id, name) VALUES (?, ?)');
+		const touch = this.db.prepare(
+			`UPDATE people SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`
+		);
+		const insertEmbedding = this.db.prepare(
+			`INSERT INTO person_embeddings (person_id, embedder, embedder_version, dim, vector, source, detector_score)
+			 VALUES (?, ?, ?, ?, ?, ?, ?)`
+		);
+		return this.db.transaction((): EnrollResult => {
+			let person = 'id' in lookup ? this.get(lookup.id) : this.findByName(lookup.name);
+			const created = !person;
+			if (!person) {
+				const clash = this.findByName(create.name);
+				if (clash) throw new CoreError('CONFLICT', `The name '${create.name}' belongs to person ${clash.id}.`);
+				if (this.get(create.id)) throw new CoreError('CONFLICT', `Person id '${create.id}' already exists.`);
+				insertPerson.run(create.id, create.name);
+				person = this.get(create.id)!;
+			} else {
+				touch.run(person.id);
+			}
+			for (const e of embeddings) {
+				insertEmbedding.run(
+					person.id,
+					model.embedder,
+					model.version,
+					e.vector.length,
+					vectorToBlob(e.vector),
+					e.source ?? null,
+					e.detectorScore ?? null
+				);
+			}
+			return { person: this.get(person.id)!, created, added: embeddings.length };
+		})();
+	}
+
+	/** Deletes the person and (by cascade) every embedding of theirs; false when there was no such person. */
+	delete(id: string): boolean {
+		return this.db.prepare('DELETE FROM people WHERE id = ?').run(id).changes > 0;
+	}
+
+	countEmbeddings(personId?: string): number {
+		const row = personId
+			? this.db.prepare('SELECT COUNT(*) AS n FROM person_embeddings WHERE person_id = ?').get(personId)
+			: this.db.prepare('SELECT COUNT(*) AS n FROM person_embeddings').get();
+		return (row as { n: number }).n;
+	}
+
+	/** One template per person that has embeddings from this model; other models' vectors are ignored. */
+	templates(model: EmbedderRef): PersonTemplate[] {
+		const rows = this.db
+			.prepare(
+				`SELECT p.id, p.name, e.vector FROM person_embeddings e JOIN people p ON p.id = e.person_id
+				 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY p.id, e.id`
+			)
+			.all(model.embedder, model.version) as { id: string; name: string; vector: Buffer }[];
+		return groupTemplates(rows.map((r) => ({ id: r.id, name: r.name, vector: blobToVector(r.vector) })));
+	}
+}
+
+export function groupTemplates(rows: readonly { id: string; name: string; vector: Float32Array }[]): PersonTemplate[] {
+	const byId = new Map<string, { name: string; vectors: Float32Array[] }>();
+	for (const row of rows) {
+		const entry = byId.get(row.id) ?? { name: row.name, vectors: [] };
+		entry.vectors.push(row.vector);
+		byId.set(row.id, entry);
+	}
+	return [...byId].map(([id, { name, vectors }]) => buildTemplate(id, name, vectors));
+}

@@ -1,0 +1,118 @@
+import { CoreError } from '../../core/errors';
+import type { PersonTemplate } from '../../core/gallery';
+import type { Db } from './database';
+import { groupTemplates } from './people';
+import type { EmbedderRef, EmbeddingCounts, NewEmbedding } from './types';
+import { blobToVector, vectorToBlob } from './vectors';
+
+export interface UserRow {
+	id: number;
+	name: string;
+	email: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export type UserSummary = UserRow & EmbeddingCounts;
+
+function isUniqueViolation(error: unknown): boolean {
+	return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Face-login users (seed 003) and their enrolment embeddings. */
+export class UsersRepository {
+	constructor(private readonly db: Db) {}
+
+	get(id: number): UserRow | null {
+		return (this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined) ?? null;
+	}
+
+	summary(id: number, model: EmbedderRef): UserSummary | null {
+		const row = this.db
+			.prepare(
+				`SELECT u.*,
+					COALESCE(SUM(e.embedder = @embedder AND e.embedder_version = @version), 0) AS embeddings,
+					COALESCE(SUM(NOT (e.embedder = @embedder AND e.embedder_version = @version)), 0)
+						AS other_model_embeddings
+				 FROM users u LEFT JOIN user_embeddings e ON e.user_id = u.id WHERE u.id = @id GROUP BY u.id`
+			)
+			.get({ id, embedder: model.embedder, version: model.version });
+		return (row as UserSummary | undefined) ?? null;
+	}
+
+	create(name: string, email: string): UserRow {
+		try {
+			const { lastInsertRowid } = this.db.prepare('INSERT INTO users (name, email) VALUES (?, ?)').run(name, email);
+			return this.get(Number(lastInsertRowid))!;
+		} catch (error) {
+			if (isUniqueViolation(error)) throw new CoreError('CONFLICT', `A user with e-mail ${email} already exists.`);
+			throw error;
+		}
+	}
+
+	update(id: number, changes: { name?: string; email?: string }): UserRow {
+		const current = this.get(id);
+		if (!current) throw new CoreError('NOT_FOUND', `User ${id} does not exist.`);
+		try {
+			this.db
+				.prepare(
+					`UPDATE users SET name = ?, email = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`
+				)
+				.run(changes.name ?? current.name, changes.email ?? current.email, id);
+		} catch (error) {
+			if (isUniqueViolation(error)) {
+				throw new CoreError('CONFLICT', `A user with e-mail ${changes.email} already exists.`);
+			}
+			throw error;
+		}
+		return this.get(id)!;
+	}
+
+	/**
+	 * Replaces the user's template for this model in one transaction (a failed upload keeps the old one).
+	 * Embeddings of other models stay, unused, until the user enrols again with them.
+	 */
+	replaceEmbeddings(userId: number, embeddings: readonly NewEmbedding[], model: EmbedderRef): number {
+		if (embeddings.length === 0) throw new CoreError('NOT_ENOUGH_DATA', 'No face embeddings to store.');
+		const insert = this.db.prepare(
+			`INSERT INTO user_embeddings (user_id, embedder, embedder_version, dim, vector, source, detector_score)
+			 VALUES (?, ?, ?, ?, ?, ?, ?)`
+		);
+		return this.db.transaction(() => {
+			if (!this.get(userId)) throw new CoreError('NOT_FOUND', `User ${userId} does not exist.`);
+			this.db
+				.prepare('DELETE FROM user_embeddings WHERE user_id = ? AND embedder = ? AND embedder_version = ?')
+				.run(userId, model.embedder, model.version);
+			for (const e of embeddings) {
+				insert.run(
+					userId,
+					model.embedder,
+					model.version,
+					e.vector.length,
+					vectorToBlob(e.vector),
+					e.source ?? null,
+					e.detectorScore ?? null
+				);
+			}
+			return embeddings.length;
+		})();
+	}
+
+	countEmbeddings(userId?: number): number {
+		const row = userId
+			? this.db.prepare('SELECT COUNT(*) AS n FROM user_embeddings WHERE user_id = ?').get(userId)
+			: this.db.prepare('SELECT COUNT(*) AS n FROM user_embeddings').get();
+		return (row as { n: number }).n;
+	}
+
+	/** Templates of every user enrolled with this model; the template id is the user id as a string. */
+	templates(model: EmbedderRef): PersonTemplate[] {
+		const rows = this.db
+			.prepare(
+				`SELECT u.id, u.name, e.vector FROM user_embeddings e JOIN users u ON u.id = e.user_id
+				 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY u.id, e.id`
+			)
+			.all(model.embedder, model.version) as { id: number; name: string; vector: Buffer }[];
+		return groupTemplates(rows.map((r) => ({ id: String(r.id), name: r.name, vector: blobToVector(r.vector) })));
+	}
+}

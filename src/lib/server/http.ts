@@ -1,0 +1,127 @@
+import { CoreError, isCoreError, type ErrorCode } from '../core/errors';
+
+/** The one place that maps error codes to HTTP status. */
+const STATUS: Record<ErrorCode, number> = {
+	BAD_REQUEST: 400,
+	BAD_IMAGE: 400,
+	UNSUPPORTED_FORMAT: 400,
+	IMAGE_TOO_LARGE: 413,
+	PAYLOAD_TOO_LARGE: 413,
+	NO_FACE: 400,
+	MULTIPLE_FACES: 400,
+	FACE_TOO_SMALL: 400,
+	LOW_QUALITY: 400,
+	MODEL_MISSING: 503,
+	MODEL_INVALID: 503,
+	MODEL_INCOMPATIBLE: 503,
+	ENGINE_UNAVAILABLE: 503,
+	NOT_ENOUGH_DATA: 400,
+	NOT_FOUND: 404,
+	CONFLICT: 409,
+	UNAUTHORIZED: 401,
+	RATE_LIMITED: 429,
+	INTERNAL: 500
+};
+
+export function statusFor(code: ErrorCode): number {
+	return STATUS[code] ?? 500;
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+	return new Response(JSON.stringify(data), {
+		status,
+		headers: { 'content-type': 'application/json; charset=utf-8', ...headers }
+	});
+}
+
+/** Expected errors become `{error: {code, message}}`; anything else is logged and answered without details. */
+export function errorResponse(error: unknown): Response {
+	if (isCoreError(error)) {
+		const headers: Record<string, string> = {};
+		const retryAfter = error.details?.retryAfterSeconds;
+		if (typeof retryAfter === 'number') headers['retry-after'] = String(Math.ceil(retryAfter));
+		const body: Record<string, unknown> = { code: error.code, message: error.message };
+		const publicDetails = error.details?.public;
+		if (publicDetails && typeof publicDetails === 'object') Object.assign(body, publicDetails);
+		return json({ error: body }, statusFor(error.code), headers);
+	}
+	console.error('[me-verifier] unexpected error:', error);
+	return json({ error: { code: 'INTERNAL', message: 'Internal server error.' } }, 500);
+}
+
+export interface Upload {
+	name: string;
+	type: string;
+	bytes: Uint8Array;
+}
+
+// Multipart framing around one file: boundaries, headers and the other small fields.
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+function tooLarge(maxBytes: number): CoreError {
+	const mb = maxBytes / (1024 * 1024);
+	return new CoreError('PAYLOAD_TOO_LARGE', `File too large. Limit: ${Number(mb.toFixed(3))} MB per image.`);
+}
+
+/** Parses a multipart body after refusing oversize requests by their declared length. */
+export async function readForm(request: Request, maxBodyBytes: number): Promise<FormData> {
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	if (Number.isFinite(declared) && declared > maxBodyBytes + MULTIPART_OVERHEAD_BYTES) {
+		throw new CoreError(
+			'PAYLOAD_TOO_LARGE',
+			`Request too large. Limit: ${(maxBodyBytes / 1048576).toFixed(1)} MB.`
+		);
+	}
+	const type = request.headers.get('content-type') ?? '';
+	if (!type.toLowerCase().startsWith('multipart/form-data')) {
+		throw new CoreError('BAD_REQUEST', 'Send the request as multipart/form-data.');
+	}
+	try {
+		return await request.formData();
+	} catch {
+		throw new CoreError('BAD_REQUEST', 'The multipart body could not be parsed.');
+	}
+}
+
+/** Files of one form field, each checked against the per-image byte limit. */
+export async function readImageUploads(
+	form: FormData,
+	field: string,
+	options: { maxBytes: number; multiple?: boolean }
+): Promise<Upload[]> {
+	const entries = form.getAll(field).filter((entry): entry is File => typeof entry !== 'string');
+	if (entries.length === 0) {
+		throw new CoreError('BAD_REQUEST', `Missing file field '${field}' (multipart/form-data).`);
+	}
+	if (!options.multiple && entries.length > 1) {
+		throw new CoreError('BAD_REQUEST', `Send exactly one file in '${field}'.`);
+	}
+	const uploads: Upload[] = [];
+	for (const file of entries) {
+		if (file.size > options.maxBytes) throw tooLarge(options.maxBytes);
+		uploads.push({
+			name: file.name || field,
+			type: file.type,
+			bytes: new Uint8Array(await file.arrayBuffer())
+		});
+	}
+	return uploads;
+}
+
+export function readTextField(
+	form: FormData,
+	field: string,
+	options: { required?: boolean; max?: number } = {}
+) {
+	const value = form.get(field);
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (options.required && !text) throw new CoreError('BAD_REQUEST', `Missing field '${field}'.`);
+	if (options.max && text.length > options.max) {
+		throw new CoreError('BAD_REQUEST', `Field '${field}' is longer than ${options.max} characters.`);
+	}
+	return text;
+}
+
+export function mbToBytes(mb: number): number {
+	return Math.round(mb * 1024 * 1024);
+}

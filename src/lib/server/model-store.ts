@@ -1,0 +1,65 @@
+import { readFile, stat } from 'node:fs/promises';
+import { parseModelFile, type ModelFile } from '../core/classifier/model-file';
+import { CoreError, isCoreError } from '../core/errors';
+import type { EngineInfo } from '../core/types';
+
+/**
+ * The classifier file on disk, parsed once and re-read only when its mtime changes, so that dropping a
+ * newly trained model into models/ takes effect without a restart.
+ */
+export class ModelStore {
+	private model: ModelFile | null = null;
+	private loadedMtimeMs = -1;
+	private lastError: CoreError | null = null;
+
+	constructor(
+		readonly path: string,
+		private readonly engineInfo: () => EngineInfo | null
+	) {}
+
+	/** The current model, or the reason there is none (never throws for a missing/bad file). */
+	async refresh(): Promise<{ model: ModelFile | null; error: CoreError | null }> {
+		let mtimeMs: number;
+		try {
+			mtimeMs = (await stat(this.path)).mtimeMs;
+		} catch {
+			this.model = null;
+			this.loadedMtimeMs = -1;
+			this.lastError = new CoreError(
+				'MODEL_MISSING',
+				`No trained model at ${this.path}. Train one: npm run crop, npm run embed, npm run train (see README).`
+			);
+			return { model: null, error: this.lastError };
+		}
+		if (mtimeMs !== this.loadedMtimeMs) await this.load(mtimeMs);
+		return { model: this.model, error: this.lastError };
+	}
+
+	async require(): Promise<ModelFile> {
+		const { model, error } = await this.refresh();
+		if (!model) throw error ?? new CoreError('MODEL_MISSING', 'No model loaded.');
+		return model;
+	}
+
+	private async load(mtimeMs: number): Promise<void> {
+		this.loadedMtimeMs = mtimeMs;
+		try {
+			const info = this.engineInfo();
+			const text = await readFile(this.path, 'utf8');
+			let json: unknown;
+			try {
+				json = JSON.parse(text);
+			} catch {
+				throw new CoreError('MODEL_INVALID', `${this.path} is not valid JSON.`);
+			}
+			const expected = info ? { embedder: info.embedder, embedderVersion: info.embedderVersion } : undefined;
+			this.model = parseModelFile(json, expected);
+			this.lastError = null;
+		} catch (error) {
+			this.model = null;
+			this.lastError = isCoreError(error)
+				? error
+				: new CoreError('MODEL_INVALID', `Could not read the model at ${this.path}.`);
+		}
+	}
+}

@@ -1,0 +1,205 @@
+import { axes, COLORS, escapeXml, fmt, frame, legend, polyline, svgDocument, text, ticks } from './svg';
+
+const WIDTH = 520;
+const HEIGHT = 440;
+const PLOT = { left: 64, top: 44, width: 420, height: 330 };
+
+export interface OperatingPoint {
+	x: number;
+	y: number;
+	threshold: number;
+}
+
+function operatingMarker(f: ReturnType<typeof frame>, point: OperatingPoint, label: string): string[] {
+	const cx = fmt(f.x(point.x));
+	const cy = fmt(f.y(point.y));
+	return [
+		`<circle cx="${cx}" cy="${cy}" r="5" fill="${COLORS.threshold}" stroke="#ffffff" stroke-width="1.5"><title>${escapeXml(label)}</title></circle>`
+	];
+}
+
+export interface RocChartInput {
+	fpr: ArrayLike<number>;
+	tpr: ArrayLike<number>;
+	auc: number;
+	/** Where the model's threshold sits on the curve. */
+	operatingPoint?: OperatingPoint;
+	title?: string;
+}
+
+export function rocChartSvg(input: RocChartInput): string {
+	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
+	const title = input.title ?? 'ROC curve';
+	const body = [
+		text(WIDTH / 2, 26, `${title} (AUC = ${input.auc.toFixed(4)})`, { size: 15, anchor: 'middle', weight: '600' }),
+		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: 'False positive rate', yLabel: 'True positive rate' }),
+		`<line x1="${fmt(f.x(0))}" y1="${fmt(f.y(0))}" x2="${fmt(f.x(1))}" y2="${fmt(f.y(1))}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
+		polyline(f, input.fpr, input.tpr, COLORS.curve)
+	];
+	const entries = [
+		{ label: `model (AUC ${input.auc.toFixed(3)})`, color: COLORS.curve },
+		{ label: 'chance', color: COLORS.chance, dashed: true }
+	];
+	if (input.operatingPoint) {
+		const p = input.operatingPoint;
+		const label = `threshold ${p.threshold.toFixed(3)}: FPR ${p.x.toFixed(3)}, TPR ${p.y.toFixed(3)}`;
+		body.push(...operatingMarker(f, p, label));
+		entries.push({ label: `threshold ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
+	}
+	body.push(...legend(f, entries, 'bottom-right'));
+	return svgDocument(WIDTH, HEIGHT, title, body);
+}
+
+export interface PrChartInput {
+	recall: ArrayLike<number>;
+	precision: ArrayLike<number>;
+	averagePrecision: number;
+	/** Share of positives: the precision of a random guess, drawn as the baseline. */
+	positiveRate: number;
+	operatingPoint?: OperatingPoint;
+	title?: string;
+}
+
+export function prChartSvg(input: PrChartInput): string {
+	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
+	const title = input.title ?? 'Precision-recall curve';
+	const baseline = fmt(f.y(input.positiveRate));
+	const body = [
+		text(WIDTH / 2, 26, `${title} (AP = ${input.averagePrecision.toFixed(4)})`, { size: 15, anchor: 'middle', weight: '600' }),
+		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: 'Recall', yLabel: 'Precision' }),
+		`<line x1="${fmt(f.x(0))}" y1="${baseline}" x2="${fmt(f.x(1))}" y2="${baseline}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
+		polyline(f, input.recall, input.precision, COLORS.curve)
+	];
+	const entries = [
+		{ label: `model (AP ${input.averagePrecision.toFixed(3)})`, color: COLORS.curve },
+		{ label: `chance (${input.positiveRate.toFixed(3)})`, color: COLORS.chance, dashed: true }
+	];
+	if (input.operatingPoint) {
+		const p = input.operatingPoint;
+		body.push(...operatingMarker(f, p, `threshold ${p.threshold.toFixed(3)}: recall ${p.x.toFixed(3)}, precision ${p.y.toFixed(3)}`));
+		entries.push({ label: `threshold ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
+	}
+	body.push(...legend(f, entries, 'bottom-right'));
+	return svgDocument(WIDTH, HEIGHT, title, body);
+}
+
+export interface ConfusionCounts {
+	tp: number;
+	fp: number;
+	tn: number;
+	fn: number;
+}
+
+/** Rows are the true class, columns the prediction, "me" first, as in sklearn's plot with labels [1, 0]. */
+export function confusionMatrixSvg(counts: ConfusionCounts, threshold: number, title = 'Confusion matrix'): string {
+	const width = 460;
+	const height = 400;
+	const cell = 130;
+	const left = 150;
+	const top = 90;
+	const rows = [
+		{ name: 'me', cells: [counts.tp, counts.fn] },
+		{ name: 'not me', cells: [counts.fp, counts.tn] }
+	];
+	const max = Math.max(1, counts.tp, counts.fp, counts.tn, counts.fn);
+	const body = [
+		text(width / 2, 26, title, { size: 15, anchor: 'middle', weight: '600' }),
+		text(width / 2, 46, `threshold ${threshold.toFixed(4)}; rows: true class, columns: predicted`, { size: 11, anchor: 'middle' }),
+		text(left + cell, top - 26, 'Predicted', { size: 12, anchor: 'middle', weight: '600' }),
+		text(left - 92, top + cell, 'True', { size: 12, anchor: 'middle', weight: '600', rotate: -90 })
+	];
+	['me', 'not me'].forEach((name, column) => {
+		body.push(text(left + cell * column + cell / 2, top - 8, name, { size: 12, anchor: 'middle' }));
+	});
+	rows.forEach((row, r) => {
+		const rowTotal = row.cells[0] + row.cells[1];
+		body.push(text(left - 10, top + cell * r + cell / 2 + 4, row.name, { size: 12, anchor: 'end' }));
+		row.cells.forEach((count, c) => {
+			const x = left + cell * c;
+			const y = top + cell * r;
+			const strength = count / max;
+			const correct = r === c;
+			// Correct cells in blue, errors in red; darker means more samples.
+			const hue = correct ? '31, 119, 180' : '214, 39, 40';
+			const textFill = strength > 0.55 ? '#ffffff' : COLORS.text;
+			const share = rowTotal ? `${((count / rowTotal) * 100).toFixed(1)} % of row` : '–';
+			body.push(
+				`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="rgba(${hue}, ${fmt(0.12 + 0.78 * strength, 2)})" stroke="#ffffff" stroke-width="2"/>`,
+				text(x + cell / 2, y + cell / 2, String(count), { size: 26, anchor: 'middle', weight: '600', fill: textFill }),
+				text(x + cell / 2, y + cell / 2 + 22, share, { size: 11, anchor: 'middle', fill: textFill }),
+				text(x + cell / 2, y + 16, ['TP', 'FN', 'FP', 'TN'][r * 2 + c], { size: 10, anchor: 'middle', fill: textFill })
+			);
+		});
+	});
+	return svgDocument(width, height, title, body);
+}
+
+export interface HistogramInput {
+	scores: ArrayLike<number>;
+	labels: ArrayLike<number>;
+	threshold: number;
+	bins?: number;
+	title?: string;
+}
+
+/** Score distributions of both classes on [0, 1]: how far apart they are says more than one number. */
+export function scoreHistogramSvg(input: HistogramInput): string {
+	const bins = input.bins ?? 20;
+	const counts = { me: new Array<number>(bins).fill(0), notMe: new Array<number>(bins).fill(0) };
+	for (let i = 0; i < input.scores.length; i++) {
+		const bin = Math.min(bins - 1, Math.max(0, Math.floor(input.scores[i] * bins)));
+		(input.labels[i] === 1 ? counts.me : counts.notMe)[bin]++;
+	}
+	const top = Math.max(1, ...counts.me, ...counts.notMe);
+	const yMax = niceCeiling(top);
+	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height, [0, 1], [0, yMax]);
+	const title = input.title ?? 'Score distribution';
+	const body = [
+		text(WIDTH / 2, 26, title, { size: 15, anchor: 'middle', weight: '600' }),
+		...axes(f, {
+			xTicks: ticks(0, 1, 5),
+			yTicks: ticks(0, yMax, Math.min(5, yMax)),
+			xLabel: 'Score (probability of "me")',
+			yLabel: 'Samples',
+			yDigits: 0
+		})
+	];
+	const binWidth = f.width / bins;
+	const barWidth = binWidth / 2 - 1;
+	for (let b = 0; b < bins; b++) {
+		const pairs: [number, string, number][] = [
+			[counts.notMe[b], COLORS.notMe, 0],
+			[counts.me[b], COLORS.me, 1]
+		];
+		for (const [count, color, slot] of pairs) {
+			if (count === 0) continue;
+			const x = f.left + b * binWidth + slot * (barWidth + 1) + 0.5;
+			const y = f.y(count);
+			const range = `${(b / bins).toFixed(2)}–${((b + 1) / bins).toFixed(2)}`;
+			body.push(
+				`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(barWidth)}" height="${fmt(f.top + f.height - y)}" fill="${color}"><title>${slot ? 'me' : 'not me'} ${range}: ${count}</title></rect>`
+			);
+		}
+	}
+	const tx = fmt(f.x(input.threshold));
+	body.push(
+		`<line x1="${tx}" y1="${fmt(f.top)}" x2="${tx}" y2="${fmt(f.top + f.height)}" stroke="${COLORS.threshold}" stroke-width="2" stroke-dasharray="6 4"/>`,
+		...legend(
+			f,
+			[
+				{ label: 'me', color: COLORS.me },
+				{ label: 'not me', color: COLORS.notMe },
+				{ label: `threshold ${input.threshold.toFixed(3)}`, color: COLORS.threshold, dashed: true }
+			],
+			'top-left'
+		)
+	);
+	return svgDocument(WIDTH, HEIGHT, title, body);
+}
+
+/** Integer axis maximum with at most 5 whole-number ticks. */
+function niceCeiling(value: number): number {
+	if (value <= 5) return value;
+	const step = Math.ceil(value / 5);
+	return step * 5;
+}

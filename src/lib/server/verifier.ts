@@ -1,0 +1,77 @@
+import { CoreError } from '../core/errors';
+import type { FaceEngine } from '../core/engine';
+import { verifyImage, type Verification } from '../core/pipeline';
+import { getConfig, type ServerConfig } from './config';
+import { decodeImage } from './decode';
+import { getEngine } from './engine';
+import { ModelStore } from './model-store';
+
+/** Server-side "is this me?": one engine, one model file, shared by every request of this process. */
+
+let engine: FaceEngine | null = null;
+let engineError: Error | null = null;
+let enginePromise: Promise<FaceEngine> | null = null;
+let store: ModelStore | null = null;
+
+export function startEngine(): Promise<FaceEngine> {
+	enginePromise ??= getEngine().then(
+		(loaded) => {
+			engine = loaded;
+			return loaded;
+		},
+		(error: Error) => {
+			engineError = error;
+			console.error('[me-verifier] face engine failed to load:', error);
+			throw new CoreError('ENGINE_UNAVAILABLE', 'The face engine failed to load; see the server log.');
+		}
+	);
+	return enginePromise;
+}
+
+function modelStore(config: ServerConfig): ModelStore {
+	if (store?.path !== config.modelPath) store = new ModelStore(config.modelPath, () => engine?.info ?? null);
+	return store;
+}
+
+export type Health =
+	| { status: 'ok'; model_version: string; embedder: string; backend: string }
+	| { status: 'unhealthy'; reason: string; embedder?: string; backend?: string };
+
+export async function health(config = getConfig()): Promise<Health> {
+	if (!engine) {
+		return {
+			status: 'unhealthy',
+			reason: engineError ? 'face engine failed to load' : 'face engine is loading'
+		};
+	}
+	const { model, error } = await modelStore(config).refresh();
+	const { embedder, backend } = engine.info;
+	if (!model) return { status: 'unhealthy', reason: error?.message ?? 'no model loaded', embedder, backend };
+	return { status: 'ok', model_version: model.model_version, embedder, backend };
+}
+
+export interface VerifyResponse extends Verification {
+	model_version: string;
+	timing_ms: number;
+}
+
+export async function verifyBytes(
+	bytes: Uint8Array,
+	startedAt: number,
+	config = getConfig()
+): Promise<VerifyResponse> {
+	const loaded = await startEngine();
+	const model = await modelStore(config).require();
+	const image = await decodeImage(bytes, { maxSide: config.maxImageSide, maxPixels: config.maxImagePixels });
+	const result = await verifyImage(loaded, model, image, { threshold: config.verifyThreshold ?? undefined });
+	const timing = performance.now() - startedAt;
+	return {
+		model_version: model.model_version,
+		is_me: result.is_me,
+		score: Number(result.score.toFixed(6)),
+		threshold: result.threshold,
+		timing_ms: Number(timing.toFixed(2)),
+		box: result.box.map((v) => Math.round(v)) as Verification['box'],
+		faces_count: result.faces_count
+	};
+}

@@ -1,0 +1,8 @@
+import { json } from '$lib/server/http';
+import { health } from '$lib/server/verifier';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async () => {
+	const state = await health();
+	return json(state, state.status === 'ok' ? 200 : 503);
+};
