@@ -49,6 +49,11 @@ export default ts.config(
 		}
 	},
 	{
+		// CommonJS on purpose: face-api's Node build is CommonJS and loads its own tfjs.
+		files: ['**/*.cjs'],
+		rules: { '@typescript-eslint/no-require-imports': 'off' }
+	},
+	{
 		ignores: [
 			'build/',
 			'.svelte-kit/',
