@@ -1,8 +1,19 @@
+import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	// SvelteKit 3 takes its configuration here; svelte.config.js is no longer read.
+	plugins: [sveltekit({ adapter: adapter({ out: 'build' }), serviceWorker: { register: true } })],
+	resolve: {
+		alias: {
+			// Human's no-bundle build shares the app's tfjs; its package `exports` map hides the file.
+			'@vladmandic/human/nobundle': fileURLToPath(
+				new URL('./node_modules/@vladmandic/human/dist/human.esm-nobundle.js', import.meta.url)
+			)
+		}
+	},
 	test: {
 		include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
 		exclude: ['tests/e2e/**'],

@@ -1,7 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { API_DESCRIPTION } from '$lib/server/api-description';
-import { json } from '$lib/server/http';
-import { startEngine } from '$lib/server/verifier';
+import { API_DESCRIPTION } from '#lib/server/api-description';
+import { json } from '#lib/server/http';
+import { startEngine } from '#lib/server/verifier';
 
 export const init: ServerInit = async () => {
 	// A stray rejection must be logged, never take the whole server down.

@@ -1,4 +1,4 @@
-/** Every expected failure carries one of these codes; HTTP status mapping lives in $lib/server/http.ts. */
+/** Every expected failure carries one of these codes; HTTP status mapping lives in src/lib/server/http.ts. */
 export const ERROR_CODES = [
 	'BAD_REQUEST',
 	'BAD_IMAGE',
