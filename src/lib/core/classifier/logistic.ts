@@ -36,9 +36,14 @@ const PROGRESS_EVERY = 10;
  * no tuning: the step is 1 / L from a power-iteration estimate of the curvature.
  * Every tensor it creates is disposed before it returns or throws.
  */
-export async function trainLogistic(x: Float32Array[], y: number[], opts: LogisticOptions = {}): Promise<LogisticModel> {
+export async function trainLogistic(
+	x: Float32Array[],
+	y: number[],
+	opts: LogisticOptions = {}
+): Promise<LogisticModel> {
 	const n = x.length;
-	if (n === 0 || y.length !== n) throw new RangeError(`need matching non-empty x and y, got ${n} and ${y.length}`);
+	if (n === 0 || y.length !== n)
+		throw new RangeError(`need matching non-empty x and y, got ${n} and ${y.length}`);
 	const dim = x[0].length;
 	const epochs = opts.epochs ?? DEFAULT_EPOCHS;
 	const l2 = opts.l2 ?? 1 / n;
@@ -92,15 +97,15 @@ export async function trainLogistic(x: Float32Array[], y: number[], opts: Logist
  * X^T S X / (4 n) + l2. Its largest eigenvalue comes from power iteration, which approaches it
  * from below, hence the 10 % margin.
  */
-async function curvatureBound(xa: tf.Tensor2D, sw: tf.Tensor2D, l2: number): Promise<number> {
-	const n = xa.shape[0];
-	let v: tf.Tensor2D = tf.fill([xa.shape[1], 1], 1 / Math.sqrt(xa.shape[1]));
+async function curvatureBound(xa: tf.Tensor, sw: tf.Tensor, l2: number): Promise<number> {
+	const [n, p] = xa.shape;
+	let v: tf.Tensor = tf.fill([p, 1], 1 / Math.sqrt(p));
 	let eigen = 0;
 	for (let i = 0; i < 30; i++) {
 		const [w, norm] = tf.tidy(() => {
 			const image = tf.div(tf.matMul(xa, tf.mul(sw, tf.matMul(xa, v)), true, false), n);
 			const length = tf.norm(image);
-			return [tf.div(image, tf.maximum(length, 1e-12)) as tf.Tensor2D, length];
+			return [tf.div(image, tf.maximum(length, 1e-12)), length];
 		});
 		eigen = (await norm.data())[0];
 		tf.dispose([v, norm]);
@@ -150,7 +155,8 @@ export function predictProba(
 		throw new RangeError(`embedding has ${embedding.length} values, the model expects ${weights.length}`);
 	}
 	let z = model.bias;
-	for (let j = 0; j < weights.length; j++) z += (weights[j] * (embedding[j] - scaler.mean[j])) / scaler.scale[j];
+	for (let j = 0; j < weights.length; j++)
+		z += (weights[j] * (embedding[j] - scaler.mean[j])) / scaler.scale[j];
 	return sigmoid(z);
 }
 

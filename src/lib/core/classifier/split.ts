@@ -45,7 +45,8 @@ export function stratifiedSplit(
 function allocateTestCounts(sizes: number[], testFraction: number): number[] {
 	const n = sizes.reduce((a, b) => a + b, 0);
 	if (testFraction === 0 || n === 0) return sizes.map(() => 0);
-	const nTest = Math.ceil(testFraction * n);
+	// The epsilon keeps 0.55 * 100 = 55.00000000000001 at 55 test samples, not 56.
+	const nTest = Math.ceil(testFraction * n - 1e-9);
 	const exact = sizes.map((s) => (s * nTest) / n);
 	const counts = exact.map(Math.floor);
 	const remainder = (k: number) => exact[k] - counts[k];
