@@ -6,7 +6,14 @@ import { detectFaces, pickMainFace } from '../lib/core/pipeline';
 import { assessQuality } from '../lib/core/quality';
 import type { Box } from '../lib/core/types';
 import { decodeImage } from '../lib/server/decode';
-import { parseChoice, parseCommand, parseNumberOption, usage, UsageError, type OptionSpecs } from './lib/args';
+import {
+	parseChoice,
+	parseCommand,
+	parseNumberOption,
+	usage,
+	UsageError,
+	type OptionSpecs
+} from './lib/args';
 import { directoryExists, listDataset } from './lib/dataset';
 import { loadCliEngine } from './lib/engine';
 import { encodeFaceCrop, type CropFormat } from './lib/face-crop';
@@ -15,7 +22,11 @@ import { terminalOutput } from './lib/output';
 import { CommandError, formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
 
 const SPECS = {
-	input: { type: 'string', short: 'i', description: 'folder of photos; with --output, crops just this folder' },
+	input: {
+		type: 'string',
+		short: 'i',
+		description: 'folder of photos; with --output, crops just this folder'
+	},
 	output: { type: 'string', short: 'o', description: 'folder the face crops are written to' },
 	'data-dir': {
 		type: 'string',
@@ -23,14 +34,28 @@ const SPECS = {
 		default: 'data',
 		description: 'without --input/--output: crops <data-dir>/{me,not_me} into <data-dir>/cropped/{me,not_me}'
 	},
-	'reports-dir': { type: 'string', env: 'REPORTS_DIR', default: 'reports', description: 'where the crop log goes' },
-	log: { type: 'string', description: 'JSON log of written and skipped files (default <reports-dir>/crop-<output name>.json)' },
-	margin: { type: 'string', default: '1.6', description: 'crop side as a multiple of the face box side' },
+	'reports-dir': {
+		type: 'string',
+		env: 'REPORTS_DIR',
+		default: 'reports',
+		description: 'where the crop log goes'
+	},
+	log: {
+		type: 'string',
+		description: 'JSON log of written and skipped files (default <reports-dir>/crop-<output name>.json)'
+	},
+	// Human's box already includes a margin. On 45 photos every margin from 1.0 to 1.6 was re-detected, with
+	// embeddings of the crop within cosine 0.994-0.996 (mean) of the full photo's; 1.2 keeps some context.
+	margin: { type: 'string', default: '1.2', description: 'crop side as a multiple of the face box side' },
 	size: { type: 'string', default: '224', description: 'crop side in pixels after resizing' },
 	format: { type: 'string', default: 'jpeg', description: 'jpeg (quality 95) or png' },
 	'min-face-size': { type: 'string', default: '0', description: 'ignore faces whose box is smaller (px)' },
 	clean: { type: 'boolean', description: 'delete earlier crops in the output folder first' },
-	embedder: { type: 'string', env: 'EMBEDDER', description: 'face engine embedder (default: the engine default)' }
+	embedder: {
+		type: 'string',
+		env: 'EMBEDDER',
+		description: 'face engine embedder (default: the engine default)'
+	}
 } satisfies OptionSpecs;
 
 export const USAGE = usage(
@@ -90,7 +115,9 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 		clean: options.clean
 	};
 	if ((options.input === undefined) !== (options.output === undefined)) {
-		throw new UsageError('--input and --output go together (or give neither to crop data/me and data/not_me)');
+		throw new UsageError(
+			'--input and --output go together (or give neither to crop data/me and data/not_me)'
+		);
 	}
 	const jobs = options.input
 		? [{ input: options.input, output: options.output! }]
@@ -105,7 +132,9 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 	const engine = await loadCliEngine(output, options.embedder);
 	const runs: CropRun[] = [];
 	for (const job of jobs) {
-		const log = options.log ?? path.join(options['reports-dir'], `crop-${path.basename(path.resolve(job.output))}.json`);
+		const log =
+			options.log ??
+			path.join(options['reports-dir'], `crop-${path.basename(path.resolve(job.output))}.json`);
 		runs.push(await cropFolder(engine, { ...job, log }, settings, output));
 	}
 	return runs;
@@ -118,7 +147,7 @@ async function cropFolder(
 	output: NonNullable<CommandContext['output']>
 ): Promise<CropRun> {
 	const started = performance.now();
-	const listing = await listDataset(job.input);
+	const listing = await listDataset(job.input, [job.output]);
 	const run: CropRun = { ...job, total: 0, written: [], skipped: [], multipleFaces: [], durationMs: 0 };
 	run.total = listing.images.length + listing.others.length;
 	output.info(`crop ${job.input} -> ${job.output}: ${listing.images.length} images`);
@@ -199,7 +228,13 @@ async function cropFolder(
 	return run;
 }
 
-function skip(run: CropRun, output: NonNullable<CommandContext['output']>, file: string, code: string, reason: string) {
+function skip(
+	run: CropRun,
+	output: NonNullable<CommandContext['output']>,
+	file: string,
+	code: string,
+	reason: string
+) {
 	run.skipped.push({ file, code, reason });
 	output.warn(`skip  ${file}: ${reason} [${code}]`);
 }

@@ -21,7 +21,11 @@ const SPECS = {
 		description: 'embeddings index; vectors go beside it as .f32 (default <data-dir>/embeddings.json)'
 	},
 	'data-dir': { type: 'string', env: 'DATA_DIR', default: 'data', description: 'root of the default paths' },
-	embedder: { type: 'string', env: 'EMBEDDER', description: 'face engine embedder (default: the engine default)' }
+	embedder: {
+		type: 'string',
+		env: 'EMBEDDER',
+		description: 'face engine embedder (default: the engine default)'
+	}
 } satisfies OptionSpecs;
 
 export const USAGE = usage(
@@ -72,12 +76,16 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 		const listing = await listDataset(dir);
 		// Files are recorded relative to the index, so the pair can be moved together with the crops.
 		const relative = (file: string) =>
-			path.relative(path.dirname(path.resolve(indexPath)), path.resolve(dir, file)).split(path.sep).join('/');
+			path
+				.relative(path.dirname(path.resolve(indexPath)), path.resolve(dir, file))
+				.split(path.sep)
+				.join('/');
 		for (const file of listing.others) {
 			skipped.push({ file: relative(file), code: 'NOT_AN_IMAGE', reason: 'not an image file' });
 			output.warn(`skip  ${relative(file)}: not an image file [NOT_AN_IMAGE]`);
 		}
-		for (const file of listing.images) work.push({ label, absolute: path.resolve(dir, file), file: relative(file) });
+		for (const file of listing.images)
+			work.push({ label, absolute: path.resolve(dir, file), file: relative(file) });
 	}
 	if (work.length === 0) throw new CommandError('no face crops found: run npm run crop first');
 
@@ -116,7 +124,8 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 		`embed: ${samples.length} embeddings (${positives} me, ${negatives} not me), ${skipped.length} skipped, ` +
 			`in ${formatDuration(durationMs)}; wrote ${indexPath} and ${vectorsPath}`
 	);
-	if (positives === 0 || negatives === 0) output.warn('warning: training needs both "me" and "not me" samples');
+	if (positives === 0 || negatives === 0)
+		output.warn('warning: training needs both "me" and "not me" samples');
 	return { index: indexPath, vectors: vectorsPath, samples, positives, negatives, skipped, durationMs };
 }
 
@@ -134,7 +143,8 @@ async function embedFile(
 	}
 	try {
 		const main = await embedMainFace(engine, await decodeImage(bytes));
-		if (main.facesFound > 1) output.warn(`note  ${file}: ${main.facesFound} faces in the crop, used the largest`);
+		if (main.facesFound > 1)
+			output.warn(`note  ${file}: ${main.facesFound} faces in the crop, used the largest`);
 		return { embedding: main.embedding };
 	} catch (error) {
 		if (!isCoreError(error)) throw error;

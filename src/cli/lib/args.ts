@@ -41,7 +41,9 @@ export function parseCommand<S extends OptionSpecs>(
 	const parserOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
 		help: { type: 'boolean', short: 'h' }
 	};
-	for (const [name, spec] of Object.entries(specs)) parserOptions[name] = { type: spec.type, short: spec.short };
+	for (const [name, spec] of Object.entries(specs)) {
+		parserOptions[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+	}
 	let values: Record<string, string | boolean | undefined>;
 	try {
 		({ values } = parseArgs({ args: argv, options: parserOptions, strict: true, allowPositionals: false }));
@@ -67,14 +69,23 @@ function isTruthy(value: string | undefined): boolean {
 export function usage(command: string, summary: string, specs: OptionSpecs): string {
 	const rows = Object.entries(specs).map(([name, spec]) => {
 		const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ' <value>' : ''}`;
-		const extras = [spec.default !== undefined ? `default ${spec.default}` : '', spec.env ? `env ${spec.env}` : '']
+		const extras = [
+			spec.default !== undefined ? `default ${spec.default}` : '',
+			spec.env ? `env ${spec.env}` : ''
+		]
 			.filter(Boolean)
 			.join(', ');
 		return `  ${flag.padEnd(34)} ${spec.description}${extras ? ` (${extras})` : ''}`;
 	});
-	return [`Usage: npm run ${command} -- [options]`, '', summary, '', 'Options:', ...rows, '  -h, --help'].join(
-		'\n'
-	);
+	return [
+		`Usage: npm run ${command} -- [options]`,
+		'',
+		summary,
+		'',
+		'Options:',
+		...rows,
+		'  -h, --help'
+	].join('\n');
 }
 
 interface NumberRule {
@@ -92,10 +103,15 @@ export function parseNumberOption(value: string, name: string, rule: NumberRule 
 		(rule.min !== undefined && parsed < rule.min) ||
 		(rule.max !== undefined && parsed > rule.max);
 	if (invalid) {
-		const range = [rule.min !== undefined ? `>= ${rule.min}` : '', rule.max !== undefined ? `<= ${rule.max}` : '']
+		const range = [
+			rule.min !== undefined ? `>= ${rule.min}` : '',
+			rule.max !== undefined ? `<= ${rule.max}` : ''
+		]
 			.filter(Boolean)
 			.join(' and ');
-		throw new UsageError(`--${name} must be ${rule.integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got "${value}"`);
+		throw new UsageError(
+			`--${name} must be ${rule.integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got "${value}"`
+		);
 	}
 	return parsed;
 }

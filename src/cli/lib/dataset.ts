@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Extensions the crop and embed steps read, compared case-insensitively. */
@@ -15,15 +15,24 @@ export interface DirectoryListing {
 	others: string[];
 }
 
-/** Every file under `root`, sub-folders included, split into images and the rest. */
-export async function listDataset(root: string): Promise<DirectoryListing> {
+/**
+ * Every file under `root`, sub-folders included (symbolic links followed once), split into images and the
+ * rest. Folders in `exclude` are left out: an output folder inside the input must not be read back.
+ */
+export async function listDataset(root: string, exclude: string[] = []): Promise<DirectoryListing> {
 	const images: string[] = [];
 	const others: string[] = [];
+	const skip = new Set(await Promise.all(exclude.map((dir) => realpath(dir).catch(() => path.resolve(dir)))));
+	const visited = new Set<string>();
 	const walk = async (relative: string) => {
+		const real = await realpath(path.join(root, relative));
+		if (visited.has(real) || skip.has(real)) return;
+		visited.add(real);
 		const entries = await readdir(path.join(root, relative), { withFileTypes: true });
 		for (const entry of entries) {
 			const child = relative ? `${relative}/${entry.name}` : entry.name;
-			const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectoryPath(root, child)));
+			const isDirectory =
+				entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectoryPath(root, child)));
 			if (isDirectory) await walk(child);
 			else if (isImageFile(entry.name)) images.push(child);
 			else others.push(child);

@@ -62,7 +62,8 @@ export function encodeVectors(vectors: Float32Array[], size: number): Uint8Array
 	const bytes = new Uint8Array(vectors.length * size * 4);
 	const view = new DataView(bytes.buffer);
 	vectors.forEach((vector, row) => {
-		if (vector.length !== size) throw new Error(`embedding ${row} has ${vector.length} values, expected ${size}`);
+		if (vector.length !== size)
+			throw new Error(`embedding ${row} has ${vector.length} values, expected ${size}`);
 		for (let i = 0; i < size; i++) view.setFloat32((row * size + i) * 4, vector[i], true);
 	});
 	return bytes;
@@ -84,7 +85,10 @@ export function sha256(bytes: Uint8Array): string {
 	return createHash('sha256').update(bytes).digest('hex');
 }
 
-export async function writeEmbeddings(indexPath: string, set: EmbeddingSet): Promise<{ vectorsPath: string }> {
+export async function writeEmbeddings(
+	indexPath: string,
+	set: EmbeddingSet
+): Promise<{ vectorsPath: string }> {
 	if (set.samples.length !== set.vectors.length) throw new Error('one vector per sample is required');
 	const vectorsPath = vectorsPathFor(indexPath);
 	const bytes = encodeVectors(set.vectors, set.embedder.size);
@@ -109,16 +113,22 @@ export async function writeEmbeddings(indexPath: string, set: EmbeddingSet): Pro
 	return { vectorsPath };
 }
 
-export async function readEmbeddings(indexPath: string): Promise<EmbeddingSet & { sha256: string }> {
+export async function readEmbeddings(
+	indexPath: string
+): Promise<EmbeddingSet & { sha256: string; skipped: SkippedFile[] }> {
 	let index: EmbeddingsIndex;
 	try {
 		index = JSON.parse(await readFile(indexPath, 'utf8'));
 	} catch (error) {
-		throw new Error(`cannot read embeddings index ${indexPath}: ${(error as Error).message}`);
+		throw new Error(`cannot read embeddings index ${indexPath}: ${(error as Error).message}`, {
+			cause: error
+		});
 	}
 	if (index?.format !== EMBEDDINGS_FORMAT) throw new Error(`${indexPath} is not an embeddings index`);
 	if (index.version !== EMBEDDINGS_FORMAT_VERSION) {
-		throw new Error(`${indexPath} has format version ${index.version}; this tool reads ${EMBEDDINGS_FORMAT_VERSION}`);
+		throw new Error(
+			`${indexPath} has format version ${index.version}; this tool reads ${EMBEDDINGS_FORMAT_VERSION}`
+		);
 	}
 	const bytes = new Uint8Array(await readFile(path.join(path.dirname(indexPath), index.vectors)));
 	const digest = sha256(bytes);

@@ -45,6 +45,7 @@ export async function encodeFaceCrop(
 	const pipeline = sharp(Buffer.from(square.data.buffer, square.data.byteOffset, square.data.byteLength), {
 		raw: { width: square.width, height: square.height, channels: square.channels }
 	}).resize(options.size, options.size, { kernel: 'lanczos3' });
-	const encoded = options.format === 'png' ? pipeline.png() : pipeline.jpeg({ quality: 95, chromaSubsampling: '4:4:4' });
+	const encoded =
+		options.format === 'png' ? pipeline.png() : pipeline.jpeg({ quality: 95, chromaSubsampling: '4:4:4' });
 	return new Uint8Array(await encoded.toBuffer());
 }

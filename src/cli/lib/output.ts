@@ -10,19 +10,27 @@ export interface CliOutput {
 
 export interface Progress {
 	tick(detail?: string): void;
+	/** Jumps to `value` (for work reported in chunks, such as training epochs). */
+	update(value: number, detail?: string): void;
 	stop(): void;
 }
 
-/** Terminal output: a live bar on a TTY (stderr, so stdout stays clean for piping), plain lines otherwise. */
-export function terminalOutput(stream: NodeJS.WriteStream = process.stderr): CliOutput {
+/**
+ * Terminal output: information on stdout, warnings and skips on stderr, and a live bar on stderr when it
+ * is a terminal (lines written meanwhile go above the bar). Without a terminal there is no bar.
+ */
+export function terminalOutput(
+	stream: NodeJS.WriteStream = process.stderr,
+	out: NodeJS.WritableStream = process.stdout
+): CliOutput {
 	let active: cliProgress.MultiBar | null = null;
-	const write = (line: string) => {
+	const writeTo = (target: NodeJS.WritableStream) => (line: string) => {
 		if (active) active.log(`${line}\n`);
-		else stream.write(`${line}\n`);
+		else target.write(`${line}\n`);
 	};
 	return {
-		info: write,
-		warn: write,
+		info: writeTo(out),
+		warn: writeTo(stream),
 		progress(label, total) {
 			if (!stream.isTTY || total === 0) return quietProgress();
 			const bars = new cliProgress.MultiBar(
@@ -39,7 +47,10 @@ export function terminalOutput(stream: NodeJS.WriteStream = process.stderr): Cli
 			active = bars;
 			return {
 				tick(detail = '') {
-					bar.increment(1, { detail: detail.length > 40 ? `…${detail.slice(-39)}` : detail });
+					bar.increment(1, { detail: shorten(detail) });
+				},
+				update(value, detail = '') {
+					bar.update(value, { detail: shorten(detail) });
 				},
 				stop() {
 					bars.stop();
@@ -50,8 +61,12 @@ export function terminalOutput(stream: NodeJS.WriteStream = process.stderr): Cli
 	};
 }
 
+function shorten(detail: string): string {
+	return detail.length > 40 ? `…${detail.slice(-39)}` : detail;
+}
+
 function quietProgress(): Progress {
-	return { tick() {}, stop() {} };
+	return { tick() {}, update() {}, stop() {} };
 }
 
 /** Keeps every line; for tests and for callers that want the log as data. */

@@ -38,19 +38,21 @@ export async function runScript(
 			output.warn(`error: ${error.message}`);
 			code = 1;
 		} else {
-			output.warn(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			output.warn(
+				`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+			);
 			code = 1;
 		}
 	}
 	// The WASM backend keeps handles open; leave explicitly once the output is flushed.
 	process.exitCode = code;
-	process.stderr.write('', () => process.exit(code));
+	process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 /** A fatal, expected failure (missing folder, no data): one line, exit 1. */
 export class CommandError extends Error {
-	constructor(message: string) {
-		super(message);
+	constructor(message: string, options?: ErrorOptions) {
+		super(message, options);
 		this.name = 'CommandError';
 	}
 }

@@ -36,7 +36,7 @@ export function rocChartSvg(input: RocChartInput): string {
 		`<line x1="${fmt(f.x(0))}" y1="${fmt(f.y(0))}" x2="${fmt(f.x(1))}" y2="${fmt(f.y(1))}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
 		polyline(f, input.fpr, input.tpr, COLORS.curve)
 	];
-	const entries = [
+	const entries: { label: string; color: string; dashed?: boolean }[] = [
 		{ label: `model (AUC ${input.auc.toFixed(3)})`, color: COLORS.curve },
 		{ label: 'chance', color: COLORS.chance, dashed: true }
 	];
@@ -70,7 +70,7 @@ export function prChartSvg(input: PrChartInput): string {
 		`<line x1="${fmt(f.x(0))}" y1="${baseline}" x2="${fmt(f.x(1))}" y2="${baseline}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
 		polyline(f, input.recall, input.precision, COLORS.curve)
 	];
-	const entries = [
+	const entries: { label: string; color: string; dashed?: boolean }[] = [
 		{ label: `model (AP ${input.averagePrecision.toFixed(3)})`, color: COLORS.curve },
 		{ label: `chance (${input.positiveRate.toFixed(3)})`, color: COLORS.chance, dashed: true }
 	];
@@ -79,7 +79,7 @@ export function prChartSvg(input: PrChartInput): string {
 		body.push(...operatingMarker(f, p, `threshold ${p.threshold.toFixed(3)}: recall ${p.x.toFixed(3)}, precision ${p.y.toFixed(3)}`));
 		entries.push({ label: `threshold ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
 	}
-	body.push(...legend(f, entries, 'bottom-right'));
+	body.push(...legend(f, entries, 'bottom-left'));
 	return svgDocument(WIDTH, HEIGHT, title, body);
 }
 

@@ -10,8 +10,8 @@ export interface ConfusionMatrix {
 export interface FarPoint {
 	/** Target false accept rate. */
 	far: number;
-	/** Lowest threshold whose false accept rate stays at or below `far` on these samples. */
-	threshold: number;
+	/** Threshold with the highest true accept rate whose false accept rate stays <= `far`; null: none. */
+	threshold: number | null;
 	/** True accept rate (recall of "me") at that threshold. */
 	tar: number;
 	/** False accept rate actually reached there. */
@@ -95,8 +95,9 @@ export interface EvaluationReport {
 	metrics_all_samples: ScoreMetrics;
 	threshold_analysis: ThresholdAnalysis;
 	curves: {
-		roc: { fpr: number[]; tpr: number[]; thresholds: number[] };
-		pr: { recall: number[]; precision: number[]; thresholds: number[] };
+		/** Thresholds in decreasing order; the first is null (+Infinity: accept nobody). */
+		roc: { fpr: number[]; tpr: number[]; thresholds: (number | null)[] };
+		pr: { recall: number[]; precision: number[]; thresholds: (number | null)[] };
 	};
 	per_file: PerFileScore[];
 	charts: { roc: string; pr: string; confusion_matrix: string; score_histogram: string; html: string };

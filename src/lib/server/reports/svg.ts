@@ -116,11 +116,11 @@ export function ticks(from: number, to: number, count: number): number[] {
 }
 
 /** A legend of coloured swatches in the frame's top-left or bottom-right corner. */
-export function legend(f: Frame, entries: { label: string; color: string; dashed?: boolean }[], corner: 'top-left' | 'bottom-right'): string[] {
+export function legend(f: Frame, entries: { label: string; color: string; dashed?: boolean }[], corner: 'top-left' | 'bottom-left' | 'bottom-right'): string[] {
 	const rowHeight = 18;
 	const boxWidth = Math.max(...entries.map((e) => e.label.length)) * 6.6 + 34;
 	const boxHeight = entries.length * rowHeight + 8;
-	const x0 = corner === 'top-left' ? f.left + 8 : f.left + f.width - boxWidth - 8;
+	const x0 = corner === 'bottom-right' ? f.left + f.width - boxWidth - 8 : f.left + 8;
 	const y0 = corner === 'top-left' ? f.top + 8 : f.top + f.height - boxHeight - 8;
 	const out = [
 		`<rect x="${fmt(x0)}" y="${fmt(y0)}" width="${fmt(boxWidth)}" height="${boxHeight}" fill="#ffffff" fill-opacity="0.9" stroke="${COLORS.grid}"/>`

@@ -1,0 +1,193 @@
+import path from 'node:path';
+import { DEFAULT_EPOCHS } from '../lib/core/classifier/logistic';
+import { serializeModelFile, type ModelFile } from '../lib/core/classifier/model-file';
+import { trainVerifier, type TrainingMetrics } from '../lib/core/classifier/train';
+import type { Confusion } from '../lib/core/metrics';
+import {
+	parseChoice,
+	parseCommand,
+	parseNumberOption,
+	usage,
+	UsageError,
+	type OptionSpecs
+} from './lib/args';
+import { readEmbeddings, writeAtomically, writeJson } from './lib/embeddings-file';
+import { terminalOutput } from './lib/output';
+import { CommandError, formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
+import { ensureTfBackend } from './lib/tf-backend';
+
+const THRESHOLD_METHODS = ['best_f1', 'youden', 'target_far', 'manual'] as const;
+
+const SPECS = {
+	embeddings: {
+		type: 'string',
+		env: 'EMBEDDINGS_PATH',
+		description: 'embeddings index (default <data-dir>/embeddings.json)'
+	},
+	'data-dir': { type: 'string', env: 'DATA_DIR', default: 'data', description: 'root of the default paths' },
+	model: {
+		type: 'string',
+		env: 'MODEL_PATH',
+		default: 'models/model.json',
+		description: 'model file to write'
+	},
+	'reports-dir': {
+		type: 'string',
+		env: 'REPORTS_DIR',
+		default: 'reports',
+		description: 'where metrics.json goes'
+	},
+	'threshold-method': {
+		type: 'string',
+		default: 'best_f1',
+		description: 'how the threshold is chosen on the validation split: best_f1, youden, target_far or manual'
+	},
+	'target-far': {
+		type: 'string',
+		default: '0.01',
+		description: 'false accept rate for --threshold-method target_far'
+	},
+	threshold: { type: 'string', description: 'the threshold for --threshold-method manual' },
+	epochs: { type: 'string', description: 'training epochs (default: the classifier default)' },
+	'learning-rate': { type: 'string', description: 'step size (default: the classifier default)' },
+	l2: { type: 'string', description: 'L2 penalty (default 1 / training samples)' },
+	seed: { type: 'string', default: '42', description: 'split seed' },
+	'test-fraction': {
+		type: 'string',
+		default: '0.2',
+		description: 'share held out for validation (stratified)'
+	},
+	'model-version': {
+		type: 'string',
+		description: 'version string stored in the model (default: from the date)'
+	}
+} satisfies OptionSpecs;
+
+export const USAGE = usage(
+	'train',
+	'Trains the "me / not me" logistic regression on the embeddings (stratified split, scaler fitted on the\n' +
+		'training part), chooses the threshold on the validation part, writes the model and reports/metrics.json.',
+	SPECS
+);
+
+export interface TrainCommandResult {
+	modelPath: string;
+	metricsPath: string;
+	model: ModelFile;
+	metrics: TrainingMetrics;
+	durationMs: number;
+}
+
+export async function main(argv: string[], context: CommandContext = {}): Promise<TrainCommandResult | null> {
+	const output = context.output ?? terminalOutput();
+	const { options, help } = parseCommand(argv, SPECS, context.env);
+	if (help) {
+		output.info(USAGE);
+		return null;
+	}
+	const method = parseChoice(options['threshold-method'], 'threshold-method', THRESHOLD_METHODS);
+	if (method === 'manual' && options.threshold === undefined) {
+		throw new UsageError('--threshold-method manual needs --threshold <0..1>');
+	}
+	const optionalNumber = (
+		name: 'epochs' | 'learning-rate' | 'l2',
+		rule: Parameters<typeof parseNumberOption>[2]
+	) => (options[name] === undefined ? undefined : parseNumberOption(options[name], name, rule));
+	const trainOptions = {
+		seed: parseNumberOption(options.seed, 'seed', { integer: true, min: 0 }),
+		testFraction: parseNumberOption(options['test-fraction'], 'test-fraction', { min: 0, max: 0.9 }),
+		thresholdMethod: method,
+		targetFar: parseNumberOption(options['target-far'], 'target-far', { min: 0, max: 1 }),
+		thresholdValue:
+			options.threshold === undefined
+				? undefined
+				: parseNumberOption(options.threshold, 'threshold', { min: 0, max: 1 }),
+		epochs: optionalNumber('epochs', { integer: true, min: 1, max: 100_000 }),
+		learningRate: optionalNumber('learning-rate', { min: 0 }),
+		l2: optionalNumber('l2', { min: 0 }),
+		modelVersion: options['model-version']
+	};
+	const embeddingsPath = options.embeddings ?? path.join(options['data-dir'], 'embeddings.json');
+	const metricsPath = path.join(options['reports-dir'], 'metrics.json');
+
+	let set;
+	try {
+		set = await readEmbeddings(embeddingsPath);
+	} catch (error) {
+		throw new CommandError(`${(error as Error).message}; run npm run embed first`, { cause: error });
+	}
+	const labels = set.samples.map((s) => s.label);
+	const positives = labels.filter((l) => l === 1).length;
+	output.info(
+		`train: ${set.samples.length} embeddings (${positives} me, ${labels.length - positives} not me) from ${embeddingsPath}, ` +
+			`embedder ${set.embedder.id} ${set.embedder.version}`
+	);
+	const backend = await ensureTfBackend();
+	const started = performance.now();
+	const progress = output.progress('train', trainOptions.epochs ?? DEFAULT_EPOCHS);
+	let result;
+	try {
+		result = await trainVerifier(set.vectors, labels, set.embedder, {
+			...trainOptions,
+			backend,
+			onProgress: (epoch, _total, loss) => progress.update(epoch, `loss ${loss.toFixed(4)}`)
+		});
+	} finally {
+		progress.stop();
+	}
+	const durationMs = Math.round(performance.now() - started);
+	const { model, metrics } = result;
+
+	await writeAtomically(options.model, serializeModelFile(model));
+	await writeJson(metricsPath, {
+		generated_at: new Date().toISOString(),
+		model: {
+			path: options.model,
+			model_version: model.model_version,
+			embedder: model.embedder,
+			threshold: model.threshold
+		},
+		embeddings: {
+			path: embeddingsPath,
+			sha256: set.sha256,
+			samples: set.samples.length,
+			positives,
+			negatives: set.samples.length - positives
+		},
+		split: {
+			seed: model.training.seed,
+			test_fraction: model.training.split.test_fraction,
+			train: model.training.split.train,
+			validation: model.training.split.validation,
+			validation_files: result.validation.indices.map((i) => set.samples[i].file)
+		},
+		training: { ...model.training, duration_ms: durationMs },
+		metrics,
+		classification_report: classificationReport(metrics.confusion)
+	});
+	output.info(
+		`train: ${metrics.evaluated_on} accuracy ${(metrics.accuracy * 100).toFixed(1)} %, ROC AUC ${metrics.roc_auc.toFixed(4)}, ` +
+			`F1 ${metrics.f1.toFixed(4)} at threshold ${metrics.threshold.toFixed(4)} (${metrics.threshold_method}), ` +
+			`in ${formatDuration(durationMs)} on ${backend}`
+	);
+	for (const note of metrics.notes) output.warn(`note  ${note}`);
+	output.info(`train: wrote ${options.model} and ${metricsPath}`);
+	return { modelPath: options.model, metricsPath, model, metrics, durationMs };
+}
+
+/** Per-class precision, recall, F1 and support, as sklearn's classification_report in the seed. */
+function classificationReport(c: Confusion) {
+	const row = (tp: number, fp: number, fn: number) => {
+		const precision = tp + fp ? tp / (tp + fp) : 0;
+		const recall = tp + fn ? tp / (tp + fn) : 0;
+		return {
+			precision,
+			recall,
+			f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+			support: tp + fn
+		};
+	};
+	return { me: row(c.tp, c.fp, c.fn), not_me: row(c.tn, c.fn, c.fp) };
+}
+
+if (isEntryPoint(import.meta.url)) await runScript(main, USAGE);
