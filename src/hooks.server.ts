@@ -1,7 +1,7 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { API_DESCRIPTION } from '#lib/server/api-description';
-import { json } from '#lib/server/http';
-import { startEngine } from '#lib/server/verifier';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
+import { API_DESCRIPTION } from '#lib/server/api-description.ts';
+import { json } from '#lib/server/http.ts';
+import { startEngine } from '#lib/server/verifier.ts';
 
 export const init: ServerInit = async () => {
 	// A stray rejection must be logged, never take the whole server down.
@@ -22,7 +22,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handleError: HandleServerError = ({ error, status }) => {
-	if (status !== 404) console.error('[me-verifier] unexpected error:', error);
-	return { message: status === 404 ? 'Not found' : 'Internal server error', code: 'INTERNAL' };
+export const handleError: HandleServerError = (input) => {
+	// Framework errors (404s and the like) keep SvelteKit's safe defaults; our own failures are logged, never shown.
+	if (input.kind !== 'unknown') return;
+	console.error('[me-verifier] unexpected error:', input.error);
+	return { message: 'Internal server error', code: 'INTERNAL' };
 };

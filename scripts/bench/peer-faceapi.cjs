@@ -26,6 +26,7 @@ async function main() {
 			.raw()
 			.toBuffer({ resolveWithObject: true });
 		const tensor = tf.tensor3d(new Uint8Array(data), [info.height, info.width, 3], 'int32');
+		// @ts-expect-error face-api bundles its own copy of the tfjs Tensor type
 		const result = await faceapi.detectSingleFace(tensor).withFaceLandmarks().withFaceDescriptor();
 		tensor.dispose();
 		const ms = performance.now() - start;

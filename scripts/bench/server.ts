@@ -98,7 +98,7 @@ async function startServer(modelPath: string) {
 	throw new Error('server did not become healthy (is there a build? run npm run build)');
 }
 
-async function post(base: string, bytes: Uint8Array) {
+async function post(base: string, bytes: Uint8Array<ArrayBuffer>) {
 	const body = new FormData();
 	body.append('image', new Blob([bytes], { type: 'image/jpeg' }), 'photo.jpg');
 	const response = await fetch(`${base}/verify`, { method: 'POST', body });
@@ -107,7 +107,7 @@ async function post(base: string, bytes: Uint8Array) {
 }
 
 async function http(file: string, modelPath: string) {
-	const bytes = new Uint8Array(readFileSync(file));
+	const bytes = new Uint8Array(readFileSync(file)) as Uint8Array<ArrayBuffer>;
 	const { child, base } = await startServer(modelPath);
 	try {
 		// Warm every worker.

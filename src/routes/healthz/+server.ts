@@ -1,5 +1,5 @@
-import { json } from '#lib/server/http';
-import { health } from '#lib/server/verifier';
+import { json } from '#lib/server/http.ts';
+import { health } from '#lib/server/verifier.ts';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async () => {

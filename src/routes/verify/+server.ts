@@ -1,6 +1,6 @@
-import { getConfig } from '#lib/server/config';
-import { errorResponse, json, mbToBytes, readForm, readImageUploads } from '#lib/server/http';
-import { verifyBytes } from '#lib/server/verifier';
+import { getConfig } from '#lib/server/config.ts';
+import { errorResponse, json, mbToBytes, readForm, readImageUploads } from '#lib/server/http.ts';
+import { verifyBytes } from '#lib/server/verifier.ts';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request }) => {

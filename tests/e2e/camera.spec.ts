@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { facePath } from '../helpers/faces';
+import { open, waitForEngine } from './lib/app';
+import { launchWithCamera, newContext } from './lib/browser';
+import { state } from './lib/context';
+import { assert, assertEqual, test } from './lib/harness';
+
+/** Chromium's fake camera plays a clip made from a face photo (the FIELD-NOTES recipe). */
+
+function makeClip(photo: string, out: string): void {
+	execFileSync(
+		'ffmpeg',
+		[
+			...['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', photo, '-t', '2', '-r', '15'],
+			...['-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0,format=yuv420p', '-f', 'yuv4mpegpipe', out]
+		],
+		{ stdio: 'inherit' }
+	);
+}
+
+test('live camera: a fake camera feed shows a face box and a decision', async () => {
+	assert(state.exportedModel, 'the flow spec exported a model');
+	const clip = path.join(state.tmp, 'amy5.y4m');
+	makeClip(facePath('amy/amy5.png'), clip);
+	const modelFile = path.join(state.tmp, 'camera-model.json');
+	await writeFile(modelFile, state.exportedModel);
+
+	let browser: Browser | null = null;
+	try {
+		browser = await launchWithCamera(clip);
+		const context = await newContext(browser, ['camera']);
+		const page = await context.newPage();
+		await open(page, state.server.base, '/data');
+		await page.setInputFiles('[data-testid=import-model]', modelFile);
+		await page.locator('[data-testid=data-message].ok').waitFor();
+
+		await open(page, state.server.base, '/verify');
+		await waitForEngine(page);
+		await page.click('[data-testid=camera-start]');
+		const box = page.locator('.stage [data-testid=face-box]').first();
+		await box.waitFor({ timeout: 60_000 });
+		const verdict = page.locator('.card [data-testid=verdict]').first();
+		await verdict.waitFor();
+		const score = Number(await verdict.getAttribute('data-score'));
+		assert(score >= 0 && score <= 1, `a score in [0, 1]: ${score}`);
+		assert((await page.locator('[data-testid=timing]').textContent())?.includes('ms'), 'time per frame shown');
+		await page.screenshot({ path: path.join(path.dirname(clip), 'camera.png') });
+
+		// The camera also enrolls: a captured frame goes through the same checks.
+		await page.click('[data-testid=camera-stop]');
+		await open(page, state.server.base, '/enroll');
+		await page.locator('details summary').click();
+		await page.click('[data-testid=camera-start]');
+		await page.locator('[data-testid=camera-capture]').waitFor();
+		await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).readyState >= 2);
+		await page.click('[data-testid=camera-capture]');
+		await page.locator('[data-testid=enroll-item][data-status=saved]').waitFor({ timeout: 60_000 });
+		assertEqual(await page.locator('[data-testid=enroll-item]').count(), 1, 'one captured frame');
+		await context.close();
+	} finally {
+		await browser?.close();
+	}
+});

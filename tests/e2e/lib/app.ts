@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { assert } from './harness';
+
+/** Page actions shared by the specs; every page runs on the WASM backend (tests never need a GPU). */
+
+export const BACKEND = 'wasm';
+
+export function url(base: string, path: string): string {
+	return `${base}${path}?backend=${BACKEND}`;
+}
+
+export async function open(page: Page, base: string, path: string): Promise<void> {
+	await page.goto(url(base, path));
+}
+
+export async function waitForEngine(page: Page): Promise<string> {
+	const badge = page.locator('[data-testid=engine-badge]');
+	await page.locator('[data-testid=engine-badge].ready, [data-testid=engine-badge].error').waitFor({ timeout: 120_000 });
+	assert(await badge.evaluate((el) => el.classList.contains('ready')), `engine failed: ${await badge.getAttribute('title')}`);
+	return (await badge.getAttribute('data-backend')) ?? '';
+}
+
+export interface EnrollOutcome {
+	name: string;
+	status: string;
+	reasons: string[];
+}
+
+/** Adds files through the file input and waits until every listed item is saved, rejected or waiting for a choice. */
+export async function enroll(page: Page, files: string[], label: 'me' | 'not_me'): Promise<EnrollOutcome[]> {
+	await page.check(label === 'me' ? '[data-testid=label-me]' : '[data-testid=label-not-me]');
+	const before = await page.locator('[data-testid=enroll-item]').count();
+	await page.setInputFiles('[data-testid=file-input]', files);
+	await page.waitForFunction(
+		(n) => {
+			const items = [...document.querySelectorAll<HTMLElement>('[data-testid=enroll-item]')];
+			return items.length === n && items.every((e) => ['saved', 'rejected', 'choose'].includes(e.dataset.status ?? ''));
+		},
+		before + files.length,
+		{ timeout: 240_000 }
+	);
+	const items = await page.locator('[data-testid=enroll-item]').evaluateAll((els) =>
+		els.map((e) => ({
+			name: e.querySelector('.name')?.textContent ?? '',
+			status: (e as HTMLElement).dataset.status ?? '',
+			reasons: [...e.querySelectorAll<HTMLElement>('[data-testid=reject-reason]')].map((r) => r.dataset.reason ?? '')
+		}))
+	);
+	return items.slice(before);
+}
+
+export interface Verdict {
+	isMe: boolean;
+	score: number;
+}
+
+export interface PhotoResult {
+	verdicts: Verdict[];
+	boxes: number;
+	noFace: boolean;
+}
+
+export async function verifyPhoto(page: Page, file: string): Promise<PhotoResult> {
+	// Clear the previous result first so we wait for this photo's.
+	await page.evaluate(() => {
+		for (const el of document.querySelectorAll('[data-testid=verdicts], [data-testid=no-face]')) el.setAttribute('data-stale', '');
+	});
+	await page.setInputFiles('[data-testid=verify-input]', file);
+	await page.waitForFunction(
+		() =>
+			document.querySelector(
+				'[data-testid=verdicts]:not([data-stale]), [data-testid=no-face]:not([data-stale]), [data-testid=verify-error]'
+			),
+		null,
+		{ timeout: 120_000 }
+	);
+	const error = await page.locator('[data-testid=verify-error]').textContent().catch(() => null);
+	assert(!error, `verify failed: ${error}`);
+	const verdicts = await page
+		.locator('.card [data-testid=verdict]')
+		.evaluateAll((els) => els.map((e) => ({ isMe: (e as HTMLElement).dataset.isMe === 'true', score: Number((e as HTMLElement).dataset.score) })));
+	return {
+		verdicts,
+		boxes: await page.locator('.photo [data-testid=face-box]').count(),
+		noFace: (await page.locator('[data-testid=no-face]').count()) > 0
+	};
+}
+
+/** Clicks `selector`, catches the download it starts and returns its text. */
+export async function downloadText(page: Page, selector: string): Promise<{ name: string; text: string }> {
+	const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+	const path = await download.path();
+	return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
+}

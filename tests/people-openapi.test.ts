@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../src/lib/core/errors';
+import { REPO_ROOT } from './helpers/faces';
+
+// static/openapi.json must describe every server route with exactly the methods it exports.
+
+const ROUTES = path.join(REPO_ROOT, 'src/routes');
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+interface Operation {
+	operationId?: string;
+	responses: Record<string, unknown>;
+}
+
+const doc = JSON.parse(readFileSync(path.join(REPO_ROOT, 'static/openapi.json'), 'utf8'));
+
+function serverRoutes(dir = ROUTES): { path: string; methods: string[] }[] {
+	const found: { path: string; methods: string[] }[] = [];
+	for (const entry of readdirSync(dir)) {
+		const full = path.join(dir, entry);
+		if (statSync(full).isDirectory()) found.push(...serverRoutes(full));
+		else if (entry === '+server.ts') {
+			const source = readFileSync(full, 'utf8');
+			const methods = METHODS.filter((m) => new RegExp(`export const ${m}\\b`).test(source));
+			const route = '/' + path.relative(ROUTES, dir).split(path.sep).join('/');
+			found.push({ path: route.replace(/\[(\w+)\]/g, '{$1}'), methods });
+		}
+	}
+	return found;
+}
+
+function refs(node: unknown, out: string[] = []): string[] {
+	if (Array.isArray(node)) node.forEach((n) => refs(n, out));
+	else if (node && typeof node === 'object') {
+		for (const [key, value] of Object.entries(node)) {
+			if (key === '$ref' && typeof value === 'string') out.push(value);
+			else refs(value, out);
+		}
+	}
+	return out;
+}
+
+describe('OpenAPI document', () => {
+	it('is OpenAPI 3.1 and lists every route with the methods it exports, and nothing else', () => {
+		expect(doc.openapi).toMatch(/^3\.1\./);
+		const routes = serverRoutes();
+		expect(routes.length).toBeGreaterThanOrEqual(11);
+		const documented = Object.fromEntries(
+			Object.entries(doc.paths as Record<string, object>).map(([p, item]) => [
+				p,
+				Object.keys(item)
+					.map((k) => k.toUpperCase())
+					.filter((k) => METHODS.includes(k))
+					.sort()
+			])
+		);
+		expect(documented).toEqual(Object.fromEntries(routes.map((r) => [r.path, [...r.methods].sort()])));
+	});
+
+	it('every $ref resolves and every operation documents its errors in the shared shape', () => {
+		for (const ref of refs(doc)) {
+			const name = ref.replace('#/components/schemas/', '');
+			expect(doc.components.schemas[name], ref).toBeDefined();
+		}
+		expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual([...ERROR_CODES]);
+		for (const [route, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+			for (const [method, op] of Object.entries(item)) {
+				if (!METHODS.includes(method.toUpperCase())) continue;
+				expect(op.operationId, `${method} ${route}`).toBeTruthy();
+				const codes = Object.keys(op.responses);
+				expect(
+					codes.some((c) => c.startsWith('2')),
+					`${method} ${route}`
+				).toBe(true);
+			}
+		}
+	});
+});

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resetAuth } from '../src/lib/server/auth';
+import { resetConfig } from '../src/lib/server/config';
+import { closeDatabase } from '../src/lib/server/db';
+import { facePath } from './helpers/faces';
+
+/** Shared by the people and login tests: route handlers called in-process with real photo bytes. */
+
+type Handler = (event: never) => Promise<Response> | Response;
+
+/** Response bodies are read loosely in tests; the OpenAPI test checks their declared shapes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type JsonBody = Record<string, any>;
+
+export interface CallOptions {
+	params?: Record<string, string>;
+	headers?: Record<string, string>;
+	client?: string;
+	method?: string;
+}
+
+export async function call(
+	handler: Handler,
+	body: FormData | Record<string, unknown> | null,
+	options: CallOptions = {}
+): Promise<{ status: number; headers: Headers; json: JsonBody }> {
+	const headers = new Headers(options.headers);
+	let payload: BodyInit | undefined;
+	if (body instanceof FormData) payload = body;
+	else if (body) {
+		payload = JSON.stringify(body);
+		headers.set('content-type', 'application/json');
+	}
+	const request = new Request('http://localhost/test', {
+		method: options.method ?? 'POST',
+		body: payload,
+		headers
+	});
+	const event = {
+		request,
+		params: options.params ?? {},
+		getClientAddress: () => options.client ?? '127.0.0.1'
+	};
+	const response = await handler(event as never);
+	return { status: response.status, headers: response.headers, json: await response.json() };
+}
+
+export function photo(relative: string): Blob {
+	return new Blob([new Uint8Array(readFileSync(facePath(relative)))]);
+}
+
+/** A multipart form: strings as fields, photo paths (relative to the face set) as files. */
+export function form(fields: Record<string, string>, files: Record<string, string[]> = {}): FormData {
+	const data = new FormData();
+	for (const [key, value] of Object.entries(fields)) data.append(key, value);
+	for (const [key, list] of Object.entries(files)) {
+		for (const file of list) data.append(key, photo(file), path.basename(file));
+	}
+	return data;
+}
+
+/**
+ * A fresh database file and configuration for one test file; `restart()` closes and reopens
+ * everything the server keeps in memory, as a process restart would (the engine excepted).
+ */
+export function isolatedServerState(env: Record<string, string> = {}) {
+	const dir = mkdtempSync(path.join(tmpdir(), 'me-verifier-people-'));
+	const dbPath = path.join(dir, 'people.db');
+	const saved = { ...process.env };
+	Object.assign(process.env, { DB_PATH: dbPath, NODE_ENV: 'test', ...env });
+	const restart = () => {
+		closeDatabase();
+		resetConfig();
+		resetAuth();
+	};
+	restart();
+	return {
+		dbPath,
+		restart,
+		cleanup() {
+			closeDatabase();
+			process.env = saved;
+			resetConfig();
+			resetAuth();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
