@@ -70,12 +70,16 @@ export function applySimilarity(s: Similarity, p: Point): Point {
 	return [s.a * p[0] - s.b * p[1] + s.tx, s.b * p[0] + s.a * p[1] + s.ty];
 }
 
-/**
- * Samples a size x size RGB chip; chip pixel centres map through `chipToImage`. Outside the image
- * the nearest edge pixel is repeated, so a face at the border does not get a black band that the
- * network would read as part of the face.
- */
-export function warpChip(image: PixelImage, chipToImage: Similarity, size: number): PixelImage {
+/** Outside the image: repeat the nearest edge pixel, or black as dlib's extract_image_chip does. */
+export type Border = 'edge' | 'zero';
+
+/** Samples a size x size RGB chip (bilinear); chip pixel centres map through `chipToImage`. */
+export function warpChip(
+	image: PixelImage,
+	chipToImage: Similarity,
+	size: number,
+	border: Border = 'edge'
+): PixelImage {
 	const { width, height, channels, data } = image;
 	const out = new Uint8Array(size * size * 3);
 	const { a, b, tx, ty } = chipToImage;
@@ -89,6 +93,10 @@ export function warpChip(image: PixelImage, chipToImage: Similarity, size: numbe
 			const cv = v + 0.5;
 			let x = a * cu - b * cv + tx - 0.5;
 			let y = b * cu + a * cv + ty - 0.5;
+			if (border === 'zero' && (x < -0.5 || y < -0.5 || x > maxX + 0.5 || y > maxY + 0.5)) {
+				o += 3; // the buffer starts zeroed
+				continue;
+			}
 			x = x < 0 ? 0 : x > maxX ? maxX : x;
 			y = y < 0 ? 0 : y > maxY ? maxY : y;
 			const x0 = Math.floor(x);
@@ -116,8 +124,13 @@ export function chipTransform(landmarks: FiveLandmarks, template: ChipTemplate):
 	return estimateSimilarity(template.points, landmarkPoints(landmarks));
 }
 
-export function alignFace(image: PixelImage, landmarks: FiveLandmarks, template: ChipTemplate): PixelImage {
-	return warpChip(image, chipTransform(landmarks, template), template.size);
+export function alignFace(
+	image: PixelImage,
+	landmarks: FiveLandmarks,
+	template: ChipTemplate,
+	border: Border = 'edge'
+): PixelImage {
+	return warpChip(image, chipTransform(landmarks, template), template.size, border);
 }
 
 /**

@@ -3,8 +3,8 @@ import type { Config } from '@vladmandic/human';
 export interface HumanConfigOptions {
 	/** Base URL of Human's model folder (file:// on the server, a served path in the browser). */
 	modelBasePath: string;
-	/** Folder holding the tfjs .wasm binaries; Human's default points at a CDN. */
-	wasmPath?: string;
+	/** Folder (URL) holding the tfjs .wasm binaries; required because Human's default points at a CDN. */
+	wasmPath: string;
 	backend: Config['backend'];
 	/** Load faceres (Human's 1024-D descriptor) because the chosen embedder needs it. */
 	loadFaceres: boolean;
@@ -28,7 +28,7 @@ export function humanConfig(options: HumanConfigOptions): Partial<Config> {
 	return {
 		backend: options.backend,
 		modelBasePath: options.modelBasePath,
-		...(options.wasmPath ? { wasmPath: options.wasmPath } : {}),
+		wasmPath: options.wasmPath,
 		debug: false,
 		async: false,
 		warmup: 'none',

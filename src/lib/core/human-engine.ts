@@ -37,17 +37,21 @@ export function validatePixelImage(image: PixelImage): void {
 	if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
 		throw new CoreError('BAD_IMAGE', 'Image width and height must be positive integers.');
 	}
-	if (channels !== 3 && channels !== 4) throw new CoreError('BAD_IMAGE', 'Image must have 3 (RGB) or 4 (RGBA) channels.');
+	if (channels !== 3 && channels !== 4)
+		throw new CoreError('BAD_IMAGE', 'Image must have 3 (RGB) or 4 (RGBA) channels.');
 	if (!data || data.length !== width * height * channels) {
-		throw new CoreError('BAD_IMAGE', `Pixel buffer holds ${data?.length ?? 0} values, expected ${width * height * channels}.`);
+		throw new CoreError(
+			'BAD_IMAGE',
+			`Pixel buffer holds ${data?.length ?? 0} values, expected ${width * height * channels}.`
+		);
 	}
 }
 
-/** RGB bytes of the image (drops alpha); shares the buffer when it already is RGB. */
-function rgbBytes(image: PixelImage): Uint8Array | Uint8ClampedArray {
-	if (image.channels === 3) return image.data;
+/** RGB values as int32, the dtype tfjs keeps without another copy (alpha dropped). */
+function rgbInt32(image: PixelImage): Int32Array {
+	if (image.channels === 3) return new Int32Array(image.data);
 	const n = image.width * image.height;
-	const out = new Uint8Array(n * 3);
+	const out = new Int32Array(n * 3);
 	for (let i = 0, j = 0; i < n; i++, j += 4) {
 		out[i * 3] = image.data[j];
 		out[i * 3 + 1] = image.data[j + 1];
@@ -56,8 +60,9 @@ function rgbBytes(image: PixelImage): Uint8Array | Uint8ClampedArray {
 	return out;
 }
 
-const mid = (a: number[], b: number[]): Point => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
-const xy = (p: number[]): Point => [p[0], p[1]];
+type MeshPoint = FaceResult['mesh'][number];
+const mid = (a: MeshPoint, b: MeshPoint): Point => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+const xy = (p: MeshPoint): Point => [p[0], p[1]];
 
 /**
  * Five landmarks from Human's face result. With the mesh: eye centres from the eye corners, the nose tip
@@ -102,15 +107,32 @@ function toDetectedFace(face: FaceResult): DetectedFace {
 /** A grey image and a "face" placed on the template, to compile every kernel once at load time. */
 function warmupInputs(): { image: PixelImage; face: DetectedFace } {
 	const size = 256;
-	const image: PixelImage = { width: size, height: size, channels: 3, data: new Uint8Array(size * size * 3).fill(128) };
+	const image: PixelImage = {
+		width: size,
+		height: size,
+		channels: 3,
+		data: new Uint8Array(size * size * 3).fill(128)
+	};
 	const shift = (p: Point): Point => [p[0] + 50, p[1] + 50];
 	const [le, re, nose, ml, mr] = DLIB_CHIP.points;
-	const landmarks = { leftEye: shift(le), rightEye: shift(re), nose: shift(nose), mouthLeft: shift(ml), mouthRight: shift(mr) };
+	const landmarks = {
+		leftEye: shift(le),
+		rightEye: shift(re),
+		nose: shift(nose),
+		mouthLeft: shift(ml),
+		mouthRight: shift(mr)
+	};
 	return { image, face: { box: [50, 50, 150, 150], score: 1, landmarks } };
 }
 
+/**
+ * Human's detect() is not re-entrant, and its model modules keep state at module level (shared by every
+ * Human instance of one build): all calls of all engines on the same Human class go through one queue.
+ */
+const queues = new WeakMap<object, Promise<unknown>>();
+
 /** FaceEngine on Human (BlazeFace + FaceMesh) plus a chosen embedder; one per runtime binding. */
-export function createHumanEngine(options: HumanEngineOptions): FaceEngine & { readonly embedderImpl: Embedder | null } {
+export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 	const { human, tf } = options;
 	const meta = embedderMeta(options.embedder);
 	const info: EngineInfo = {
@@ -123,17 +145,19 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine & { r
 	let embedder: Embedder | null = null;
 	let loading: Promise<void> | null = null;
 	let disposed = false;
-	// Human's detect() is not re-entrant: concurrent calls corrupt each other. Everything goes through here.
-	let queue: Promise<unknown> = Promise.resolve();
 	const serial = <T>(task: () => Promise<T>): Promise<T> => {
-		const run = queue.then(task, task);
-		queue = run.catch(() => undefined);
+		const key = human.constructor;
+		const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
+		queues.set(
+			key,
+			run.catch(() => undefined)
+		);
 		return run;
 	};
 
 	async function detectNow(image: PixelImage): Promise<DetectedFace[]> {
 		validatePixelImage(image);
-		const input = tf.tensor3d(rgbBytes(image), [image.height, image.width, 3], 'int32');
+		const input = tf.tensor3d(rgbInt32(image), [image.height, image.width, 3], 'int32');
 		try {
 			const result = await human.detect(input);
 			if (result.error) throw new CoreError('INTERNAL', `face detection failed: ${result.error}`);
@@ -149,7 +173,8 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine & { r
 		if (!embedder) throw new CoreError('ENGINE_UNAVAILABLE', 'face engine is not loaded');
 		validatePixelImage(image);
 		const out = await embedder.embed(image, face);
-		if (out.length !== meta.size) throw new CoreError('INTERNAL', `embedder gave ${out.length} values, expected ${meta.size}`);
+		if (out.length !== meta.size)
+			throw new CoreError('INTERNAL', `embedder gave ${out.length} values, expected ${meta.size}`);
 		return out;
 	}
 
@@ -160,7 +185,11 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine & { r
 		const missing = needed.filter(
 			(name) => !human.models.models[name] || !stats.modelStats.some((m) => m.name === name && m.loaded)
 		);
-		if (missing.length > 0) throw new CoreError('MODEL_MISSING', `face models failed to load: ${missing.join(', ')}`);
+		if (missing.length > 0) {
+			// Human caches models per process and would keep the broken ones: make the next load() start over.
+			human.env.initial = true;
+			throw new CoreError('MODEL_MISSING', `face models failed to load: ${missing.join(', ')}`);
+		}
 		// Faceres stays loaded for the embedder but must not run inside every detect().
 		human.config.face.description = { ...human.config.face.description, enabled: false };
 		embedder = await createEmbedder(meta.id, {
@@ -175,25 +204,26 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine & { r
 		await embedNow(warm.image, warm.face);
 	}
 
+	function load(): Promise<void> {
+		if (disposed) return Promise.reject(new CoreError('ENGINE_UNAVAILABLE', 'face engine was disposed'));
+		loading ??= serial(loadNow).catch((error: unknown) => {
+			loading = null; // a later call may retry, e.g. after the model files are restored
+			throw error;
+		});
+		return loading;
+	}
+
 	return {
 		info,
-		get embedderImpl() {
-			return embedder;
-		},
-		load() {
-			if (disposed) return Promise.reject(new CoreError('ENGINE_UNAVAILABLE', 'face engine was disposed'));
-			loading ??= serial(loadNow).catch((error: unknown) => {
-				loading = null; // a later call may retry, e.g. after the model files are restored
-				throw error;
-			});
-			return loading;
-		},
+		load,
 		async detect(image) {
-			await this.load();
+			validatePixelImage(image);
+			await load();
 			return serial(() => detectNow(image));
 		},
 		async embed(image, face) {
-			await this.load();
+			validatePixelImage(image);
+			await load();
 			return serial(() => embedNow(image, face));
 		},
 		dispose() {

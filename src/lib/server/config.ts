@@ -18,6 +18,10 @@ export interface ServerConfig {
 	jwtTtlSeconds: number;
 	loginMaxFailures: number;
 	loginWindowSeconds: number;
+
+	// --- people and face login (issue 4) ---
+	/** Embedder for 1:N recognition and face login; thresholds are calibrated per embedder (gallery/thresholds). */
+	peopleEmbedder: string;
 }
 
 let cached: ServerConfig | null = null;
@@ -48,7 +52,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		jwtSecret: env.JWT_SECRET?.trim() || null,
 		jwtTtlSeconds: numberFrom(env, 'JWT_TTL', 900, 1),
 		loginMaxFailures: numberFrom(env, 'LOGIN_MAX_FAILURES', 5, 1),
-		loginWindowSeconds: numberFrom(env, 'LOGIN_WINDOW_SECONDS', 300, 1)
+		loginWindowSeconds: numberFrom(env, 'LOGIN_WINDOW_SECONDS', 300, 1),
+
+		// --- people and face login (issue 4) ---
+		peopleEmbedder: env.PEOPLE_EMBEDDER?.trim() || 'faceres-bgr'
 	};
 }
 

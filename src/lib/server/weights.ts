@@ -30,7 +30,8 @@ const routersRegistered = new WeakSet<object>();
 export function registerFileLoadRouter(tf: Tf): void {
 	if (routersRegistered.has(tf)) return;
 	routersRegistered.add(tf);
-	tf.io.registerLoadRouter((url: string | string[]) => {
+	// tfjs calls routers in turn and skips those returning null, though its IORouter type omits null.
+	const router = (url: string | string[]): tfTypes.io.IOHandler | null => {
 		if (typeof url !== 'string' || !url.startsWith('file://')) return null;
 		const modelPath = fileURLToPath(url);
 		return {
@@ -50,5 +51,6 @@ export function registerFileLoadRouter(tf: Tf): void {
 				};
 			}
 		};
-	});
+	};
+	tf.io.registerLoadRouter(router as Parameters<Tf['io']['registerLoadRouter']>[0]);
 }

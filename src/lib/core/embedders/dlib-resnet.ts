@@ -59,7 +59,10 @@ function buildParams(tf: Tf, weights: RawWeights): Params {
 			const scale = take(`${prefix}/scale/weights`);
 			return {
 				filter: tf.mul(take(`${prefix}/conv/filters`), scale) as tfTypes.Tensor4D,
-				bias: tf.add(tf.mul(take(`${prefix}/conv/bias`), scale), take(`${prefix}/scale/biases`)) as tfTypes.Tensor1D
+				bias: tf.add(
+					tf.mul(take(`${prefix}/conv/bias`), scale),
+					take(`${prefix}/scale/biases`)
+				) as tfTypes.Tensor1D
 			};
 		});
 	try {
@@ -143,7 +146,9 @@ export function createDlibResnet(tf: Tf, weights: RawWeights): DlibResnet {
 				throw new CoreError('BAD_REQUEST', `dlib-resnet needs a ${INPUT_SIZE}x${INPUT_SIZE} RGB chip`);
 			}
 			const p = params;
-			const out = tf.tidy(() => forward(tf, p, tf.tensor4d(chip.data, [1, INPUT_SIZE, INPUT_SIZE, 3], 'int32')));
+			const out = tf.tidy(() =>
+				forward(tf, p, tf.tensor4d(new Int32Array(chip.data), [1, INPUT_SIZE, INPUT_SIZE, 3], 'int32'))
+			);
 			try {
 				return (await out.data()) as Float32Array;
 			} finally {
@@ -174,7 +179,9 @@ export function createDlibResnetEmbedder(
 	const alignment = options.alignment ?? 'landmarks';
 	const net = createDlibResnet(tf, weights);
 	const chipOf = (image: PixelImage, face: DetectedFace): PixelImage =>
-		alignment === 'landmarks' ? alignFace(image, face.landmarks, DLIB_CHIP) : cropBox(image, face.box, INPUT_SIZE);
+		alignment === 'landmarks'
+			? alignFace(image, face.landmarks, DLIB_CHIP)
+			: cropBox(image, face.box, INPUT_SIZE);
 	return {
 		...dlibResnetMeta(alignment),
 		async embed(image, face) {

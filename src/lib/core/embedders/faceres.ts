@@ -33,7 +33,11 @@ export function createFaceresEmbedder(tf: Tf, model: GraphModelLike, options: { 
 		async embed(image, face) {
 			const chip = alignFace(image, face.landmarks, FACERES_CHIP);
 			const outputs = tf.tidy(() => {
-				let input: tfTypes.Tensor = tf.tensor4d(chip.data, [1, INPUT_SIZE, INPUT_SIZE, 3], 'int32');
+				let input: tfTypes.Tensor = tf.tensor4d(
+					new Int32Array(chip.data),
+					[1, INPUT_SIZE, INPUT_SIZE, 3],
+					'int32'
+				);
 				input = tf.cast(input, 'float32');
 				if (bgr) input = tf.reverse(input, 3);
 				const out = model.execute(input);

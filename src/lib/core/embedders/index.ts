@@ -7,7 +7,13 @@ import type { Embedder, RawWeights, Tf } from './types';
 export type { Embedder, RawWeights, Tf } from './types';
 export type { GraphModelLike } from './faceres';
 
-export const EMBEDDER_IDS = ['dlib-resnet128', 'dlib-resnet128-box', 'faceres', 'faceres-bgr', 'fusion'] as const;
+export const EMBEDDER_IDS = [
+	'dlib-resnet128',
+	'dlib-resnet128-box',
+	'faceres',
+	'faceres-bgr',
+	'fusion'
+] as const;
 export type EmbedderId = (typeof EMBEDDER_IDS)[number];
 
 /** Chosen by the pairs evaluation (README, "Embedder choice"). */
@@ -66,7 +72,9 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 		case 'dlib-resnet128':
 			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'));
 		case 'dlib-resnet128-box':
-			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), { alignment: 'box' });
+			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
+				alignment: 'box'
+			});
 		case 'faceres':
 			return createFaceresEmbedder(deps.tf, faceres(), { bgr: false });
 		case 'faceres-bgr':
@@ -78,3 +86,4 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 			]);
 	}
 }
+export { fetchWeightsManifest } from './fetch-weights';

@@ -1,4 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs-core';
+import { CoreError } from '../errors';
 import type { DetectedFace, PixelImage } from '../types';
 
 /** The tfjs-core namespace the runtime binding chose (with its backend); core never picks one. */
@@ -27,7 +28,8 @@ export function l2normalize(values: ArrayLike<number>): Float32Array {
 	let sum = 0;
 	for (let i = 0; i < out.length; i++) sum += out[i] * out[i];
 	const norm = Math.sqrt(sum);
-	if (!(norm > 0) || !Number.isFinite(norm)) throw new Error('embedding has zero or non-finite norm');
+	if (!(norm > 0) || !Number.isFinite(norm))
+		throw new CoreError('INTERNAL', 'embedding has zero or non-finite norm');
 	for (let i = 0; i < out.length; i++) out[i] /= norm;
 	return out;
 }

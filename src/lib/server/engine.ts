@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Human as HumanType } from '@vladmandic/human';
+import type * as tfTypes from '@tensorflow/tfjs-core';
+import type { FaceEngine } from '../core/engine';
+import {
+	DEFAULT_EMBEDDER,
+	embedderMeta,
+	isEmbedderId,
+	type EmbedderId,
+	type WeightsName
+} from '../core/embedders';
+import { CoreError } from '../core/errors';
+import { humanConfig } from '../core/human-config';
+import { createHumanEngine } from '../core/human-engine';
+import { getConfig } from './config';
+import { readWeightsManifest, registerFileLoadRouter } from './weights';
+
+/**
+ * Node binding of the face engine: Human's node-wasm build on the tfjs WASM backend, models read from
+ * node_modules. Everything is loaded through `require` so Human, the backend and our code share one
+ * tfjs-core instance (an ESM import could resolve a second copy that has no backend registered).
+ */
+
+const require = createRequire(import.meta.url);
+const tf = require('@tensorflow/tfjs-core') as typeof tfTypes;
+const wasmBackend = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(path: string): void };
+
+// The packages' `exports` maps hide their folders: resolve the entry point, then step up.
+const humanDir = path.resolve(path.dirname(require.resolve('@vladmandic/human')), '..');
+const faceApiDir = path.resolve(path.dirname(require.resolve('@vladmandic/face-api')), '..');
+const wasmDir =
+	path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+
+const WEIGHT_FILES: Record<WeightsName, string> = {
+	'face-recognition': path.join(faceApiDir, 'model', 'face_recognition_model-weights_manifest.json')
+};
+
+type HumanConstructor = new (config?: Partial<HumanType['config']>) => HumanType;
+
+export interface ServerEngineOptions {
+	/** Embedder id; defaults to EMBEDDER from the environment, then the project default. */
+	embedder?: string;
+	minConfidence?: number;
+	maxFaces?: number;
+	/** Folder with Human's model files; defaults to the copy inside node_modules. */
+	modelDir?: string;
+}
+
+function resolveEmbedder(requested: string | undefined): EmbedderId {
+	const id = requested ?? getConfig().embedder ?? DEFAULT_EMBEDDER;
+	if (!isEmbedderId(id)) throw new CoreError('BAD_REQUEST', `Unknown embedder "${id}".`);
+	return id;
+}
+
+/**
+ * tfjs-backend-wasm installs process-wide uncaughtException/unhandledRejection listeners that rethrow,
+ * so any stray rejection would kill the server. Remove exactly the ones added while `init` ran.
+ */
+async function withoutNewProcessListeners(init: () => Promise<void>): Promise<void> {
+	const before = {
+		uncaughtException: new Set(process.listeners('uncaughtException')),
+		unhandledRejection: new Set(process.listeners('unhandledRejection'))
+	};
+	try {
+		await init();
+	} finally {
+		for (const listener of process.listeners('uncaughtException')) {
+			if (!before.uncaughtException.has(listener)) process.removeListener('uncaughtException', listener);
+		}
+		for (const listener of process.listeners('unhandledRejection')) {
+			if (!before.unhandledRejection.has(listener)) process.removeListener('unhandledRejection', listener);
+		}
+	}
+}
+
+let humanClass: HumanConstructor | null = null;
+
+function loadHumanClass(): HumanConstructor {
+	registerFileLoadRouter(tf);
+	wasmBackend.setWasmPaths(wasmDir);
+	humanClass ??= (require(path.join(humanDir, 'dist', 'human.node-wasm.js')) as { Human: HumanConstructor })
+		.Human;
+	return humanClass;
+}
+
+/** A new, loaded and warmed-up engine (tests and CLIs that want a specific embedder use this). */
+export async function createServerEngine(options: ServerEngineOptions = {}): Promise<FaceEngine> {
+	const embedder = resolveEmbedder(options.embedder);
+	const Human = loadHumanClass();
+	const human = new Human(
+		humanConfig({
+			backend: 'wasm',
+			modelBasePath: pathToFileURL(options.modelDir ?? path.join(humanDir, 'models')).href + '/',
+			wasmPath: wasmDir,
+			loadFaceres: embedderMeta(embedder).needsFaceres,
+			minConfidence: options.minConfidence,
+			maxFaces: options.maxFaces
+		}) as Partial<HumanType['config']>
+	);
+	await withoutNewProcessListeners(() => human.init());
+	if (tf.getBackend() !== 'wasm')
+		throw new CoreError('ENGINE_UNAVAILABLE', `tfjs backend is ${tf.getBackend()}, not wasm`);
+	const engine = createHumanEngine({
+		human,
+		tf,
+		embedder,
+		loadWeights: async (name) => readWeightsManifest(WEIGHT_FILES[name])
+	});
+	await engine.load();
+	return engine;
+}
+
+let shared: Promise<FaceEngine> | null = null;
+
+/** The process-wide engine, loaded once; options only count on the first call. */
+export function getEngine(options: ServerEngineOptions = {}): Promise<FaceEngine> {
+	shared ??= createServerEngine(options).catch((error: unknown) => {
+		shared = null;
+		throw error;
+	});
+	return shared;
+}
+
+/** The tfjs instance the server engine runs on (for tensor-count checks in tests). */
+export function serverTf(): typeof tfTypes {
+	return tf;
+}
