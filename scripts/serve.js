@@ -18,13 +18,22 @@ if (!existsSync(entry)) {
 process.env.BODY_SIZE_LIMIT ??= String(Math.round(Number(process.env.MAX_CONTENT_MB ?? 2) * 16 * 1048576));
 process.env.PORT ??= '3000';
 
+// Workers exit with this code when the configuration is unusable (see src/hooks.server.ts).
+const EXIT_CONFIG = 78;
 const workers = Math.max(1, Number(process.env.WORKERS ?? Math.min(os.availableParallelism(), 4)));
 
 if (cluster.isPrimary && workers > 1) {
 	console.log(`[me-verifier] starting ${workers} workers on port ${process.env.PORT}`);
 	for (let i = 0; i < workers; i++) cluster.fork();
+	// Node's SQLite is still flagged experimental; its one-line warning per worker is noise here.
+	cluster.setupPrimary({ execArgv: [...process.execArgv, '--disable-warning=ExperimentalWarning'] });
 	cluster.on('exit', (worker, code, signal) => {
 		if (signal === 'SIGTERM' || signal === 'SIGINT') return;
+		if (code === EXIT_CONFIG) {
+			// A configuration error (e.g. no JWT_SECRET in production) would only repeat in a new worker.
+			console.error('[me-verifier] stopping: fix the configuration above and start again');
+			process.exit(EXIT_CONFIG);
+		}
 		console.error(`[me-verifier] worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
 		cluster.fork();
 	});

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEngine } from '../src/lib/server/engine';
-import { facePath } from './helpers/faces';
+import { facePath, REPO_ROOT } from './helpers/faces';
 import { heldOutMe, trainTestModel } from './helpers/model';
-import { startBuiltServer, type RunningServer } from './helpers/server';
+import { freePort, startBuiltServer, type RunningServer } from './helpers/server';
 
 // The production build over real HTTP: what curl users and the browser's parity test see.
 
@@ -78,5 +79,17 @@ describe('built server over HTTP', () => {
 		const health = await fetch(`${withModel.base}/healthz`);
 		expect((await health.json()).status).toBe('ok');
 		expect(withModel.output()).not.toMatch(/exited/);
+	});
+});
+
+describe('production start', () => {
+	it('refuses to start without JWT_SECRET, says why, and does not restart in a loop', async () => {
+		const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', WORKERS: '2' };
+		delete env.JWT_SECRET;
+		env.PORT = String(await freePort());
+		env.DB_PATH = '/tmp/me-verifier-prod-test.db';
+		const run = spawnSync(process.execPath, ['scripts/serve.js'], { cwd: REPO_ROOT, env, timeout: 60_000 });
+		expect(run.status).toBe(78);
+		expect(run.stderr.toString()).toMatch(/JWT_SECRET is not set: refusing to start in production/);
 	});
 });

@@ -2,6 +2,13 @@ export { matchFace, matchFrame, rankPeople } from './match';
 export type { Candidate, FaceMatch, UnknownReason } from './match';
 export { buildTemplate, scorePerson } from './template';
 export type { PersonTemplate, ScoreStrategy } from './template';
-export { FALLBACK_POLICY, MATCH_POLICIES, matchPolicyFor } from './thresholds';
-export type { MatchPolicy } from './thresholds';
+export {
+	FALLBACK_POLICY,
+	CALIBRATION_SAFETY,
+	LOGIN_SAFETY,
+	loginPolicyFor,
+	MATCH_POLICIES,
+	matchPolicyFor
+} from './thresholds';
+export type { CalibratedPolicy, MatchPolicy } from './thresholds';
 export { cosine, dot, meanDirection, normalize } from './vector';

@@ -84,7 +84,10 @@ describe('matchFace', () => {
 	it('is invariant to the scale of the query', () => {
 		const query = photoOf(alice, 0.3);
 		const scaled = query.map((value) => value * 17);
-		expect(rankPeople(scaled, gallery, policy)[0].score).toBeCloseTo(rankPeople(query, gallery, policy)[0].score, 5);
+		expect(rankPeople(scaled, gallery, policy)[0].score).toBeCloseTo(
+			rankPeople(query, gallery, policy)[0].score,
+			5
+		);
 	});
 
 	it('refuses to compare embeddings of different sizes', () => {

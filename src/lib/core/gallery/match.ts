@@ -23,7 +23,11 @@ export function rankPeople(
 ): Candidate[] {
 	const unit = normalize(query);
 	return gallery
-		.map((template) => ({ id: template.id, name: template.name, score: scorePerson(template, unit, policy.strategy) }))
+		.map((template) => ({
+			id: template.id,
+			name: template.name,
+			score: scorePerson(template, unit, policy.strategy)
+		}))
 		.sort((a, b) => b.score - a.score);
 }
 

@@ -18,7 +18,11 @@ export interface PersonTemplate {
  */
 export type ScoreStrategy = 'centroid' | 'max';
 
-export function buildTemplate(id: string, name: string, embeddings: readonly ArrayLike<number>[]): PersonTemplate {
+export function buildTemplate(
+	id: string,
+	name: string,
+	embeddings: readonly ArrayLike<number>[]
+): PersonTemplate {
 	if (embeddings.length === 0) {
 		throw new CoreError('NOT_ENOUGH_DATA', `person ${id} has no embeddings`);
 	}
@@ -27,7 +31,11 @@ export function buildTemplate(id: string, name: string, embeddings: readonly Arr
 }
 
 /** Cosine similarity of a unit-length query to a person, by the chosen strategy. */
-export function scorePerson(template: PersonTemplate, unitQuery: Float32Array, strategy: ScoreStrategy): number {
+export function scorePerson(
+	template: PersonTemplate,
+	unitQuery: Float32Array,
+	strategy: ScoreStrategy
+): number {
 	if (strategy === 'centroid') return dot(template.centroid, unitQuery);
 	let best = -Infinity;
 	for (const member of template.members) best = Math.max(best, dot(member, unitQuery));

@@ -1,19 +1,20 @@
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
 import { migrate } from './migrations';
+import { SqliteDb } from './sqlite';
 
-export type Db = Database.Database;
+export type Db = SqliteDb;
 
 /** Opens (creating file and folder on first start) and migrates a database. ':memory:' works too. */
 export function openDatabase(file: string): Db {
 	if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-	const db = new Database(file);
+	const db = new SqliteDb(file);
 	try {
+		// Server workers share the file: wait for a lock rather than fail, and let readers run beside a writer.
+		db.pragma('busy_timeout = 5000');
 		db.pragma('journal_mode = WAL');
 		db.pragma('foreign_keys = ON');
-		db.pragma('busy_timeout = 5000');
 		migrate(db);
 	} catch (error) {
 		db.close();

@@ -1,10 +1,12 @@
-import Database from 'better-sqlite3';
+import { SqliteDb } from './sqlite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../core/errors';
 import { MIGRATIONS, openDatabase, PeopleRepository, schemaVersion, UsersRepository, type Db } from './index';
+import { FailureLimiter } from '../auth/rate-limit';
+import { developmentSecret, SqliteFailureStore } from './shared-state';
 import { blobToVector, vectorToBlob } from './vectors';
 
 const MODEL = { embedder: 'test-embedder', version: '1' };
@@ -44,13 +46,15 @@ describe('migrations', () => {
 		db.close();
 		rmSync(file);
 		// Simulate a database made by a release that only had migration 1.
-		const old = new Database(file);
+		const old = new SqliteDb(file);
 		old.exec(MIGRATIONS[0].sql);
 		old.pragma('user_version = 1');
 		old.close();
 		db = openDatabase(file);
-		expect(schemaVersion(db)).toBe(2);
-		expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'users'`).get()).toEqual({ name: 'users' });
+		expect(schemaVersion(db)).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+		expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'users'`).get()).toEqual({
+			name: 'users'
+		});
 	});
 
 	it('refuses a database from a newer release', () => {
@@ -119,14 +123,20 @@ describe('PeopleRepository', () => {
 	it('refuses to give a new id a name that another person has', () => {
 		const people = new PeopleRepository(db);
 		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(1, 0) }], MODEL);
-		const clash = () => people.enroll({ id: 'p9' }, { id: 'p9', name: 'AMY' }, [{ vector: vec(1, 0) }], MODEL);
+		const clash = () =>
+			people.enroll({ id: 'p9' }, { id: 'p9', name: 'AMY' }, [{ vector: vec(1, 0) }], MODEL);
 		expect(clash).toThrow(CoreError);
 		expect(clash).toThrow(/belongs to person p1/);
 	});
 
 	it('delete removes the person and every embedding row', () => {
 		const people = new PeopleRepository(db);
-		people.enroll({ name: 'Amy' }, { id: 'p1', name: 'Amy' }, [{ vector: vec(1, 0) }, { vector: vec(0, 1) }], MODEL);
+		people.enroll(
+			{ name: 'Amy' },
+			{ id: 'p1', name: 'Amy' },
+			[{ vector: vec(1, 0) }, { vector: vec(0, 1) }],
+			MODEL
+		);
 		people.enroll({ name: 'Bob' }, { id: 'p2', name: 'Bob' }, [{ vector: vec(1, 1) }], MODEL);
 		expect(people.delete('p1')).toBe(true);
 		expect(people.delete('p1')).toBe(false);
@@ -144,7 +154,10 @@ describe('UsersRepository', () => {
 		expect(() => users.create('Other', 'ANA@example.com')).toThrow(/already exists/);
 		const luis = users.create('Luis', 'luis@example.com');
 		expect(() => users.update(luis.id, { email: 'ana@EXAMPLE.com' })).toThrow(/already exists/);
-		expect(users.update(ana.id, { name: 'Ana María' })).toMatchObject({ name: 'Ana María', email: 'ana@example.com' });
+		expect(users.update(ana.id, { name: 'Ana María' })).toMatchObject({
+			name: 'Ana María',
+			email: 'ana@example.com'
+		});
 		expect(() => users.update(999, { name: 'x' })).toThrow(/does not exist/);
 	});
 
@@ -153,11 +166,48 @@ describe('UsersRepository', () => {
 		const ana = users.create('Ana', 'ana@example.com');
 		users.replaceEmbeddings(ana.id, [{ vector: vec(1, 0) }, { vector: vec(0, 1) }], MODEL);
 		users.replaceEmbeddings(ana.id, [{ vector: vec(1, 1, 1) }], OTHER_MODEL);
-		expect(() => users.replaceEmbeddings(ana.id, [{ vector: vec(1, 0) }, { vector: vec() }], MODEL)).toThrow();
+		expect(() =>
+			users.replaceEmbeddings(ana.id, [{ vector: vec(1, 0) }, { vector: vec() }], MODEL)
+		).toThrow();
 		expect(users.summary(ana.id, MODEL)).toMatchObject({ embeddings: 2, other_model_embeddings: 1 });
 		users.replaceEmbeddings(ana.id, [{ vector: vec(2, 0) }], MODEL);
 		expect(users.templates(MODEL)).toMatchObject([{ id: String(ana.id), name: 'Ana' }]);
 		expect(users.templates(MODEL)[0].members).toEqual([vec(1, 0)]);
 		expect(() => users.replaceEmbeddings(42, [{ vector: vec(1) }], MODEL)).toThrow(/does not exist/);
+	});
+});
+
+describe('state shared by server workers', () => {
+	it('two limiters on one database file (two workers) count the same failures', () => {
+		let now = 1_000_000;
+		const other = openDatabase(file);
+		try {
+			const options = { maxFailures: 2, windowSeconds: 60, now: () => now };
+			const workerA = new FailureLimiter({ ...options, store: new SqliteFailureStore(db) });
+			const workerB = new FailureLimiter({ ...options, store: new SqliteFailureStore(other) });
+			workerA.recordFailure('203.0.113.9');
+			workerB.recordFailure('203.0.113.9');
+			expect(() => workerA.assertAllowed('203.0.113.9')).toThrow(/Too many failed/);
+			expect(workerB.retryAfterSeconds('203.0.113.9')).toBe(60);
+			workerA.reset('203.0.113.9');
+			expect(workerB.retryAfterSeconds('203.0.113.9')).toBe(0);
+			workerA.recordFailure('a');
+			now += 61_000;
+			workerB.recordFailure('b');
+			expect(db.prepare('SELECT client FROM login_failures').all()).toEqual([{ client: 'b' }]);
+		} finally {
+			other.close();
+		}
+	});
+
+	it('the development secret is generated once per database and survives reopening', () => {
+		const first = developmentSecret(db);
+		expect(first.length).toBeGreaterThanOrEqual(40);
+		const other = openDatabase(file);
+		expect(developmentSecret(other)).toBe(first);
+		other.close();
+		db.close();
+		db = openDatabase(file);
+		expect(developmentSecret(db)).toBe(first);
 	});
 });

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDb } from './sqlite';
 
 export interface Migration {
 	version: number;
@@ -66,10 +66,26 @@ export const MIGRATIONS: readonly Migration[] = [
 			CREATE INDEX user_embeddings_by_model ON user_embeddings (embedder, embedder_version, user_id);
 			CREATE INDEX user_embeddings_by_user ON user_embeddings (user_id);
 		`
+	},
+	{
+		version: 3,
+		name: 'state shared by server workers: failed logins, settings',
+		sql: `
+			CREATE TABLE login_failures (
+				client TEXT NOT NULL,
+				at_ms INTEGER NOT NULL
+			);
+			CREATE INDEX login_failures_by_client ON login_failures (client, at_ms);
+			CREATE INDEX login_failures_by_time ON login_failures (at_ms);
+			CREATE TABLE settings (
+				key TEXT PRIMARY KEY,
+				value TEXT NOT NULL
+			);
+		`
 	}
 ];
 
-export function schemaVersion(db: Database.Database): number {
+export function schemaVersion(db: SqliteDb): number {
 	return db.pragma('user_version', { simple: true }) as number;
 }
 
@@ -77,7 +93,7 @@ export function schemaVersion(db: Database.Database): number {
  * Brings the schema up to the newest version, one transaction per migration, and records each in
  * `schema_migrations`. A database from a newer release is refused rather than half-understood.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function migrate(db: SqliteDb, migrations: readonly Migration[] = MIGRATIONS): number[] {
 	const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
 	const current = schemaVersion(db);
 	if (current > latest) {
@@ -94,15 +110,17 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
 	const applied: number[] = [];
 	const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
 	for (const migration of pending) {
+		// IMMEDIATE takes the write lock first: server workers starting together must not both apply it.
 		db.transaction(() => {
+			if (schemaVersion(db) >= migration.version) return;
 			db.exec(migration.sql);
 			db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(
 				migration.version,
 				migration.name
 			);
 			db.pragma(`user_version = ${migration.version}`);
-		})();
-		applied.push(migration.version);
+			applied.push(migration.version);
+		}).immediate();
 	}
 	return applied;
 }

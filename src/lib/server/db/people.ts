@@ -73,7 +73,8 @@ export class PeopleRepository {
 			const created = !person;
 			if (!person) {
 				const clash = this.findByName(create.name);
-				if (clash) throw new CoreError('CONFLICT', `The name '${create.name}' belongs to person ${clash.id}.`);
+				if (clash)
+					throw new CoreError('CONFLICT', `The name '${create.name}' belongs to person ${clash.id}.`);
 				if (this.get(create.id)) throw new CoreError('CONFLICT', `Person id '${create.id}' already exists.`);
 				insertPerson.run(create.id, create.name);
 				person = this.get(create.id)!;
@@ -114,12 +115,14 @@ export class PeopleRepository {
 				`SELECT p.id, p.name, e.vector FROM person_embeddings e JOIN people p ON p.id = e.person_id
 				 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY p.id, e.id`
 			)
-			.all(model.embedder, model.version) as { id: string; name: string; vector: Buffer }[];
+			.all(model.embedder, model.version) as { id: string; name: string; vector: Uint8Array }[];
 		return groupTemplates(rows.map((r) => ({ id: r.id, name: r.name, vector: blobToVector(r.vector) })));
 	}
 }
 
-export function groupTemplates(rows: readonly { id: string; name: string; vector: Float32Array }[]): PersonTemplate[] {
+export function groupTemplates(
+	rows: readonly { id: string; name: string; vector: Float32Array }[]
+): PersonTemplate[] {
 	const byId = new Map<string, { name: string; vectors: Float32Array[] }>();
 	for (const row of rows) {
 		const entry = byId.get(row.id) ?? { name: row.name, vectors: [] };

@@ -15,8 +15,11 @@ export interface UserRow {
 
 export type UserSummary = UserRow & EmbeddingCounts;
 
+// node:sqlite reports SQLite's extended result code; 2067 is SQLITE_CONSTRAINT_UNIQUE.
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
 function isUniqueViolation(error: unknown): boolean {
-	return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+	return (error as { errcode?: number })?.errcode === SQLITE_CONSTRAINT_UNIQUE;
 }
 
 /** Face-login users (seed 003) and their enrolment embeddings. */
@@ -42,10 +45,13 @@ export class UsersRepository {
 
 	create(name: string, email: string): UserRow {
 		try {
-			const { lastInsertRowid } = this.db.prepare('INSERT INTO users (name, email) VALUES (?, ?)').run(name, email);
+			const { lastInsertRowid } = this.db
+				.prepare('INSERT INTO users (name, email) VALUES (?, ?)')
+				.run(name, email);
 			return this.get(Number(lastInsertRowid))!;
 		} catch (error) {
-			if (isUniqueViolation(error)) throw new CoreError('CONFLICT', `A user with e-mail ${email} already exists.`);
+			if (isUniqueViolation(error))
+				throw new CoreError('CONFLICT', `A user with e-mail ${email} already exists.`);
 			throw error;
 		}
 	}
@@ -112,7 +118,9 @@ export class UsersRepository {
 				`SELECT u.id, u.name, e.vector FROM user_embeddings e JOIN users u ON u.id = e.user_id
 				 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY u.id, e.id`
 			)
-			.all(model.embedder, model.version) as { id: number; name: string; vector: Buffer }[];
-		return groupTemplates(rows.map((r) => ({ id: String(r.id), name: r.name, vector: blobToVector(r.vector) })));
+			.all(model.embedder, model.version) as { id: number; name: string; vector: Uint8Array }[];
+		return groupTemplates(
+			rows.map((r) => ({ id: String(r.id), name: r.name, vector: blobToVector(r.vector) }))
+		);
 	}
 }

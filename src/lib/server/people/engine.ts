@@ -1,0 +1,41 @@
+import type { FaceEngine } from '../../core/engine';
+import { DEFAULT_EMBEDDER, embedderMeta, isEmbedderId } from '../../core/embedders';
+import { CoreError } from '../../core/errors';
+import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
+import { getConfig } from '../config';
+import type { EmbedderRef } from '../db';
+import { createServerEngine } from '../engine';
+import { startEngine } from '../verifier';
+
+/**
+ * People recognition and face login use the embedder their thresholds were calibrated for
+ * (PEOPLE_EMBEDDER). When it is the verifier's embedder the one engine is shared; otherwise a second
+ * engine runs beside it on the same WASM backend, loaded on first use.
+ */
+let separate: Promise<FaceEngine> | null = null;
+
+export function getPeopleEngine(): Promise<FaceEngine> {
+	const config = getConfig();
+	if (config.peopleEmbedder === (config.embedder ?? DEFAULT_EMBEDDER)) return startEngine();
+	separate ??= createServerEngine({ embedder: config.peopleEmbedder }).catch((error: unknown) => {
+		separate = null;
+		console.error('[me-verifier] people face engine failed to load:', error);
+		throw error;
+	});
+	return separate;
+}
+
+/** The people embedder's identity without loading it: listing people must not wait for the models. */
+export function configuredModel(): EmbedderRef {
+	const id = getConfig().peopleEmbedder;
+	if (!isEmbedderId(id)) throw new CoreError('BAD_REQUEST', `PEOPLE_EMBEDDER: unknown embedder "${id}".`);
+	return { embedder: id, version: embedderMeta(id).version };
+}
+
+export function modelOf(engine: FaceEngine): EmbedderRef {
+	return { embedder: engine.info.embedder, version: engine.info.embedderVersion };
+}
+
+export function policyOf(engine: FaceEngine): MatchPolicy {
+	return matchPolicyFor(engine.info.embedder);
+}

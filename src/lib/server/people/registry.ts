@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { CoreError } from '../../core/errors';
+import { matchFrame } from '../../core/gallery';
+import type { Box } from '../../core/types';
+import { getConfig } from '../config';
+import { getDatabase, PeopleRepository, type PersonSummary } from '../db';
+import type { Upload } from '../http';
+import { configuredModel, getPeopleEngine, modelOf, policyOf } from './engine';
+import { analyzeFrame, embedEnrolmentPhotos, scaleBox, type Rejected } from './faces';
+
+/** Most photos accepted in one registration request. */
+export const MAX_ENROLMENT_PHOTOS = 10;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export interface PersonView {
+	person_id: string;
+	name: string;
+	/** Embeddings from the current embedder: the ones used for matching. */
+	embeddings: number;
+	/** Embeddings from another embedder or version: kept, never compared; register again to refresh. */
+	other_model_embeddings: number;
+	created_at: string;
+	updated_at: string;
+}
+
+function view(p: PersonSummary): PersonView {
+	return {
+		person_id: p.id,
+		name: p.name,
+		embeddings: p.embeddings,
+		other_model_embeddings: p.other_model_embeddings,
+		created_at: p.created_at,
+		updated_at: p.updated_at
+	};
+}
+
+export function validateName(raw: string, field = 'name'): string {
+	const name = raw.trim().replace(/\s+/g, ' ');
+	if (!name) throw new CoreError('BAD_REQUEST', `Missing field '${field}'.`);
+	if (name.length > 100)
+		throw new CoreError('BAD_REQUEST', `Field '${field}' is longer than 100 characters.`);
+	return name;
+}
+
+export function validatePersonId(raw: string): string {
+	const id = raw.trim();
+	if (!ID_PATTERN.test(id)) {
+		throw new CoreError('BAD_REQUEST', "The id must be 1-64 characters: letters, digits, '_', '.', '-'.");
+	}
+	return id;
+}
+
+function checkPhotoCount(uploads: readonly Upload[]): void {
+	if (uploads.length > MAX_ENROLMENT_PHOTOS) {
+		throw new CoreError('BAD_REQUEST', `Send at most ${MAX_ENROLMENT_PHOTOS} images per request.`);
+	}
+}
+
+function nothingUsable(rejected: Rejected[]): CoreError {
+	return new CoreError(
+		'NOT_ENOUGH_DATA',
+		'None of the images showed exactly one usable face; nothing was stored.',
+		{
+			public: { rejected }
+		}
+	);
+}
+
+export interface RegisterResult {
+	person_id: string;
+	name: string;
+	created: boolean;
+	faces_used: number;
+	rejected: Rejected[];
+}
+
+/** POST /register: a named person from photos; an existing name (any case) gets the new photos added. */
+export async function registerPerson(rawName: string, uploads: readonly Upload[]): Promise<RegisterResult> {
+	const name = validateName(rawName);
+	checkPhotoCount(uploads);
+	const engine = await getPeopleEngine();
+	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
+	if (accepted.length === 0) throw nothingUsable(rejected);
+	const people = new PeopleRepository(getDatabase());
+	const result = people.enroll({ name }, { id: randomUUID(), name }, accepted, modelOf(engine));
+	return {
+		person_id: result.person.id,
+		name: result.person.name,
+		created: result.created,
+		faces_used: result.added,
+		rejected
+	};
+}
+
+export interface ProcessImagesResult {
+	status: 'ok';
+	id: string;
+	embeddings: number;
+	faces_used: number;
+	rejected: Rejected[];
+}
+
+/** POST /process-images (seed 002): the caller names the person by its own id (e.g. a student number). */
+export async function processImages(
+	rawId: string,
+	rawName: string,
+	uploads: readonly Upload[]
+): Promise<ProcessImagesResult> {
+	const id = validatePersonId(rawId);
+	const name = rawName.trim() ? validateName(rawName) : id;
+	checkPhotoCount(uploads);
+	const engine = await getPeopleEngine();
+	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
+	if (accepted.length === 0) throw nothingUsable(rejected);
+	const people = new PeopleRepository(getDatabase());
+	const model = modelOf(engine);
+	people.enroll({ id }, { id, name }, accepted, model);
+	const total = people.summary(id, model)!.embeddings;
+	return { status: 'ok', id, embeddings: total, faces_used: accepted.length, rejected };
+}
+
+export interface PeopleList {
+	embedder: string;
+	embedder_version: string;
+	people: PersonView[];
+}
+
+export function listPeople(): PeopleList {
+	const model = configuredModel();
+	const people = new PeopleRepository(getDatabase()).list(model).map(view);
+	return { embedder: model.embedder, embedder_version: model.version, people };
+}
+
+function notFound(id: string): CoreError {
+	return new CoreError('NOT_FOUND', `No person with id '${id}'.`);
+}
+
+export function getPerson(id: string): PersonView {
+	const person = new PeopleRepository(getDatabase()).summary(id, configuredModel());
+	if (!person) throw notFound(id);
+	return view(person);
+}
+
+/** DELETE /people/{id}: the person row and every embedding of theirs, whatever the model. */
+export function deletePerson(id: string): { deleted: true; person_id: string; embeddings_removed: number } {
+	const people = new PeopleRepository(getDatabase());
+	const count = people.countEmbeddings(id);
+	if (!people.delete(id)) throw notFound(id);
+	return { deleted: true, person_id: id, embeddings_removed: count };
+}
+
+export interface FrameResult {
+	recognized_faces: { person_id: string; name: string; confidence: number; box: Box }[];
+	unknown_faces: { box: Box }[];
+	timing_ms: number;
+}
+
+/** POST /process_frame: every face in the frame matched 1:N; unsure faces stay unknown. */
+export async function recognizeFrame(bytes: Uint8Array, startedAt: number): Promise<FrameResult> {
+	const engine = await getPeopleEngine();
+	const { faces, scale } = await analyzeFrame(engine, bytes, getConfig());
+	const gallery = new PeopleRepository(getDatabase()).templates(modelOf(engine));
+	const matches = matchFrame(
+		faces.map((f) => f.embedding),
+		gallery,
+		policyOf(engine)
+	);
+	const result: FrameResult = { recognized_faces: [], unknown_faces: [], timing_ms: 0 };
+	matches.forEach((match, i) => {
+		const box = scaleBox(faces[i].face.box, scale);
+		if (match.status === 'known') {
+			const { id, name, score } = match.person;
+			result.recognized_faces.push({ person_id: id, name, confidence: Number(score.toFixed(4)), box });
+		} else {
+			result.unknown_faces.push({ box });
+		}
+	});
+	result.timing_ms = Number((performance.now() - startedAt).toFixed(1));
+	return result;
+}

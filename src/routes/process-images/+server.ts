@@ -1,0 +1,25 @@
+import { getConfig } from '#lib/server/config.ts';
+import {
+	errorResponse,
+	json,
+	mbToBytes,
+	readForm,
+	readImageUploads,
+	readTextField
+} from '#lib/server/http.ts';
+import { MAX_ENROLMENT_PHOTOS, processImages } from '#lib/server/people/registry.ts';
+import type { RequestHandler } from './$types';
+
+/** Seed 002: `id` (the caller's own, e.g. a student number), optional `name`, and `images`. */
+export const POST: RequestHandler = async ({ request }) => {
+	try {
+		const maxBytes = mbToBytes(getConfig().maxContentMb);
+		const form = await readForm(request, maxBytes * MAX_ENROLMENT_PHOTOS);
+		const id = readTextField(form, 'id', { required: true });
+		const name = readTextField(form, 'name', { max: 100 });
+		const images = await readImageUploads(form, 'images', { maxBytes, multiple: true });
+		return json(await processImages(id, name, images));
+	} catch (error) {
+		return errorResponse(error);
+	}
+};
