@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
- 
+
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, gaussian } from '../random';
