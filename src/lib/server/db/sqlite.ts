@@ -9,6 +9,7 @@ type Transaction<T> = (() => T) & { immediate: () => T };
 export class SqliteDb {
 	private readonly db: DatabaseSync;
 	private depth = 0;
+	private isOpen = true;
 
 	constructor(file: string) {
 		this.db = new DatabaseSync(file);
@@ -50,7 +51,12 @@ export class SqliteDb {
 		return Object.assign(() => run('BEGIN'), { immediate: () => run('BEGIN IMMEDIATE') });
 	}
 
+	get open(): boolean {
+		return this.isOpen;
+	}
+
 	close(): void {
 		this.db.close();
+		this.isOpen = false;
 	}
 }
