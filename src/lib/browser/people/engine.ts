@@ -1,0 +1,65 @@
+import type { Config } from '@vladmandic/human';
+import { Human } from '@vladmandic/human/nobundle';
+import type { FaceEngine } from '../../core/engine';
+import { embedderMeta, type EmbedderId } from '../../core/embedders';
+import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
+import { humanConfig } from '../../core/human-config';
+import { createHumanEngine } from '../../core/human-engine';
+import { ASSET_PATHS, fetchWeights, tf } from '../engine';
+import { engineState } from '../engine-state.svelte';
+
+/**
+ * People recognition runs on `faceres-bgr`, the embedder the 1:N thresholds were calibrated for and the
+ * server's PEOPLE_EMBEDDER default, so the device and server modes name the same faces. The verifier's
+ * engine uses another embedder (dlib-resnet128); this engine runs beside it on the backend that engine
+ * chose (with its fallbacks), sharing tfjs and Human's model cache, and adds only faceres.
+ */
+export const PEOPLE_EMBEDDER: EmbedderId = 'faceres-bgr';
+
+/** The model identity stored with every embedding, known before the engine loads. */
+export const PEOPLE_MODEL = {
+	embedder: PEOPLE_EMBEDDER,
+	embedderVersion: embedderMeta(PEOPLE_EMBEDDER).version
+};
+
+export interface PeopleEngine {
+	engine: FaceEngine;
+	policy: MatchPolicy;
+	backend: string;
+}
+
+async function startPeopleEngine(): Promise<PeopleEngine> {
+	const shared = await engineState.ready();
+	if (shared.engine.info.embedder === PEOPLE_EMBEDDER) {
+		return { engine: shared.engine, policy: matchPolicyFor(PEOPLE_EMBEDDER), backend: shared.backend };
+	}
+	const human = new Human(
+		humanConfig({
+			backend: shared.backend as Config['backend'],
+			modelBasePath: new URL(ASSET_PATHS.humanModels, location.href).href,
+			wasmPath: new URL(ASSET_PATHS.wasm, location.href).href,
+			loadFaceres: true
+		})
+	);
+	// Without init() a second Human would not attach to the backend already running.
+	await human.init();
+	const engine = createHumanEngine({
+		human,
+		tf,
+		embedder: PEOPLE_EMBEDDER,
+		loadWeights: (name) => fetchWeights(ASSET_PATHS.weights[name])
+	});
+	await engine.load();
+	return { engine, policy: matchPolicyFor(PEOPLE_EMBEDDER), backend: shared.backend };
+}
+
+let started: Promise<PeopleEngine> | null = null;
+
+/** One people engine per page load; a failed start may be retried. */
+export function getPeopleEngine(): Promise<PeopleEngine> {
+	started ??= startPeopleEngine().catch((error: unknown) => {
+		started = null;
+		throw error;
+	});
+	return started;
+}

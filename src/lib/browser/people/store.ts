@@ -1,0 +1,160 @@
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { PersonTemplate } from '../../core/gallery';
+import { buildTemplate } from '../../core/gallery';
+import type { EngineInfo } from '../../core/types';
+
+/**
+ * Registered people live in their own IndexedDB database, apart from the verifier's samples, so each
+ * schema evolves on its own. Only embeddings are kept (never the photos), each tagged with the
+ * embedder id and version that made it: a gallery only ever holds vectors of one model version.
+ */
+
+export const PEOPLE_DB_NAME = 'me-verifier-people';
+const DB_VERSION = 1;
+
+export interface PersonRecord {
+	id: string;
+	name: string;
+	createdAt: number;
+}
+
+export interface FaceEmbeddingRecord {
+	id?: number;
+	personId: string;
+	embedding: Float32Array;
+	embedder: string;
+	embedderVersion: string;
+	/** File name, or 'camera'. */
+	source: string;
+	addedAt: number;
+}
+
+export interface PersonSummary extends PersonRecord {
+	/** Embeddings usable with the engine in use. */
+	embeddings: number;
+	/** Embeddings from another embedder or version: kept, never compared. */
+	otherModel: number;
+}
+
+export interface NewFaceEmbedding {
+	embedding: Float32Array;
+	source: string;
+}
+
+type EmbedderRef = Pick<EngineInfo, 'embedder' | 'embedderVersion'>;
+
+interface Schema extends DBSchema {
+	people: { key: string; value: PersonRecord; indexes: { name: string } };
+	embeddings: { key: number; value: FaceEmbeddingRecord; indexes: { personId: string } };
+}
+
+let dbPromise: Promise<IDBPDatabase<Schema>> | null = null;
+
+function db(): Promise<IDBPDatabase<Schema>> {
+	dbPromise ??= openDB<Schema>(PEOPLE_DB_NAME, DB_VERSION, {
+		upgrade(database, oldVersion) {
+			// Versioned upgrades: each step only adds what its version introduced.
+			if (oldVersion < 1) {
+				const people = database.createObjectStore('people', { keyPath: 'id' });
+				people.createIndex('name', 'name');
+				const embeddings = database.createObjectStore('embeddings', { keyPath: 'id', autoIncrement: true });
+				embeddings.createIndex('personId', 'personId');
+			}
+		},
+		blocking() {
+			void dbPromise?.then((d) => d.close());
+			dbPromise = null;
+		}
+	});
+	return dbPromise;
+}
+
+/** randomUUID needs a secure context; the app may also be opened over plain HTTP on a LAN. */
+function newId(): string {
+	if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+	return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+		''
+	);
+}
+
+const sameModel = (record: FaceEmbeddingRecord, model: EmbedderRef) =>
+	record.embedder === model.embedder && record.embedderVersion === model.embedderVersion;
+
+/** Names compare without case or surrounding spaces: "Amy" and "amy " are one person. */
+export function nameKey(name: string): string {
+	return name.trim().toLocaleLowerCase();
+}
+
+export async function listPeople(model: EmbedderRef): Promise<PersonSummary[]> {
+	const d = await db();
+	const [people, embeddings] = await Promise.all([d.getAll('people'), d.getAll('embeddings')]);
+	return people
+		.map((person) => {
+			const own = embeddings.filter((e) => e.personId === person.id);
+			const usable = own.filter((e) => sameModel(e, model)).length;
+			return { ...person, embeddings: usable, otherModel: own.length - usable };
+		})
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Adds embeddings to the person called `name`, creating them if needed, in one transaction: a failed
+ * write leaves neither a person without faces nor stray embeddings.
+ */
+export async function registerFaces(
+	name: string,
+	faces: readonly NewFaceEmbedding[],
+	model: EmbedderRef
+): Promise<{ person: PersonRecord; created: boolean }> {
+	const trimmed = name.trim();
+	if (!trimmed) throw new Error('a name is required');
+	if (faces.length === 0) throw new Error('no usable face to register');
+	const d = await db();
+	const tx = d.transaction(['people', 'embeddings'], 'readwrite');
+	const people = tx.objectStore('people');
+	const existing = (await people.getAll()).find((p) => nameKey(p.name) === nameKey(trimmed));
+	const person = existing ?? { id: newId(), name: trimmed, createdAt: Date.now() };
+	if (!existing) await people.add(person);
+	const store = tx.objectStore('embeddings');
+	for (const face of faces) {
+		await store.add({
+			personId: person.id,
+			embedding: face.embedding,
+			embedder: model.embedder,
+			embedderVersion: model.embedderVersion,
+			source: face.source,
+			addedAt: Date.now()
+		} as FaceEmbeddingRecord);
+	}
+	await tx.done;
+	return { person, created: !existing };
+}
+
+/** Removes the person and every embedding of theirs, in one transaction. */
+export async function deletePerson(id: string): Promise<void> {
+	const d = await db();
+	const tx = d.transaction(['people', 'embeddings'], 'readwrite');
+	const embeddings = tx.objectStore('embeddings');
+	for (const key of await embeddings.index('personId').getAllKeys(id)) await embeddings.delete(key);
+	await tx.objectStore('people').delete(id);
+	await tx.done;
+}
+
+/** The matcher's view: one template per person who has embeddings from exactly this model version. */
+export async function loadGallery(model: EmbedderRef): Promise<PersonTemplate[]> {
+	const d = await db();
+	const [people, embeddings] = await Promise.all([d.getAll('people'), d.getAll('embeddings')]);
+	return people.flatMap((person) => {
+		const vectors = embeddings
+			.filter((e) => e.personId === person.id && sameModel(e, model))
+			.map((e) => e.embedding);
+		return vectors.length ? [buildTemplate(person.id, person.name, vectors)] : [];
+	});
+}
+
+/** Removes the whole people database. */
+export async function erasePeople(): Promise<void> {
+	if (dbPromise) (await dbPromise).close();
+	dbPromise = null;
+	await deleteDB(PEOPLE_DB_NAME);
+}
