@@ -11,7 +11,9 @@ import { collectingOutput, type CollectedOutput } from '../src/cli/lib/output';
 import { main as train } from '../src/cli/train';
 import { readEmbeddings } from '../src/cli/lib/embeddings-file';
 import { parseModelFile } from '../src/lib/core/classifier/model-file';
-import { embedMainFace, verifyImage } from '../src/lib/core/pipeline';
+import { embedMainFace } from '../src/lib/core/pipeline';
+import { resetConfig } from '../src/lib/server/config';
+import { POST as verifyRoute } from '../src/routes/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { getEngine } from '../src/lib/server/engine';
 import type { EvaluationReport } from '../src/lib/server/reports';
@@ -78,6 +80,16 @@ afterAll(async () => {
 const readJson = async <T = Record<string, unknown>>(file: string): Promise<T> =>
 	JSON.parse(await readFile(path.join(root, file), 'utf8')) as T;
 
+async function postVerify(file: string): Promise<{ is_me: boolean; score: number; model_version: string }> {
+	const body = new FormData();
+	body.append('image', new Blob([new Uint8Array(await readFile(facePath(file)))]), path.basename(file));
+	const request = new Request('http://localhost/verify', { method: 'POST', body });
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	const response = await verifyRoute({ request } as any);
+	expect(response.status, file).toBe(200);
+	return response.json();
+}
+
 describe('pipeline commands', () => {
 	it('crops every photo with a face and logs each skipped file with its reason', async () => {
 		const [meRun, notMeRun] = cropRuns;
@@ -127,17 +139,23 @@ describe('pipeline commands', () => {
 		expect(metrics.metrics.roc_auc).toBeGreaterThan(0.9);
 		expect(metrics.split.validation).toBe(model.training.split.validation);
 
-		// Photos the pipeline never saw: "me" is accepted, a stranger is not.
-		for (const file of heldOutMe()) {
-			const result = await verifyImage(engine, model, await decodeImageFile(facePath(file)));
-			expect(result.is_me, `${file} score ${result.score}`).toBe(true);
+		// Photos the pipeline never saw, through POST /verify on the model file `train` wrote.
+		const previousModelPath = process.env.MODEL_PATH;
+		process.env.MODEL_PATH = env.MODEL_PATH;
+		resetConfig();
+		try {
+			for (const file of heldOutMe()) {
+				const result = await postVerify(file);
+				expect(result.is_me, `${file} score ${result.score}`).toBe(true);
+				expect(result.model_version).toBe(model.model_version);
+			}
+			const stranger = await postVerify('Barack_Obama/obama1.jpg');
+			expect(stranger.is_me, `stranger score ${stranger.score}`).toBe(false);
+		} finally {
+			if (previousModelPath === undefined) delete process.env.MODEL_PATH;
+			else process.env.MODEL_PATH = previousModelPath;
+			resetConfig();
 		}
-		const stranger = await verifyImage(
-			engine,
-			model,
-			await decodeImageFile(facePath('Barack_Obama/obama1.jpg'))
-		);
-		expect(stranger.is_me, `stranger score ${stranger.score}`).toBe(false);
 	});
 
 	it('evaluates: metrics with AUC above 0.9, threshold analysis, per-file scores and charts', async () => {
