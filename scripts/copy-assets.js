@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Some packages' `exports` maps hide package.json: walk up from the entry point instead. */
+/**
+ * Some packages' `exports` maps hide package.json: walk up from the entry point instead.
+ * @param {string} name
+ */
 function packageDir(name) {
 	let dir = path.dirname(require.resolve(name));
 	while (dir !== path.dirname(dir)) {
@@ -25,22 +28,28 @@ const humanModels = path.join(packageDir('@vladmandic/human'), 'models');
 const faceApiModels = path.join(packageDir('@vladmandic/face-api'), 'model');
 const wasmDist = path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
 
-/** [source dir, file, target dir relative to static/] */
+/**
+ * @param {string} dir source folder
+ * @param {string} file
+ * @param {string} target folder under static/
+ */
+const asset = (dir, file, target) => ({ dir, file, target });
+
 const assets = [
 	...['blazeface', 'facemesh', 'faceres'].flatMap((m) => [
-		[humanModels, `${m}.json`, 'models/human'],
-		[humanModels, `${m}.bin`, 'models/human']
+		asset(humanModels, `${m}.json`, 'models/human'),
+		asset(humanModels, `${m}.bin`, 'models/human')
 	]),
-	[faceApiModels, 'face_recognition_model-weights_manifest.json', 'models/face-api'],
-	[faceApiModels, 'face_recognition_model.bin', 'models/face-api'],
+	asset(faceApiModels, 'face_recognition_model-weights_manifest.json', 'models/face-api'),
+	asset(faceApiModels, 'face_recognition_model.bin', 'models/face-api'),
 	// The threaded binary is left out on purpose: threads are disabled (they hang in a minified bundle).
-	[wasmDist, 'tfjs-backend-wasm.wasm', 'wasm'],
-	[wasmDist, 'tfjs-backend-wasm-simd.wasm', 'wasm']
+	asset(wasmDist, 'tfjs-backend-wasm.wasm', 'wasm'),
+	asset(wasmDist, 'tfjs-backend-wasm-simd.wasm', 'wasm')
 ];
 
 let copied = 0;
 let bytes = 0;
-for (const [dir, file, target] of assets) {
+for (const { dir, file, target } of assets) {
 	const from = path.join(dir, file);
 	const toDir = path.join(root, 'static', target);
 	const to = path.join(toDir, file);

@@ -2,20 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { facePath } from '../helpers/faces';
+import { facePath, REPO_ROOT } from '../helpers/faces';
 import { open, waitForEngine } from './lib/app';
 import { launchWithCamera, newContext } from './lib/browser';
 import { state } from './lib/context';
 import { assert, assertEqual, test } from './lib/harness';
 
-/** Chromium's fake camera plays a clip made from a face photo (the FIELD-NOTES recipe). */
+/** Chromium's fake camera plays a clip made from a face photo (the FIELD-NOTES recipe), face in the middle. */
 
 function makeClip(photo: string, out: string): void {
 	execFileSync(
 		'ffmpeg',
 		[
 			...['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', photo, '-t', '2', '-r', '15'],
-			...['-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0,format=yuv420p', '-f', 'yuv4mpegpipe', out]
+			...['-vf', 'scale=-2:280,pad=640:480:(ow-iw)/2:(oh-ih)/2,format=yuv420p', '-f', 'yuv4mpegpipe', out]
 		],
 		{ stdio: 'inherit' }
 	);
@@ -23,8 +23,8 @@ function makeClip(photo: string, out: string): void {
 
 test('live camera: a fake camera feed shows a face box and a decision', async () => {
 	assert(state.exportedModel, 'the flow spec exported a model');
-	const clip = path.join(state.tmp, 'amy5.y4m');
-	makeClip(facePath('amy/amy5.png'), clip);
+	const clip = path.join(state.tmp, 'face.y4m');
+	makeClip(facePath('John_Salley/000200_02159354.jpg'), clip);
 	const modelFile = path.join(state.tmp, 'camera-model.json');
 	await writeFile(modelFile, state.exportedModel);
 
@@ -33,6 +33,10 @@ test('live camera: a fake camera feed shows a face box and a decision', async ()
 		browser = await launchWithCamera(clip);
 		const context = await newContext(browser, ['camera']);
 		const page = await context.newPage();
+		page.on('console', (m) => {
+			if (m.type() === 'error' || m.type() === 'warning')
+				console.log(`  [camera page ${m.type()}] ${m.text().slice(0, 300)}`);
+		});
 		await open(page, state.server.base, '/data');
 		await page.setInputFiles('[data-testid=import-model]', modelFile);
 		await page.locator('[data-testid=data-message].ok').waitFor();
@@ -46,8 +50,11 @@ test('live camera: a fake camera feed shows a face box and a decision', async ()
 		await verdict.waitFor();
 		const score = Number(await verdict.getAttribute('data-score'));
 		assert(score >= 0 && score <= 1, `a score in [0, 1]: ${score}`);
-		assert((await page.locator('[data-testid=timing]').textContent())?.includes('ms'), 'time per frame shown');
-		await page.screenshot({ path: path.join(path.dirname(clip), 'camera.png') });
+		assert(
+			(await page.locator('[data-testid=timing]').textContent())?.includes('ms'),
+			'time per frame shown'
+		);
+		await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/verify-camera.png') });
 
 		// The camera also enrolls: a captured frame goes through the same checks.
 		await page.click('[data-testid=camera-stop]');
@@ -59,6 +66,22 @@ test('live camera: a fake camera feed shows a face box and a decision', async ()
 		await page.click('[data-testid=camera-capture]');
 		await page.locator('[data-testid=enroll-item][data-status=saved]').waitFor({ timeout: 60_000 });
 		assertEqual(await page.locator('[data-testid=enroll-item]').count(), 1, 'one captured frame');
+		// Burst mode: several frames in a row, each enrolled on its own.
+		await page.click('[data-testid=camera-burst]');
+		await page.waitForFunction(
+			() => {
+				const items = [...document.querySelectorAll<HTMLElement>('[data-testid=enroll-item]')];
+				return (
+					items.length >= 4 &&
+					items.every((e) => e.dataset.status === 'saved' || e.dataset.status === 'rejected')
+				);
+			},
+			null,
+			{ timeout: 120_000 }
+		);
+		await page.locator('[data-testid=camera-burst]:not([disabled])').waitFor({ timeout: 60_000 });
+		const saved = await page.locator('[data-testid=enroll-item][data-status=saved]').count();
+		assert(saved >= 4, `burst frames enrolled: ${saved}`);
 		await context.close();
 	} finally {
 		await browser?.close();

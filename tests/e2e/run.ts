@@ -1,45 +1,45 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../helpers/faces';
 import { startBuiltServer } from '../helpers/server';
 import { launch } from './lib/browser';
+import { ensureBuild } from './lib/build';
 import { state } from './lib/context';
 import { registry, withTimeout } from './lib/harness';
 
 /**
  * End-to-end tests: the production build in Debian's Chromium (playwright-core), WASM backend, real
  * models, real photos. Builds first when the build is missing or older than the sources.
- * Usage: npm run test:e2e [-- name-filter]
+ * Usage: npm run test:e2e [-- 'regex on test names']
  */
 
-function newestMtime(dir: string): number {
-	let newest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const full = path.join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-	}
-	return newest;
-}
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-function ensureBuild(): void {
-	const entry = path.join(REPO_ROOT, 'build/index.js');
-	const stale =
-		!existsSync(entry) ||
-		statSync(entry).mtimeMs < Math.max(newestMtime(path.join(REPO_ROOT, 'src')), newestMtime(path.join(REPO_ROOT, 'static')));
-	if (!stale) return;
-	console.log('e2e: building the app (npm run build)…');
-	const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-	if (result.status !== 0) throw new Error('npm run build failed');
+/** Screenshots of every open page into test-results/e2e/, to see what a failed test saw. */
+async function snapshotPages(testName: string): Promise<void> {
+	const dir = path.join(REPO_ROOT, 'test-results/e2e');
+	mkdirSync(dir, { recursive: true });
+	const slug = testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+	const pages = state.browser.contexts().flatMap((c) => c.pages());
+	for (const [i, page] of pages.entries()) {
+		const file = path.join(dir, `${slug}-${i}.png`);
+		await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+		console.log(`  page ${i}: ${page.url()} -> ${path.relative(REPO_ROOT, file)}`);
+	}
 }
 
 async function main(): Promise<number> {
-	ensureBuild();
-	const filter = process.argv[2]?.toLowerCase();
-	// Specs register their tests in this order; later tests use what earlier ones produced.
-	await import('./app.spec');
-	await import('./camera.spec');
+	ensureBuild((line) => console.log(`e2e: ${line}`));
+	const filter = process.argv[2] ? new RegExp(process.argv[2], 'i') : null;
+	// Specs register their tests in this order; later tests use what earlier ones produced (the app
+	// spec trains and exports the model the camera spec uses). Other *.spec.ts files follow by name.
+	const first = ['app.spec.ts', 'camera.spec.ts', 'backends.spec.ts'];
+	const rest = readdirSync(HERE)
+		.filter((f) => f.endsWith('.spec.ts') && !first.includes(f))
+		.sort();
+	for (const spec of [...first, ...rest]) await import(pathToFileURL(path.join(HERE, spec)).href);
 
 	state.tmp = mkdtempSync(path.join(tmpdir(), 'me-verifier-e2e-'));
 	state.modelPath = path.join(state.tmp, 'model.json');
@@ -55,7 +55,8 @@ async function main(): Promise<number> {
 	let failed = 0;
 	try {
 		for (const t of registry) {
-			if (filter && !t.name.toLowerCase().includes(filter) && !['enroll', 'train'].some((w) => t.name.startsWith(w))) {
+			// The enroll and train tests set up what the others use: they always run.
+			if (filter && !filter.test(t.name) && !/^(enroll|train)/.test(t.name)) {
 				continue;
 			}
 			const started = performance.now();
@@ -66,7 +67,13 @@ async function main(): Promise<number> {
 			} catch (error) {
 				failed++;
 				console.log(`✗ ${t.name} (${Math.round(performance.now() - started)} ms)`);
-				console.log(`  ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`.replace(/\n/g, '\n  '));
+				console.log(
+					`  ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`.replace(
+						/\n/g,
+						'\n  '
+					)
+				);
+				await snapshotPages(t.name);
 			}
 		}
 	} finally {

@@ -5,17 +5,31 @@ export type BackendName = (typeof BACKENDS)[number];
 export type BackendPreference = BackendName | 'auto';
 
 const STORAGE_KEY = 'me-verifier.backend';
+const SESSION_KEY = 'me-verifier.backend-override';
 
 export function isBackendName(value: unknown): value is BackendName {
 	return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value);
 }
 
-/** `?backend=wasm` (tests, benchmarks) wins over the saved setting. */
+/**
+ * `?backend=wasm` (tests, benchmarks) wins over the saved setting, and holds for the rest of the tab's
+ * session, so links inside the app need not carry it.
+ */
 export function backendPreference(url: URL = new URL(location.href)): BackendPreference {
 	const fromUrl = url.searchParams.get('backend');
-	if (isBackendName(fromUrl)) return fromUrl;
-	const saved = localStorage.getItem(STORAGE_KEY);
-	return isBackendName(saved) ? saved : 'auto';
+	if (isBackendName(fromUrl)) {
+		sessionStorage.setItem(SESSION_KEY, fromUrl);
+		return fromUrl;
+	}
+	const session = sessionStorage.getItem(SESSION_KEY);
+	if (isBackendName(session)) return session;
+	return savedBackendPreference();
+}
+
+/** The `?backend=` override in force for this tab, if any. */
+export function sessionBackendOverride(): BackendName | null {
+	const session = sessionStorage.getItem(SESSION_KEY);
+	return isBackendName(session) ? session : null;
 }
 
 export function savedBackendPreference(): BackendPreference {
@@ -24,6 +38,7 @@ export function savedBackendPreference(): BackendPreference {
 }
 
 export function saveBackendPreference(preference: BackendPreference): void {
+	sessionStorage.removeItem(SESSION_KEY);
 	if (preference === 'auto') localStorage.removeItem(STORAGE_KEY);
 	else localStorage.setItem(STORAGE_KEY, preference);
 }
@@ -61,7 +76,9 @@ function probeWebGl(): BackendSupport {
 	const gl = canvas.getContext('webgl2');
 	if (!gl) return { name: 'webgl', available: false, note: 'no WebGL2 context' };
 	const debug = gl.getExtension('WEBGL_debug_renderer_info');
-	const renderer = String(debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+	const renderer = String(
+		debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)
+	);
 	gl.getExtension('WEBGL_lose_context')?.loseContext();
 	return /swiftshader|llvmpipe|software/i.test(renderer)
 		? { name: 'webgl', available: true, note: `software renderer (${renderer})` }

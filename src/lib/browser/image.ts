@@ -20,9 +20,7 @@ function canvasOf(width: number, height: number): OffscreenCanvas | HTMLCanvasEl
 
 function context2d(canvas: OffscreenCanvas | HTMLCanvasElement) {
 	const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
-		| OffscreenCanvasRenderingContext2D
-		| CanvasRenderingContext2D
-		| null;
+		OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
 	if (!ctx) throw new ImageDecodeError('2D canvas unavailable');
 	return ctx;
 }
@@ -77,7 +75,9 @@ export async function faceThumbnail(image: PixelImage, box: Box, size = 96, marg
 	const sy = y + h / 2 - side / 2;
 	const full = canvasOf(image.width, image.height);
 	const rgba =
-		image.channels === 4 ? new Uint8ClampedArray(image.data) : rgbToRgba(image.data, image.width * image.height);
+		image.channels === 4
+			? new Uint8ClampedArray(image.data)
+			: rgbToRgba(image.data, image.width * image.height);
 	context2d(full).putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
 	const out = canvasOf(size, size);
 	const ctx = context2d(out);
@@ -86,11 +86,15 @@ export async function faceThumbnail(image: PixelImage, box: Box, size = 96, marg
 	ctx.drawImage(full as CanvasImageSource, sx, sy, side, side, 0, 0, size, size);
 	if ('convertToBlob' in out) return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
 	return new Promise((resolve, reject) =>
-		out.toBlob((blob) => (blob ? resolve(blob) : reject(new ImageDecodeError('thumbnail failed'))), 'image/jpeg', 0.85)
+		out.toBlob(
+			(blob) => (blob ? resolve(blob) : reject(new ImageDecodeError('thumbnail failed'))),
+			'image/jpeg',
+			0.85
+		)
 	);
 }
 
-function rgbToRgba(rgb: ArrayLike<number>, pixels: number): Uint8ClampedArray {
+function rgbToRgba(rgb: ArrayLike<number>, pixels: number): Uint8ClampedArray<ArrayBuffer> {
 	const out = new Uint8ClampedArray(pixels * 4);
 	for (let i = 0; i < pixels; i++) {
 		out[i * 4] = rgb[i * 3];

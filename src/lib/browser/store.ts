@@ -1,6 +1,6 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ModelFile } from '../core/classifier/model-file';
-import type { Box } from '../core/types';
+import type { Box, EngineInfo } from '../core/types';
 
 /**
  * Everything the app keeps lives in one IndexedDB database. By default a sample is an embedding
@@ -31,12 +31,18 @@ export interface ModelRecord {
 	savedAt: number;
 	origin: 'trained' | 'imported';
 	file: ModelFile;
+	/** Validation scores and labels from training, to redraw the charts later. */
+	validation?: { scores: number[]; labels: number[] };
 }
 
 interface Schema extends DBSchema {
 	samples: { key: number; value: SampleRecord; indexes: { label: Label } };
 	models: { key: number; value: ModelRecord };
 	meta: { key: string; value: unknown };
+}
+
+export function embedderKey(info: Pick<EngineInfo, 'embedder' | 'embedderVersion'>): string {
+	return `${info.embedder}@${info.embedderVersion}`;
 }
 
 let dbPromise: Promise<IDBPDatabase<Schema>> | null = null;
@@ -71,7 +77,10 @@ export async function listSamples(): Promise<SampleRecord[]> {
 
 export async function countSamples(): Promise<Record<Label, number>> {
 	const d = await db();
-	return { me: await d.countFromIndex('samples', 'label', 'me'), not_me: await d.countFromIndex('samples', 'label', 'not_me') };
+	return {
+		me: await d.countFromIndex('samples', 'label', 'me'),
+		not_me: await d.countFromIndex('samples', 'label', 'not_me')
+	};
 }
 
 export async function deleteSample(id: number): Promise<void> {
@@ -86,9 +95,14 @@ export async function deleteSamples(label?: Label): Promise<void> {
 	await tx.done;
 }
 
-export async function saveModel(file: ModelFile, origin: ModelRecord['origin'] = 'trained'): Promise<number> {
+export async function saveModel(
+	file: ModelFile,
+	options: { origin?: ModelRecord['origin']; validation?: ModelRecord['validation']; savedAt?: number } = {}
+): Promise<number> {
 	const d = await db();
-	const id = await d.add('models', { savedAt: Date.now(), origin, file } as ModelRecord);
+	const { origin = 'trained', validation, savedAt = Date.now() } = options;
+	const record: ModelRecord = { savedAt, origin, file, ...(validation ? { validation } : {}) };
+	const id = await d.add('models', record);
 	await d.put('meta', id, 'activeModelId');
 	return id;
 }

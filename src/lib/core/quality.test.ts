@@ -111,7 +111,12 @@ describe('measureSharpness', () => {
 	});
 
 	it('is zero for a flat image', () => {
-		const flat: PixelImage = { width: 32, height: 32, channels: 3, data: new Uint8Array(32 * 32 * 3).fill(128) };
+		const flat: PixelImage = {
+			width: 32,
+			height: 32,
+			channels: 3,
+			data: new Uint8Array(32 * 32 * 3).fill(128)
+		};
 		expect(measureSharpness(flat, [0, 0, 32, 32])).toBe(0);
 	});
 });

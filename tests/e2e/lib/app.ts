@@ -16,8 +16,13 @@ export async function open(page: Page, base: string, path: string): Promise<void
 
 export async function waitForEngine(page: Page): Promise<string> {
 	const badge = page.locator('[data-testid=engine-badge]');
-	await page.locator('[data-testid=engine-badge].ready, [data-testid=engine-badge].error').waitFor({ timeout: 120_000 });
-	assert(await badge.evaluate((el) => el.classList.contains('ready')), `engine failed: ${await badge.getAttribute('title')}`);
+	await page
+		.locator('[data-testid=engine-badge].ready, [data-testid=engine-badge].error')
+		.waitFor({ timeout: 120_000 });
+	const failed = await badge.evaluate((el) =>
+		el.classList.contains('ready') ? null : el.querySelector('[title]')?.getAttribute('title')
+	);
+	assert(failed === null, `engine failed: ${failed}`);
 	return (await badge.getAttribute('data-backend')) ?? '';
 }
 
@@ -35,7 +40,10 @@ export async function enroll(page: Page, files: string[], label: 'me' | 'not_me'
 	await page.waitForFunction(
 		(n) => {
 			const items = [...document.querySelectorAll<HTMLElement>('[data-testid=enroll-item]')];
-			return items.length === n && items.every((e) => ['saved', 'rejected', 'choose'].includes(e.dataset.status ?? ''));
+			return (
+				items.length === n &&
+				items.every((e) => ['saved', 'rejected', 'choose'].includes(e.dataset.status ?? ''))
+			);
 		},
 		before + files.length,
 		{ timeout: 240_000 }
@@ -44,7 +52,9 @@ export async function enroll(page: Page, files: string[], label: 'me' | 'not_me'
 		els.map((e) => ({
 			name: e.querySelector('.name')?.textContent ?? '',
 			status: (e as HTMLElement).dataset.status ?? '',
-			reasons: [...e.querySelectorAll<HTMLElement>('[data-testid=reject-reason]')].map((r) => r.dataset.reason ?? '')
+			reasons: [...e.querySelectorAll<HTMLElement>('[data-testid=reject-reason]')].map(
+				(r) => r.dataset.reason ?? ''
+			)
 		}))
 	);
 	return items.slice(before);
@@ -64,7 +74,8 @@ export interface PhotoResult {
 export async function verifyPhoto(page: Page, file: string): Promise<PhotoResult> {
 	// Clear the previous result first so we wait for this photo's.
 	await page.evaluate(() => {
-		for (const el of document.querySelectorAll('[data-testid=verdicts], [data-testid=no-face]')) el.setAttribute('data-stale', '');
+		for (const el of document.querySelectorAll('[data-testid=verdicts], [data-testid=no-face]'))
+			el.setAttribute('data-stale', '');
 	});
 	await page.setInputFiles('[data-testid=verify-input]', file);
 	await page.waitForFunction(
@@ -75,11 +86,15 @@ export async function verifyPhoto(page: Page, file: string): Promise<PhotoResult
 		null,
 		{ timeout: 120_000 }
 	);
-	const error = await page.locator('[data-testid=verify-error]').textContent().catch(() => null);
+	const errorBox = page.locator('[data-testid=verify-error]');
+	const error = (await errorBox.count()) > 0 ? await errorBox.textContent() : null;
 	assert(!error, `verify failed: ${error}`);
-	const verdicts = await page
-		.locator('.card [data-testid=verdict]')
-		.evaluateAll((els) => els.map((e) => ({ isMe: (e as HTMLElement).dataset.isMe === 'true', score: Number((e as HTMLElement).dataset.score) })));
+	const verdicts = await page.locator('.card [data-testid=verdict]').evaluateAll((els) =>
+		els.map((e) => ({
+			isMe: (e as HTMLElement).dataset.isMe === 'true',
+			score: Number((e as HTMLElement).dataset.score)
+		}))
+	);
 	return {
 		verdicts,
 		boxes: await page.locator('.photo [data-testid=face-box]').count(),

@@ -10,7 +10,9 @@ export const CHROMIUM_ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 	'--disable-quic',
-	'--enable-unsafe-swiftshader'
+	'--enable-unsafe-swiftshader',
+	// WebGPU exists here only as a software adapter; the backends spec still checks it agrees.
+	'--enable-unsafe-webgpu'
 ];
 
 export function launch(extraArgs: string[] = []): Promise<Browser> {
@@ -18,11 +20,12 @@ export function launch(extraArgs: string[] = []): Promise<Browser> {
 }
 
 /** Fake camera that plays `clip` (a .y4m file) and answers the permission prompt itself. */
-export function launchWithCamera(clip: string): Promise<Browser> {
+export function launchWithCamera(clip: string, extraArgs: string[] = []): Promise<Browser> {
 	return launch([
 		'--use-fake-device-for-media-stream',
 		'--use-fake-ui-for-media-stream',
-		`--use-file-for-fake-video-capture=${clip}`
+		`--use-file-for-fake-video-capture=${clip}`,
+		...extraArgs
 	]);
 }
 

@@ -1,0 +1,31 @@
+import { getBrowserEngine, type BrowserEngine } from './engine';
+
+/** Reactive view of the page's face engine, for the header badge and the pages that need it. */
+class EngineState {
+	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
+	backend = $state<string | null>(null);
+	loadMs = $state<number | null>(null);
+	error = $state<string | null>(null);
+	#current: BrowserEngine | null = null;
+
+	/** Starts loading on first use; every caller gets the same engine. */
+	async ready(): Promise<BrowserEngine> {
+		if (this.#current) return this.#current;
+		this.status = 'loading';
+		try {
+			const loaded = await getBrowserEngine();
+			this.#current = loaded;
+			this.backend = loaded.backend;
+			this.loadMs = loaded.loadMs;
+			this.status = 'ready';
+			this.error = null;
+			return loaded;
+		} catch (error) {
+			this.status = 'error';
+			this.error = error instanceof Error ? error.message : String(error);
+			throw error;
+		}
+	}
+}
+
+export const engineState = new EngineState();

@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Config } from '@vladmandic/human';
+import { Human } from '@vladmandic/human/nobundle';
+import type { FaceEngine } from '../core/engine';
+import { DEFAULT_EMBEDDER, embedderMeta, type RawWeights, type WeightsName } from '../core/embedders';
+import { CoreError } from '../core/errors';
+import { humanConfig } from '../core/human-config';
+import { createHumanEngine } from '../core/human-engine';
+import {
+	backendPreference,
+	candidateBackends,
+	probeBackends,
+	type BackendName,
+	type BackendSupport
+} from './backend';
+
+/**
+ * Browser binding of the face engine: Human's no-bundle build on the app's own tfjs (one instance for
+ * Human, the embedder and training), models and .wasm files served by the app itself (never a CDN).
+ */
+
+/** Where scripts/copy-assets.js puts the files (under static/). */
+export const ASSET_PATHS = {
+	humanModels: '/models/human/',
+	wasm: '/wasm/',
+	weights: { 'face-recognition': '/models/face-api/face_recognition_model-weights_manifest.json' } as Record<
+		WeightsName,
+		string
+	>
+};
+
+export interface BrowserEngine {
+	engine: FaceEngine;
+	backend: BackendName;
+	support: BackendSupport[];
+	/** Backends tried before this one, with the reason each failed. */
+	failures: { backend: BackendName; error: string }[];
+	loadMs: number;
+}
+
+/** Reads a tfjs weights manifest and its shards over HTTP (the service worker answers offline). */
+export async function fetchWeights(manifestUrl: string): Promise<RawWeights> {
+	const base = new URL(manifestUrl, location.href);
+	const response = await fetch(base);
+	if (!response.ok)
+		throw new CoreError('MODEL_MISSING', `weights manifest ${manifestUrl}: HTTP ${response.status}`);
+	const manifest = (await response.json()) as tf.io.WeightsManifestConfig;
+	const shards = await Promise.all(
+		manifest.flatMap((group) =>
+			group.paths.map(async (file) => {
+				const shard = await fetch(new URL(file, base));
+				if (!shard.ok) throw new CoreError('MODEL_MISSING', `weights shard ${file}: HTTP ${shard.status}`);
+				return new Uint8Array(await shard.arrayBuffer());
+			})
+		)
+	);
+	const data = new Uint8Array(shards.reduce((sum, s) => sum + s.byteLength, 0));
+	let offset = 0;
+	for (const shard of shards) {
+		data.set(shard, offset);
+		offset += shard.byteLength;
+	}
+	return { specs: manifest.flatMap((group) => group.weights), data: data.buffer as ArrayBuffer };
+}
+
+async function startOn(backend: BackendName): Promise<FaceEngine> {
+	const human = new Human(
+		humanConfig({
+			backend: backend as Config['backend'],
+			modelBasePath: new URL(ASSET_PATHS.humanModels, location.href).href,
+			wasmPath: new URL(ASSET_PATHS.wasm, location.href).href,
+			loadFaceres: embedderMeta(DEFAULT_EMBEDDER).needsFaceres
+		})
+	);
+	await human.init();
+	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
+	// Training and the embedder use the app's tfjs import: it must be the very instance Human runs on.
+	if ((human.tf as typeof tf).engine() !== tf.engine())
+		throw new Error('Human and the app load two tfjs copies');
+	const engine = createHumanEngine({
+		human,
+		tf,
+		embedder: DEFAULT_EMBEDDER,
+		loadWeights: (name) => fetchWeights(ASSET_PATHS.weights[name])
+	});
+	await engine.load();
+	return engine;
+}
+
+/** Tries the preferred backend, then the automatic order; the first that loads and warms up wins. */
+async function createBrowserEngine(): Promise<BrowserEngine> {
+	const started = performance.now();
+	// Threaded WASM hangs in a minified, cross-origin-isolated bundle and gains nothing on few cores.
+	tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+	const preference = backendPreference();
+	const failures: BrowserEngine['failures'] = [];
+	const attempt = async (backend: BackendName, support: BackendSupport[]): Promise<BrowserEngine | null> => {
+		try {
+			const engine = await startOn(backend);
+			return { engine, backend, support, failures, loadMs: performance.now() - started };
+		} catch (error) {
+			console.warn(`[me-verifier] backend ${backend} failed:`, error);
+			failures.push({ backend, error: error instanceof Error ? error.message : String(error) });
+			return null;
+		}
+	};
+	// An explicit choice is tried before probing: probing WebGPU costs time (and console noise).
+	if (preference !== 'auto') {
+		const chosen = await attempt(preference, []);
+		if (chosen) return chosen;
+	}
+	const support = await probeBackends();
+	for (const backend of candidateBackends('auto', support)) {
+		if (failures.some((f) => f.backend === backend)) continue;
+		const loaded = await attempt(backend, support);
+		if (loaded) return loaded;
+	}
+	throw new CoreError(
+		'ENGINE_UNAVAILABLE',
+		`no backend could run the face models: ${JSON.stringify(failures)}`
+	);
+}
+
+let shared: Promise<BrowserEngine> | null = null;
+
+/** The page's one engine; a backend change takes a reload (Human keeps the backend it started on). */
+export function getBrowserEngine(): Promise<BrowserEngine> {
+	shared ??= createBrowserEngine().catch((error: unknown) => {
+		shared = null;
+		throw error;
+	});
+	return shared;
+}
+
+export { tf };

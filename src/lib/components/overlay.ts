@@ -1,0 +1,7 @@
+import type { Box } from '../core/types';
+
+export interface OverlayFace {
+	box: Box;
+	label: string;
+	tone: 'ok' | 'bad' | 'neutral';
+}

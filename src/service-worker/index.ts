@@ -1,0 +1,150 @@
+import { version } from '$app/env';
+import { assets, immutable, routes } from '$app/manifest';
+import { self } from '$app/service-worker';
+
+/**
+ * Offline after the first visit. Three caches:
+ * - `app-<version>`: the build's immutable files and every page shell (replaced on each release);
+ * - `models-v1`: the face models and the .wasm files the default engine loads (about 9 MB), fetched once
+ *   and kept across releases: on install a cached file is only fetched again when its ETag changed;
+ * - `static-<version>`: the other static files (icons, manifest).
+ * A new worker waits until the page asks it to take over (the page shows an update prompt).
+ */
+
+const APP_CACHE = `app-${version}`;
+const STATIC_CACHE = `static-${version}`;
+const MODEL_CACHE = 'models-v1';
+
+const slash = (path: string) => (path.startsWith('/') ? path : `/${path}`);
+
+/** Files the default engine fetches (scripts/copy-assets.js puts them in static/). */
+const MODEL_FILES = assets
+	.map((a) => slash(a.path))
+	.filter(
+		(path) =>
+			/^\/models\/human\/(blazeface|facemesh)\./.test(path) ||
+			path.startsWith('/models/face-api/') ||
+			path.startsWith('/wasm/')
+	);
+const MODEL_SET = new Set(MODEL_FILES);
+/** Everything else in static/ except model files no default engine needs (faceres is 7 MB). */
+const STATIC_FILES = assets
+	.map((a) => slash(a.path))
+	.filter((path) => !MODEL_SET.has(path) && !path.startsWith('/models/') && !/\.(br|gz)$/.test(path));
+const IMMUTABLE_FILES = immutable.map((a) => slash(a.path));
+/** Page shells for every route without parameters (the app renders on the client). */
+const PAGES = routes.filter((r) => r.page && !r.id.includes('[') && !r.id.includes('(')).map((r) => r.id);
+
+/** True when the cached copy has the ETag the server reports now (a HEAD request, no body). */
+async function stillCurrent(cache: Cache, path: string): Promise<boolean> {
+	const cached = await cache.match(path);
+	if (!cached) return false;
+	try {
+		const head = await fetch(path, { method: 'HEAD', cache: 'no-cache' });
+		const etag = head.headers.get('etag');
+		return head.ok && etag !== null && etag === cached.headers.get('etag');
+	} catch {
+		return true; // offline: keep what we have
+	}
+}
+
+async function addAll(cacheName: string, paths: string[], keepCurrent = false): Promise<void> {
+	const cache = await caches.open(cacheName);
+	await Promise.all(
+		paths.map(async (path) => {
+			if (keepCurrent && (await stillCurrent(cache, path))) return;
+			const response = await fetch(path, { cache: 'no-cache' });
+			if (response.ok) await cache.put(path, response);
+			else console.warn(`[sw] not cached: ${path} (${response.status})`);
+		})
+	);
+}
+
+self.addEventListener('install', (event) => {
+	event.waitUntil(
+		Promise.all([
+			addAll(APP_CACHE, [...IMMUTABLE_FILES, ...PAGES]),
+			addAll(STATIC_CACHE, STATIC_FILES),
+			addAll(MODEL_CACHE, MODEL_FILES, true)
+		])
+	);
+});
+
+self.addEventListener('activate', (event) => {
+	event.waitUntil(
+		(async () => {
+			for (const key of await caches.keys()) {
+				if (key !== APP_CACHE && key !== STATIC_CACHE && key !== MODEL_CACHE) await caches.delete(key);
+			}
+			const models = await caches.open(MODEL_CACHE);
+			for (const request of await models.keys()) {
+				if (!MODEL_SET.has(new URL(request.url).pathname)) await models.delete(request);
+			}
+			await self.clients.claim();
+		})()
+	);
+});
+
+self.addEventListener('message', (event) => {
+	if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+const PAGE_SET = new Set<string>(PAGES);
+
+async function fromCache(request: Request, path: string): Promise<Response | undefined> {
+	return (await caches.match(path)) ?? (await caches.match(request, { ignoreSearch: true }));
+}
+
+/** Pages: the network first (fresh app), the cached shell when offline. */
+async function page(request: Request, path: string): Promise<Response> {
+	try {
+		const response = await fetch(request);
+		if (response.ok) {
+			const cache = await caches.open(APP_CACHE);
+			await cache.put(path, response.clone());
+		}
+		return response;
+	} catch (error) {
+		const cached = await fromCache(request, path);
+		if (cached) return cached;
+		throw error;
+	}
+}
+
+/** Build files, models, wasm, icons: the cache first; a miss (e.g. after "erase everything") refills it. */
+async function cacheFirst(request: Request, path: string, cacheName: string): Promise<Response> {
+	const cached = await fromCache(request, path);
+	if (cached) return cached;
+	const response = await fetch(request);
+	if (response.ok && response.status === 200)
+		await (await caches.open(cacheName)).put(path, response.clone());
+	return response;
+}
+
+self.addEventListener('fetch', (event) => {
+	const { request } = event;
+	if (request.method !== 'GET') return;
+	const url = new URL(request.url);
+	if (url.origin !== self.location.origin) return;
+	const path = url.pathname;
+	if (request.mode === 'navigate' && PAGE_SET.has(path)) {
+		event.respondWith(page(request, path));
+	} else if (MODEL_SET.has(path)) {
+		event.respondWith(cacheFirst(request, path, MODEL_CACHE));
+	} else if (path.startsWith('/_app/immutable/')) {
+		event.respondWith(cacheFirst(request, path, APP_CACHE));
+	} else if (STATIC_FILES.includes(path)) {
+		event.respondWith(cacheFirst(request, path, STATIC_CACHE));
+	} else if (path.startsWith('/_app/')) {
+		// version.json, env.js: fresh when online, cached copy when not.
+		event.respondWith(
+			fetch(request)
+				.then(async (response) => {
+					if (response.ok) await (await caches.open(APP_CACHE)).put(path, response.clone());
+					return response;
+				})
+				.catch(async (error) => (await fromCache(request, path)) ?? Promise.reject(error))
+		);
+	}
+	// Everything else (the server's API endpoints) goes to the network untouched.
+});
