@@ -7,6 +7,7 @@ export const en = {
 	'nav.enroll': 'Enroll',
 	'nav.train': 'Train',
 	'nav.verify': 'Verify',
+	'nav.people': 'People',
 	'nav.data': 'My data',
 	'nav.settings': 'Settings',
 

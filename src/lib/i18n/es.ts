@@ -9,6 +9,7 @@ export const es: Messages = {
 	'nav.enroll': 'Registrar',
 	'nav.train': 'Entrenar',
 	'nav.verify': 'Verificar',
+	'nav.people': 'Personas',
 	'nav.data': 'Mis datos',
 	'nav.settings': 'Ajustes',
 

@@ -40,7 +40,9 @@ export class PeopleRepository {
 
 	list(model: EmbedderRef): PersonSummary[] {
 		const sql = `${SUMMARY_SQL} GROUP BY p.id ORDER BY p.name COLLATE NOCASE, p.id`;
-		return this.db.prepare(sql).all({ embedder: model.embedder, version: model.version }) as unknown as PersonSummary[];
+		return this.db
+			.prepare(sql)
+			.all({ embedder: model.embedder, version: model.version }) as unknown as PersonSummary[];
 	}
 
 	summary(id: string, model: EmbedderRef): PersonSummary | null {
