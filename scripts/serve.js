@@ -24,9 +24,9 @@ const workers = Math.max(1, Number(process.env.WORKERS ?? Math.min(os.availableP
 
 if (cluster.isPrimary && workers > 1) {
 	console.log(`[me-verifier] starting ${workers} workers on port ${process.env.PORT}`);
-	for (let i = 0; i < workers; i++) cluster.fork();
 	// Node's SQLite is still flagged experimental; its one-line warning per worker is noise here.
 	cluster.setupPrimary({ execArgv: [...process.execArgv, '--disable-warning=ExperimentalWarning'] });
+	for (let i = 0; i < workers; i++) cluster.fork();
 	cluster.on('exit', (worker, code, signal) => {
 		if (signal === 'SIGTERM' || signal === 'SIGINT') return;
 		if (code === EXIT_CONFIG) {
