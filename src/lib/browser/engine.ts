@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from '@vladmandic/human';
 import { Human } from '@vladmandic/human/nobundle';
 import type { FaceEngine } from '../core/engine';
-import { DEFAULT_EMBEDDER, embedderMeta, type RawWeights, type WeightsName } from '../core/embedders';
+import {
+	DEFAULT_EMBEDDER,
+	embedderMeta,
+	type EmbedderId,
+	type RawWeights,
+	type WeightsName
+} from '../core/embedders';
 import { CoreError } from '../core/errors';
 import { humanConfig } from '../core/human-config';
 import { createHumanEngine } from '../core/human-engine';
@@ -63,15 +69,20 @@ export async function fetchWeights(manifestUrl: string): Promise<RawWeights> {
 	return { specs: manifest.flatMap((group) => group.weights), data: data.buffer as ArrayBuffer };
 }
 
-async function startOn(backend: BackendName): Promise<FaceEngine> {
+/**
+ * A face engine for `embedder` on `backend`, models and weights from the app's own files. A second engine
+ * (the People page's) attaches to the backend the first one started and shares Human's model cache.
+ */
+export async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
 	const human = new Human(
 		humanConfig({
 			backend: backend as Config['backend'],
 			modelBasePath: new URL(ASSET_PATHS.humanModels, location.href).href,
 			wasmPath: new URL(ASSET_PATHS.wasm, location.href).href,
-			loadFaceres: embedderMeta(DEFAULT_EMBEDDER).needsFaceres
+			loadFaceres: embedderMeta(embedder).needsFaceres
 		})
 	);
+	// init() also makes a second Human attach to the backend already running.
 	await human.init();
 	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
 	// Training and the embedder use the app's tfjs import: it must be the very instance Human runs on.
@@ -80,7 +91,7 @@ async function startOn(backend: BackendName): Promise<FaceEngine> {
 	const engine = createHumanEngine({
 		human,
 		tf,
-		embedder: DEFAULT_EMBEDDER,
+		embedder,
 		loadWeights: (name) => fetchWeights(ASSET_PATHS.weights[name])
 	});
 	await engine.load();
@@ -96,7 +107,7 @@ async function createBrowserEngine(): Promise<BrowserEngine> {
 	const failures: BrowserEngine['failures'] = [];
 	const attempt = async (backend: BackendName, support: BackendSupport[]): Promise<BrowserEngine | null> => {
 		try {
-			const engine = await startOn(backend);
+			const engine = await createEngineOn(backend, DEFAULT_EMBEDDER);
 			return { engine, backend, support, failures, loadMs: performance.now() - started };
 		} catch (error) {
 			console.warn(`[me-verifier] backend ${backend} failed:`, error);

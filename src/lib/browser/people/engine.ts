@@ -1,11 +1,7 @@
-import type { Config } from '@vladmandic/human';
-import { Human } from '@vladmandic/human/nobundle';
 import type { FaceEngine } from '../../core/engine';
 import { embedderMeta, type EmbedderId } from '../../core/embedders';
 import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
-import { humanConfig } from '../../core/human-config';
-import { createHumanEngine } from '../../core/human-engine';
-import { ASSET_PATHS, fetchWeights, tf } from '../engine';
+import { createEngineOn } from '../engine';
 import { engineState } from '../engine-state.svelte';
 
 /**
@@ -33,23 +29,7 @@ async function startPeopleEngine(): Promise<PeopleEngine> {
 	if (shared.engine.info.embedder === PEOPLE_EMBEDDER) {
 		return { engine: shared.engine, policy: matchPolicyFor(PEOPLE_EMBEDDER), backend: shared.backend };
 	}
-	const human = new Human(
-		humanConfig({
-			backend: shared.backend as Config['backend'],
-			modelBasePath: new URL(ASSET_PATHS.humanModels, location.href).href,
-			wasmPath: new URL(ASSET_PATHS.wasm, location.href).href,
-			loadFaceres: true
-		})
-	);
-	// Without init() a second Human would not attach to the backend already running.
-	await human.init();
-	const engine = createHumanEngine({
-		human,
-		tf,
-		embedder: PEOPLE_EMBEDDER,
-		loadWeights: (name) => fetchWeights(ASSET_PATHS.weights[name])
-	});
-	await engine.load();
+	const engine = await createEngineOn(shared.backend, PEOPLE_EMBEDDER);
 	return { engine, policy: matchPolicyFor(PEOPLE_EMBEDDER), backend: shared.backend };
 }
 
