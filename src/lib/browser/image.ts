@@ -10,7 +10,7 @@ export class ImageDecodeError extends Error {
 	}
 }
 
-function canvasOf(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
+export function canvasOf(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
 	if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
 	const canvas = document.createElement('canvas');
 	canvas.width = width;

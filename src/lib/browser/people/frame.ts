@@ -1,16 +1,9 @@
 import type { PixelImage } from '../../core/types';
+import { canvasOf } from '../image';
 
 /** JPEG frames for server mode, drawn on a canvas so the server sees exactly the pixels shown here. */
 
 const JPEG_QUALITY = 0.9;
-
-function canvasOf(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
-	if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
-	const canvas = document.createElement('canvas');
-	canvas.width = width;
-	canvas.height = height;
-	return canvas;
-}
 
 function toJpeg(canvas: OffscreenCanvas | HTMLCanvasElement): Promise<Blob> {
 	if ('convertToBlob' in canvas) return canvas.convertToBlob({ type: 'image/jpeg', quality: JPEG_QUALITY });
