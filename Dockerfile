@@ -1,12 +1,13 @@
 # Production image: build once, run with both cores (scripts/serve.js forks one worker per core).
-FROM node:20-bookworm-slim AS build
+# Node 22: SvelteKit 3 and node:sqlite need it (the node@22 devDependency is pruned from the image).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./
