@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +16,12 @@ import { registry, withTimeout } from './lib/harness';
  */
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** For scripts/run-tests.js, which prints one closing line for every suite. */
+function writeSummary(passed: number, failed: number): void {
+	mkdirSync(path.join(REPO_ROOT, 'test-results'), { recursive: true });
+	writeFileSync(path.join(REPO_ROOT, 'test-results/e2e-summary.json'), JSON.stringify({ passed, failed }));
+}
 
 /** Screenshots of every open page into test-results/e2e/, to see what a failed test saw. */
 async function snapshotPages(testName: string): Promise<void> {
@@ -83,6 +89,7 @@ async function main(): Promise<number> {
 		rmSync(state.tmp, { recursive: true, force: true });
 	}
 	console.log(`${passed} passed, ${failed} failed`);
+	writeSummary(passed, failed);
 	return failed === 0 ? 0 : 1;
 }
 
@@ -91,6 +98,7 @@ main().then(
 	(error: unknown) => {
 		console.error(error);
 		console.log('0 passed, 1 failed');
+		writeSummary(0, 1);
 		process.exit(1);
 	}
 );

@@ -1,0 +1,40 @@
+// npm test: every Vitest suite, then the browser end-to-end tests, then one closing line for both.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const VITEST_JSON = 'test-results/vitest.json';
+const E2E_JSON = 'test-results/e2e-summary.json';
+rmSync(VITEST_JSON, { force: true });
+rmSync(E2E_JSON, { force: true });
+
+/** @param {string[]} args */
+const run = (args) => spawnSync('npx', args, { stdio: 'inherit' }).status ?? 1;
+/** @param {string} file */
+const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
+
+const vitestStatus = run([
+	'vitest',
+	'run',
+	'--reporter=default',
+	'--reporter=json',
+	`--outputFile.json=${VITEST_JSON}`
+]);
+const e2eStatus = run(['tsx', 'tests/e2e/run.ts']);
+
+const vitest = readJson(VITEST_JSON);
+const e2e = readJson(E2E_JSON);
+// A suite that crashed before reporting counts as one failure, so it can never look green.
+const crashed = (/** @type {number} */ status, /** @type {number} */ failures) =>
+	status !== 0 && !failures ? 1 : 0;
+const unit = vitest
+	? {
+			passed: vitest.numPassedTests,
+			failed: vitest.numFailedTests + crashed(vitestStatus, vitest.numFailedTests)
+		}
+	: { passed: 0, failed: 1 };
+const browser = e2e ?? { passed: 0, failed: 1 };
+console.log(
+	`\nvitest: ${unit.passed} passed, ${unit.failed} failed; e2e: ${browser.passed} passed, ${browser.failed} failed`
+);
+console.log(`${unit.passed + browser.passed} passed, ${unit.failed + browser.failed} failed`);
+process.exit(vitestStatus === 0 && e2eStatus === 0 ? 0 : 1);
