@@ -11,6 +11,8 @@ export class ModelStore {
 	private model: ModelFile | null = null;
 	private loadedMtimeMs = -1;
 	private lastError: CoreError | null = null;
+	// Concurrent requests wait for the same read instead of seeing a half-loaded store.
+	private loading: { mtimeMs: number; done: Promise<void> } | null = null;
 
 	constructor(
 		readonly path: string,
@@ -31,7 +33,16 @@ export class ModelStore {
 			);
 			return { model: null, error: this.lastError };
 		}
-		if (mtimeMs !== this.loadedMtimeMs) await this.load(mtimeMs);
+		if (mtimeMs !== this.loadedMtimeMs) {
+			let loading = this.loading;
+			if (loading?.mtimeMs !== mtimeMs) {
+				const done = this.load(mtimeMs).finally(() => {
+					if (this.loading?.done === done) this.loading = null;
+				});
+				loading = this.loading = { mtimeMs, done };
+			}
+			await loading.done;
+		}
 		return { model: this.model, error: this.lastError };
 	}
 
@@ -42,7 +53,6 @@ export class ModelStore {
 	}
 
 	private async load(mtimeMs: number): Promise<void> {
-		this.loadedMtimeMs = mtimeMs;
 		try {
 			const info = this.engineInfo();
 			const text = await readFile(this.path, 'utf8');
@@ -55,8 +65,10 @@ export class ModelStore {
 			const expected = info ? { embedder: info.embedder, embedderVersion: info.embedderVersion } : undefined;
 			this.model = parseModelFile(json, expected);
 			this.lastError = null;
+			this.loadedMtimeMs = mtimeMs;
 		} catch (error) {
 			this.model = null;
+			this.loadedMtimeMs = mtimeMs;
 			this.lastError = isCoreError(error)
 				? error
 				: new CoreError('MODEL_INVALID', `Could not read the model at ${this.path}.`);
