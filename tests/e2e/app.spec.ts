@@ -2,15 +2,15 @@ import { readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { FACES_DIR, facePath, REPO_ROOT } from '../helpers/faces';
+import { FACES_DIR, facePath } from '../helpers/faces';
 import { downloadText, enroll, open, url, verifyPhoto, waitForEngine } from './lib/app';
 import { newContext } from './lib/browser';
-import { state } from './lib/context';
+import { SCREENSHOT_DIR, state } from './lib/context';
 import { assert, assertEqual, test } from './lib/harness';
 
 /** The main journey in one browser profile: enroll, train, verify, reload, export/import, offline. */
 
-const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
+const SCREENSHOTS = SCREENSHOT_DIR;
 /** Every photo of one person in the shared set, in name order. */
 const photosOf = (who: string) =>
 	readdirSync(path.join(FACES_DIR, who))

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { facePath, REPO_ROOT } from '../helpers/faces';
+import { facePath } from '../helpers/faces';
 import { open, waitForEngine } from './lib/app';
 import { launchWithCamera, newContext } from './lib/browser';
-import { state } from './lib/context';
+import { SCREENSHOT_DIR, state } from './lib/context';
 import { assert, assertEqual, test } from './lib/harness';
 
 /** Chromium's fake camera plays a clip made from a face photo (the FIELD-NOTES recipe), face in the middle. */
@@ -54,7 +54,7 @@ test('live camera: a fake camera feed shows a face box and a decision', async ()
 			(await page.locator('[data-testid=timing]').textContent())?.includes('ms'),
 			'time per frame shown'
 		);
-		await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/verify-camera.png') });
+		await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'verify-camera.png') });
 
 		// The camera also enrolls: a captured frame goes through the same checks.
 		await page.click('[data-testid=camera-stop]');

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { facePath, REPO_ROOT } from '../helpers/faces';
+import { facePath } from '../helpers/faces';
 import { open, waitForEngine } from './lib/app';
 import { launchWithCamera, newContext } from './lib/browser';
-import { state } from './lib/context';
+import { SCREENSHOT_DIR, state } from './lib/context';
 import { assert, assertEqual, test } from './lib/harness';
 
 /**
@@ -192,8 +192,8 @@ test('people: both are named in a group photo on the device, everyone else unkno
 			labels.filter((l) => l === 'Unknown').length === 4,
 		`overlay labels: ${labels.join(' | ')}`
 	);
-	await mkdir(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true });
-	await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/people.png'), fullPage: true });
+	await mkdir(SCREENSHOT_DIR, { recursive: true });
+	await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'people.png'), fullPage: true });
 });
 
 test('people: a deleted person is no longer named', async () => {
@@ -320,7 +320,7 @@ test('people: the live camera names both on the device, then through the server'
 			`named boxes over the video: ${labels.join(' | ')}`
 		);
 		await page.screenshot({
-			path: path.join(REPO_ROOT, 'docs/screenshots/people-camera.png'),
+			path: path.join(SCREENSHOT_DIR, 'people-camera.png'),
 			fullPage: true
 		});
 

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { REPO_ROOT } from '../../helpers/faces';
 import type { RunningServer } from '../../helpers/server';
 
 /** State the specs share, filled in order (the flow spec trains the model the later specs use). */
@@ -18,3 +20,12 @@ export interface E2EState {
 }
 
 export const state = {} as E2EState;
+
+/**
+ * Where the tests write their screenshots: the README's docs/screenshots/ only when asked
+ * (UPDATE_SCREENSHOTS=1 npm run test:e2e), so an ordinary test run leaves the tree clean.
+ */
+export const SCREENSHOT_DIR = path.join(
+	REPO_ROOT,
+	process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-results/screenshots'
+);
