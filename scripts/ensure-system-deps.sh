@@ -8,7 +8,7 @@ command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "[deps] installing ${missing[*]} with apt-get"
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-dejavu-core >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" fonts-dejavu-core >/dev/null
 else
 	echo "[deps] missing: ${missing[*]}. Install them: sudo apt-get install -y ${missing[*]}" >&2
 	exit 1
