@@ -1,3 +1,4 @@
+import { cosine } from '../../src/lib/core/pairs';
 import { facePath } from '../helpers/faces';
 import { downloadText, enroll, waitForEngine } from './lib/app';
 import { newContext } from './lib/browser';
@@ -23,18 +24,6 @@ async function embeddingOn(backend: string): Promise<number[]> {
 	} finally {
 		await context.close();
 	}
-}
-
-function cosine(a: number[], b: number[]): number {
-	let dot = 0;
-	let na = 0;
-	let nb = 0;
-	for (let i = 0; i < a.length; i++) {
-		dot += a[i] * b[i];
-		na += a[i] * a[i];
-		nb += b[i] * b[i];
-	}
-	return dot / Math.sqrt(na * nb);
 }
 
 test(`the same photo gives the same embedding on ${BACKENDS.join(', ')} (cosine >= 0.999)`, async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CoreError } from '../errors';
-import { binaryMetrics, type Confusion } from '../metrics/confusion';
+import { binaryMetrics, type BinaryMetrics } from '../metrics/confusion';
 import { averagePrecision, rocAuc } from '../metrics/curves';
 import {
 	chooseThreshold,
@@ -33,19 +33,10 @@ export interface TrainOptions {
 	onProgress?: LogisticOptions['onProgress'];
 }
 
-export type TrainingMetrics = {
+export type TrainingMetrics = BinaryMetrics & {
 	evaluated_on: 'validation' | 'training';
 	samples: { me: number; not_me: number };
-	threshold: number;
 	threshold_method: ThresholdMethod;
-	accuracy: number;
-	precision: number;
-	recall: number;
-	f1: number;
-	specificity: number;
-	far: number;
-	frr: number;
-	confusion: Confusion;
 	roc_auc: number;
 	average_precision: number;
 	eer: number;

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CoreError } from '../errors';
+import { createRng } from '../random';
 import { buildTemplate, matchFace, matchFrame, rankPeople, type MatchPolicy } from './index';
 
-/** Small seeded PRNG so the synthetic people are the same on every run. */
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-const random = seeded(42);
+// Seeded so the synthetic people are the same on every run.
+const random = createRng(42);
 const DIM = 64;
 
 function randomVector(): Float32Array {
