@@ -1,8 +1,8 @@
 import { CoreError } from '../../core/errors';
-import { buildTemplate, type PersonTemplate } from '../../core/gallery';
+import type { PersonTemplate } from '../../core/gallery';
 import type { Db } from './database';
+import { countEmbeddings, insertEmbeddings, PERSON_EMBEDDINGS, templatesOf } from './embedding-table';
 import type { EmbedderRef, EmbeddingCounts, NewEmbedding } from './types';
-import { blobToVector, vectorToBlob } from './vectors';
 
 export interface PersonRow {
 	id: string;
@@ -66,10 +66,6 @@ export class PeopleRepository {
 		const touch = this.db.prepare(
 			`UPDATE people SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`
 		);
-		const insertEmbedding = this.db.prepare(
-			`INSERT INTO person_embeddings (person_id, embedder, embedder_version, dim, vector, source, detector_score)
-			 VALUES (?, ?, ?, ?, ?, ?, ?)`
-		);
 		return this.db.transaction((): EnrollResult => {
 			let person = 'id' in lookup ? this.get(lookup.id) : this.findByName(lookup.name);
 			const created = !person;
@@ -83,17 +79,7 @@ export class PeopleRepository {
 			} else {
 				touch.run(person.id);
 			}
-			for (const e of embeddings) {
-				insertEmbedding.run(
-					person.id,
-					model.embedder,
-					model.version,
-					e.vector.length,
-					vectorToBlob(e.vector),
-					e.source ?? null,
-					e.detectorScore ?? null
-				);
-			}
+			insertEmbeddings(this.db, PERSON_EMBEDDINGS, person.id, embeddings, model);
 			return { person: this.get(person.id)!, created, added: embeddings.length };
 		})();
 	}
@@ -104,32 +90,11 @@ export class PeopleRepository {
 	}
 
 	countEmbeddings(personId?: string): number {
-		const row = personId
-			? this.db.prepare('SELECT COUNT(*) AS n FROM person_embeddings WHERE person_id = ?').get(personId)
-			: this.db.prepare('SELECT COUNT(*) AS n FROM person_embeddings').get();
-		return (row as { n: number }).n;
+		return countEmbeddings(this.db, PERSON_EMBEDDINGS, personId);
 	}
 
 	/** One template per person that has embeddings from this model; other models' vectors are ignored. */
 	templates(model: EmbedderRef): PersonTemplate[] {
-		const rows = this.db
-			.prepare(
-				`SELECT p.id, p.name, e.vector FROM person_embeddings e JOIN people p ON p.id = e.person_id
-				 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY p.id, e.id`
-			)
-			.all(model.embedder, model.version) as { id: string; name: string; vector: Uint8Array }[];
-		return groupTemplates(rows.map((r) => ({ id: r.id, name: r.name, vector: blobToVector(r.vector) })));
+		return templatesOf(this.db, PERSON_EMBEDDINGS, model);
 	}
-}
-
-export function groupTemplates(
-	rows: readonly { id: string; name: string; vector: Float32Array }[]
-): PersonTemplate[] {
-	const byId = new Map<string, { name: string; vectors: Float32Array[] }>();
-	for (const row of rows) {
-		const entry = byId.get(row.id) ?? { name: row.name, vectors: [] };
-		entry.vectors.push(row.vector);
-		byId.set(row.id, entry);
-	}
-	return [...byId].map(([id, { name, vectors }]) => buildTemplate(id, name, vectors));
 }

@@ -1,9 +1,8 @@
 import { CoreError } from '../../core/errors';
 import type { PersonTemplate } from '../../core/gallery';
 import type { Db } from './database';
-import { groupTemplates } from './people';
+import { countEmbeddings, insertEmbeddings, templatesOf, USER_EMBEDDINGS } from './embedding-table';
 import type { EmbedderRef, EmbeddingCounts, NewEmbedding } from './types';
-import { blobToVector, vectorToBlob } from './vectors';
 
 export interface UserRow {
 	id: number;
@@ -80,47 +79,22 @@ export class UsersRepository {
 	 */
 	replaceEmbeddings(userId: number, embeddings: readonly NewEmbedding[], model: EmbedderRef): number {
 		if (embeddings.length === 0) throw new CoreError('NOT_ENOUGH_DATA', 'No face embeddings to store.');
-		const insert = this.db.prepare(
-			`INSERT INTO user_embeddings (user_id, embedder, embedder_version, dim, vector, source, detector_score)
-			 VALUES (?, ?, ?, ?, ?, ?, ?)`
-		);
 		return this.db.transaction(() => {
 			if (!this.get(userId)) throw new CoreError('NOT_FOUND', `User ${userId} does not exist.`);
 			this.db
 				.prepare('DELETE FROM user_embeddings WHERE user_id = ? AND embedder = ? AND embedder_version = ?')
 				.run(userId, model.embedder, model.version);
-			for (const e of embeddings) {
-				insert.run(
-					userId,
-					model.embedder,
-					model.version,
-					e.vector.length,
-					vectorToBlob(e.vector),
-					e.source ?? null,
-					e.detectorScore ?? null
-				);
-			}
+			insertEmbeddings(this.db, USER_EMBEDDINGS, userId, embeddings, model);
 			return embeddings.length;
 		})();
 	}
 
 	countEmbeddings(userId?: number): number {
-		const row = userId
-			? this.db.prepare('SELECT COUNT(*) AS n FROM user_embeddings WHERE user_id = ?').get(userId)
-			: this.db.prepare('SELECT COUNT(*) AS n FROM user_embeddings').get();
-		return (row as { n: number }).n;
+		return countEmbeddings(this.db, USER_EMBEDDINGS, userId);
 	}
 
 	/** Templates of every user enrolled with this model; the template id is the user id as a string. */
 	templates(model: EmbedderRef): PersonTemplate[] {
-		const rows = this.db
-			.prepare(
-				`SELECT u.id, u.name, e.vector FROM user_embeddings e JOIN users u ON u.id = e.user_id
-				 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY u.id, e.id`
-			)
-			.all(model.embedder, model.version) as { id: number; name: string; vector: Uint8Array }[];
-		return groupTemplates(
-			rows.map((r) => ({ id: String(r.id), name: r.name, vector: blobToVector(r.vector) }))
-		);
+		return templatesOf(this.db, USER_EMBEDDINGS, model);
 	}
 }

@@ -1,0 +1,77 @@
+import { buildTemplate, type PersonTemplate } from '../../core/gallery';
+import type { Db } from './database';
+import type { EmbedderRef, NewEmbedding } from './types';
+import { blobToVector, vectorToBlob } from './vectors';
+
+/**
+ * `person_embeddings` and `user_embeddings` have the same shape; this is the one place that reads and writes
+ * it. Table and column names come from the constants below, never from input.
+ */
+export interface EmbeddingTable {
+	table: 'person_embeddings' | 'user_embeddings';
+	owners: 'people' | 'users';
+	ownerColumn: 'person_id' | 'user_id';
+}
+
+export const PERSON_EMBEDDINGS: EmbeddingTable = {
+	table: 'person_embeddings',
+	owners: 'people',
+	ownerColumn: 'person_id'
+};
+
+export const USER_EMBEDDINGS: EmbeddingTable = {
+	table: 'user_embeddings',
+	owners: 'users',
+	ownerColumn: 'user_id'
+};
+
+/** Inserts the embeddings (call inside the caller's transaction), each tagged with the model that made it. */
+export function insertEmbeddings(
+	db: Db,
+	t: EmbeddingTable,
+	ownerId: string | number,
+	embeddings: readonly NewEmbedding[],
+	model: EmbedderRef
+): void {
+	const insert = db.prepare(
+		`INSERT INTO ${t.table} (${t.ownerColumn}, embedder, embedder_version, dim, vector, source, detector_score)
+		 VALUES (?, ?, ?, ?, ?, ?, ?)`
+	);
+	for (const e of embeddings) {
+		insert.run(
+			ownerId,
+			model.embedder,
+			model.version,
+			e.vector.length,
+			vectorToBlob(e.vector),
+			e.source ?? null,
+			e.detectorScore ?? null
+		);
+	}
+}
+
+export function countEmbeddings(db: Db, t: EmbeddingTable, ownerId?: string | number): number {
+	const row =
+		ownerId === undefined
+			? db.prepare(`SELECT COUNT(*) AS n FROM ${t.table}`).get()
+			: db.prepare(`SELECT COUNT(*) AS n FROM ${t.table} WHERE ${t.ownerColumn} = ?`).get(ownerId);
+	return (row as { n: number }).n;
+}
+
+/** One template per owner with embeddings from this model (ids as strings); other models' vectors are ignored. */
+export function templatesOf(db: Db, t: EmbeddingTable, model: EmbedderRef): PersonTemplate[] {
+	const rows = db
+		.prepare(
+			`SELECT o.id, o.name, e.vector FROM ${t.table} e JOIN ${t.owners} o ON o.id = e.${t.ownerColumn}
+			 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY o.id, e.id`
+		)
+		.all(model.embedder, model.version) as { id: string | number; name: string; vector: Uint8Array }[];
+	const byId = new Map<string, { name: string; vectors: Float32Array[] }>();
+	for (const row of rows) {
+		const id = String(row.id);
+		const entry = byId.get(id) ?? { name: row.name, vectors: [] };
+		entry.vectors.push(blobToVector(row.vector));
+		byId.set(id, entry);
+	}
+	return [...byId].map(([id, { name, vectors }]) => buildTemplate(id, name, vectors));
+}
