@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { facePath } from '../helpers/faces';
+import { GROUP_PHOTOS } from '../helpers/group-photos';
 import { open, waitForEngine } from './lib/app';
 import { launchWithCamera, newContext } from './lib/browser';
 import { SCREENSHOT_DIR, state } from './lib/context';
@@ -17,15 +18,8 @@ import { assert, assertEqual, test } from './lib/harness';
 const REGISTERED = ['Amy', 'Sheldon'];
 const photosOf = (who: string) => [1, 2, 3, 4].map((i) => facePath(`${who}/${who}${i}.png`));
 const GROUP = 'multi/bbt4.jpg';
-/** Face centres as fractions of width and height (the same labels as tests/people-recognition.test.ts). */
-const WHO_IS_WHERE: [name: string, x: number, y: number][] = [
-	['amy', 0.155, 0.17],
-	['raj', 0.39, 0.21],
-	['bernadette', 0.87, 0.25],
-	['leonard', 0.13, 0.63],
-	['penny', 0.415, 0.59],
-	['sheldon', 0.71, 0.51]
-];
+/** Face centres as fractions of width and height. */
+const WHO_IS_WHERE = GROUP_PHOTOS[GROUP];
 
 let context: BrowserContext;
 let page: Page;
