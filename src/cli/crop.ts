@@ -15,7 +15,7 @@ import {
 	type OptionSpecs
 } from './lib/args';
 import { directoryExists, listDataset } from './lib/dataset';
-import { loadCliEngine } from './lib/engine';
+import { EMBEDDER_OPTION, loadCliEngine } from './lib/engine';
 import { encodeFaceCrop, type CropFormat } from './lib/face-crop';
 import { writeJson } from './lib/embeddings-file';
 import { terminalOutput } from './lib/output';
@@ -51,11 +51,7 @@ const SPECS = {
 	format: { type: 'string', default: 'jpeg', description: 'jpeg (quality 95) or png' },
 	'min-face-size': { type: 'string', default: '0', description: 'ignore faces whose box is smaller (px)' },
 	clean: { type: 'boolean', description: 'delete earlier crops in the output folder first' },
-	embedder: {
-		type: 'string',
-		env: 'EMBEDDER',
-		description: 'face engine embedder (default: the engine default)'
-	}
+	embedder: EMBEDDER_OPTION
 } satisfies OptionSpecs;
 
 export const USAGE = usage(

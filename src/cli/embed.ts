@@ -7,7 +7,7 @@ import { decodeImage } from '../lib/server/decode';
 import { parseCommand, usage, type OptionSpecs } from './lib/args';
 import { directoryExists, listDataset } from './lib/dataset';
 import { writeEmbeddings, type EmbeddingSample } from './lib/embeddings-file';
-import { loadCliEngine } from './lib/engine';
+import { EMBEDDER_OPTION, loadCliEngine } from './lib/engine';
 import { terminalOutput, type CliOutput } from './lib/output';
 import { CommandError, formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
 
@@ -21,11 +21,7 @@ const SPECS = {
 		description: 'embeddings index; vectors go beside it as .f32 (default <data-dir>/embeddings.json)'
 	},
 	'data-dir': { type: 'string', env: 'DATA_DIR', default: 'data', description: 'root of the default paths' },
-	embedder: {
-		type: 'string',
-		env: 'EMBEDDER',
-		description: 'face engine embedder (default: the engine default)'
-	}
+	embedder: EMBEDDER_OPTION
 } satisfies OptionSpecs;
 
 export const USAGE = usage(

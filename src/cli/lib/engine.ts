@@ -3,6 +3,13 @@ import { createServerEngine, getEngine } from '../../lib/server/engine';
 import type { CliOutput } from './output';
 import { formatDuration } from './run';
 
+/** The --embedder option shared by the commands that load the engine. */
+export const EMBEDDER_OPTION = {
+	type: 'string',
+	env: 'EMBEDDER',
+	description: 'face engine embedder (default: the engine default)'
+} as const;
+
 const others = new Map<string, Promise<FaceEngine>>();
 
 /**
