@@ -146,6 +146,44 @@ describe('PeopleRepository', () => {
 	});
 });
 
+describe('template cache', () => {
+	const names = (people: PeopleRepository) =>
+		people.templates(MODEL).map((t) => `${t.id}:${t.members.length}`);
+
+	it('serves the same templates until this connection writes', () => {
+		const people = new PeopleRepository(db);
+		people.enroll({ id: 'p1' }, { id: 'p1', name: 'Ana' }, [{ vector: vec(1, 0) }], MODEL);
+		const first = people.templates(MODEL);
+		expect(people.templates(MODEL)).toBe(first);
+		people.enroll({ id: 'p1' }, { id: 'p1', name: 'Ana' }, [{ vector: vec(0, 1) }], MODEL);
+		expect(names(people)).toEqual(['p1:2']);
+		people.enroll({ id: 'p2' }, { id: 'p2', name: 'Luis' }, [{ vector: vec(1, 1) }], MODEL);
+		expect(names(people)).toEqual(['p1:2', 'p2:1']);
+		people.delete('p1');
+		expect(names(people)).toEqual(['p2:1']);
+	});
+
+	it('sees what another connection (another server worker) wrote', () => {
+		const people = new PeopleRepository(db);
+		people.enroll({ id: 'p1' }, { id: 'p1', name: 'Ana' }, [{ vector: vec(1, 0) }], MODEL);
+		expect(names(people)).toEqual(['p1:1']);
+		const other = openDatabase(file);
+		try {
+			new PeopleRepository(other).enroll(
+				{ id: 'p2' },
+				{ id: 'p2', name: 'Luis' },
+				[{ vector: vec(0, 1) }],
+				MODEL
+			);
+			expect(names(people)).toEqual(['p1:1', 'p2:1']);
+			new PeopleRepository(other).delete('p1');
+			expect(names(people)).toEqual(['p2:1']);
+		} finally {
+			other.close();
+		}
+	});
+});
+
 describe('UsersRepository', () => {
 	it('creates users with unique e-mails (case-insensitive) and updates them', () => {
 		const users = new UsersRepository(db);

@@ -58,8 +58,30 @@ export function countEmbeddings(db: Db, t: EmbeddingTable, ownerId?: string | nu
 	return (row as { n: number }).n;
 }
 
+// Templates are read on every recognised frame; rebuilding them costs ~13 ms at 100 people and ~130 ms at 1,000
+// (5 x 1024-D each). They are kept until the database changes: `data_version` moves when another connection
+// (another server worker) commits, `total_changes()` when this one writes.
+const cache = new WeakMap<Db, Map<string, { stamp: string; templates: PersonTemplate[] }>>();
+
+function changeStamp(db: Db): string {
+	const { changes } = db.prepare('SELECT total_changes() AS changes').get() as { changes: number };
+	return `${String(db.pragma('data_version', { simple: true }))}:${changes}`;
+}
+
 /** One template per owner with embeddings from this model (ids as strings); other models' vectors are ignored. */
-export function templatesOf(db: Db, t: EmbeddingTable, model: EmbedderRef): PersonTemplate[] {
+export function templatesOf(db: Db, t: EmbeddingTable, model: EmbedderRef): readonly PersonTemplate[] {
+	const key = `${t.table}\u0000${model.embedder}\u0000${model.version}`;
+	const stamp = changeStamp(db);
+	const byKey = cache.get(db) ?? new Map();
+	cache.set(db, byKey);
+	const hit = byKey.get(key);
+	if (hit?.stamp === stamp) return hit.templates;
+	const templates = readTemplates(db, t, model);
+	byKey.set(key, { stamp, templates });
+	return templates;
+}
+
+function readTemplates(db: Db, t: EmbeddingTable, model: EmbedderRef): PersonTemplate[] {
 	const rows = db
 		.prepare(
 			`SELECT o.id, o.name, e.vector FROM ${t.table} e JOIN ${t.owners} o ON o.id = e.${t.ownerColumn}

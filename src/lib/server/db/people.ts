@@ -94,7 +94,7 @@ export class PeopleRepository {
 	}
 
 	/** One template per person that has embeddings from this model; other models' vectors are ignored. */
-	templates(model: EmbedderRef): PersonTemplate[] {
+	templates(model: EmbedderRef): readonly PersonTemplate[] {
 		return templatesOf(this.db, PERSON_EMBEDDINGS, model);
 	}
 }

@@ -94,7 +94,7 @@ export class UsersRepository {
 	}
 
 	/** Templates of every user enrolled with this model; the template id is the user id as a string. */
-	templates(model: EmbedderRef): PersonTemplate[] {
+	templates(model: EmbedderRef): readonly PersonTemplate[] {
 		return templatesOf(this.db, USER_EMBEDDINGS, model);
 	}
 }
