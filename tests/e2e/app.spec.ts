@@ -241,6 +241,13 @@ test('the UI switches to Spanish and remembers it', async () => {
 });
 
 test('"erase everything" leaves no stored face, model, setting or cache behind', async () => {
+	// The People page keeps its faces in a database of its own: open it so that there is one to erase.
+	await open(page, state.server.base, '/people-app');
+	await page.locator('[data-testid=people-empty], [data-testid=person]').first().waitFor();
+	assert(
+		(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).length >= 2,
+		'the samples and the people databases exist before the erase'
+	);
 	await open(page, state.server.base, '/data');
 	await page.locator('[data-testid=data-counts]').waitFor();
 	page.once('dialog', (dialog) => void dialog.accept());
@@ -248,9 +255,11 @@ test('"erase everything" leaves no stored face, model, setting or cache behind',
 	await page.locator('[data-testid=data-message].ok').waitFor();
 	const left = await page.evaluate(async () => ({
 		caches: (await caches.keys()).length,
+		databases: (await indexedDB.databases()).map((d) => d.name ?? ''),
 		localStorage: localStorage.length
 	}));
 	assertEqual(left.caches, 0, 'Cache Storage entries after erase');
+	assertEqual(left.databases.join(', '), '', 'IndexedDB databases after erase');
 	assertEqual(left.localStorage, 0, 'localStorage entries after erase');
 	assertEqual(
 		await page.locator('[data-testid=data-counts]').textContent(),

@@ -1,4 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { erasePeople } from './people/store';
 import type { ModelFile } from '../core/classifier/model-file';
 import type { Box, EngineInfo } from '../core/types';
 
@@ -142,11 +143,18 @@ export async function setMeta(key: string, value: unknown): Promise<void> {
 	await (await db()).put('meta', value, key);
 }
 
-/** Removes the database, every Cache Storage entry and the saved settings: no trace is left. */
+/**
+ * Removes every IndexedDB database of the app (samples and models, the People page's faces, and any other the
+ * origin lists), every Cache Storage entry and the saved settings: no trace is left.
+ */
 export async function eraseEverything(): Promise<void> {
 	if (dbPromise) (await dbPromise).close();
 	dbPromise = null;
 	await deleteDB(DB_NAME);
+	// Closes its own connection first, so the deletion is not blocked by it.
+	await erasePeople();
+	const others = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+	for (const { name } of others) if (name) await deleteDB(name);
 	if (typeof caches !== 'undefined') {
 		for (const key of await caches.keys()) await caches.delete(key);
 	}
