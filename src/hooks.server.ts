@@ -1,19 +1,35 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { API_DESCRIPTION } from '#lib/server/api-description.ts';
+import { ensureFirstKey } from '#lib/server/auth/api-keys.ts';
 import { initAuth } from '#lib/server/auth/index.ts';
+import { getConfig } from '#lib/server/config.ts';
 import { getDatabase } from '#lib/server/db/index.ts';
 import { json } from '#lib/server/http.ts';
 import { getPeopleEngine } from '#lib/server/people/index.ts';
+import { isCrossSiteForbidden, withSecurityHeaders } from '#lib/server/security-headers.ts';
+import { openDatabaseAtStart } from '#lib/server/startup.ts';
 import { startEngine } from '#lib/server/verifier.ts';
 
 export const init: ServerInit = async () => {
 	// A stray rejection must be logged, never take the whole server down.
 	process.on('unhandledRejection', (reason) => console.error('[me-verifier] unhandled rejection:', reason));
 	try {
-		// Create/migrate the database and resolve the JWT secret now: production without a strong
-		// JWT_SECRET must refuse to start, not fail on the first login.
-		getDatabase();
+		// Create/migrate the database (waiting out another process's lock) and resolve the JWT secret now:
+		// production with a weak JWT_SECRET must refuse to start, not fail on the first login.
+		await openDatabaseAtStart();
 		initAuth();
+		const first = ensureFirstKey(getDatabase());
+		if (first) {
+			console.log(
+				`[me-verifier] first start: created the API key "admin" (${first.row.id}; scopes ${first.row.scopes}).\n` +
+					'[me-verifier] It is shown only this once: keep it (npm run keys -- list|create|revoke). The key:\n' +
+					first.key
+			);
+		}
+		for (const scope of getConfig().publicScopes) {
+			const route = scope === 'verify' ? 'POST /verify' : 'POST /process_frame';
+			console.warn(`[me-verifier] PUBLIC_SCOPES: ${route} answers without an API key (scores withheld).`);
+		}
 	} catch (error) {
 		console.error(`[me-verifier] cannot start: ${(error as Error).message}`);
 		process.exit(78); // EX_CONFIG: the cluster primary does not restart a worker that exits with it
@@ -29,10 +45,14 @@ function wantsJson(request: Request): boolean {
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
-	if (event.url.pathname === '/' && event.request.method === 'GET' && wantsJson(event.request)) {
-		return json(API_DESCRIPTION);
+	if (isCrossSiteForbidden(event.request, event.url.origin, getConfig().allowedOrigins)) {
+		const error = { code: 'FORBIDDEN', message: 'Cross-site requests from this origin are not allowed.' };
+		return withSecurityHeaders(json({ error }, 403));
 	}
-	return resolve(event);
+	if (event.url.pathname === '/' && event.request.method === 'GET' && wantsJson(event.request)) {
+		return withSecurityHeaders(json(API_DESCRIPTION));
+	}
+	return withSecurityHeaders(await resolve(event));
 };
 
 export const handleError: HandleServerError = (input) => {

@@ -21,7 +21,7 @@ let attempt = 0;
 
 function tryLogin(file: string) {
 	attempt++;
-	return call(login, form({}, { image: [file] }), { client: `192.0.2.${attempt}` });
+	return call(login, form({}, { image: [file] }), { client: `192.0.2.${attempt}`, anonymous: true });
 }
 
 beforeAll(async () => {

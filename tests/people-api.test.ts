@@ -49,8 +49,16 @@ describe('POST /register', () => {
 		expect(new PeopleRepository(getDatabase()).countEmbeddings(json.person_id)).toBe(3);
 	});
 
-	it('adds photos to an existing name, whatever its case', async () => {
-		const { status, json } = await call(register, form({ name: 'amy' }, { images: ['amy/amy4.png'] }));
+	it('a taken name (any case) is a conflict, never a way in; photos are added by person_id', async () => {
+		const clash = await call(register, form({ name: 'amy' }, { images: ['amy/amy4.png'] }));
+		expect(clash.status).toBe(409);
+		expect(clash.json.error.code).toBe('CONFLICT');
+		const amy = new PeopleRepository(getDatabase()).findByName('Amy')!;
+		expect(new PeopleRepository(getDatabase()).countEmbeddings(amy.id)).toBe(3);
+		const { status, json } = await call(
+			register,
+			form({ name: 'Amy', person_id: amy.id }, { images: ['amy/amy4.png'] })
+		);
 		expect(status).toBe(200);
 		expect(json).toMatchObject({ name: 'Amy', created: false, faces_used: 1, rejected: [] });
 		expect(new PeopleRepository(getDatabase()).countEmbeddings(json.person_id)).toBe(4);

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resetAuth } from '../src/lib/server/auth';
+import { API_SCOPES, createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
-import { closeDatabase } from '../src/lib/server/db';
+import { closeDatabase, getDatabase } from '../src/lib/server/db';
 import { facePath } from './helpers/faces';
 
 /** Shared by the people and login tests: route handlers called in-process with real photo bytes. */
@@ -19,7 +20,12 @@ export interface CallOptions {
 	headers?: Record<string, string>;
 	client?: string;
 	method?: string;
+	/** Send no API key (by default calls carry the test operator's key, with every scope). */
+	anonymous?: boolean;
 }
+
+/** The operator key of the current isolated state; `call` sends it unless told not to. */
+let operatorKey: string | null = null;
 
 export async function call(
 	handler: Handler,
@@ -27,6 +33,8 @@ export async function call(
 	options: CallOptions = {}
 ): Promise<{ status: number; headers: Headers; json: JsonBody }> {
 	const headers = new Headers(options.headers);
+	if (operatorKey && !options.anonymous && !headers.has('authorization'))
+		headers.set('x-api-key', operatorKey);
 	let payload: BodyInit | undefined;
 	if (body instanceof FormData) payload = body;
 	else if (body) {
@@ -76,10 +84,13 @@ export function isolatedServerState(env: Record<string, string> = {}) {
 		resetAuth();
 	};
 	restart();
+	operatorKey = createApiKey(getDatabase(), 'test operator', API_SCOPES).key;
 	return {
 		dbPath,
+		operatorKey,
 		restart,
 		cleanup() {
+			operatorKey = null;
 			closeDatabase();
 			process.env = saved;
 			resetConfig();

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEngine } from '../src/lib/server/engine';
 import { facePath, REPO_ROOT } from './helpers/faces';
@@ -45,6 +47,7 @@ describe('built server over HTTP', () => {
 		expect((await health.json()).reason).toMatch(/npm run train/);
 		const verify = await fetch(`${withoutModel.base}/verify`, {
 			method: 'POST',
+			headers: { 'x-api-key': withoutModel.apiKey! },
 			body: upload(readFileSync(facePath('amy/amy1.png')))
 		});
 		expect(verify.status).toBe(503);
@@ -52,8 +55,10 @@ describe('built server over HTTP', () => {
 	});
 
 	it('verifies "me" end to end and survives bad input', async () => {
+		const key = { 'x-api-key': withModel.apiKey! };
 		const me = await fetch(`${withModel.base}/verify`, {
 			method: 'POST',
+			headers: key,
 			body: upload(readFileSync(facePath(heldOutMe()[0])))
 		});
 		expect(me.status).toBe(200);
@@ -63,7 +68,7 @@ describe('built server over HTTP', () => {
 
 		const garbage = await fetch(`${withModel.base}/verify`, {
 			method: 'POST',
-			headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+			headers: { ...key, 'content-type': 'multipart/form-data; boundary=xyz' },
 			body: '--xyz\r\nthis is not multipart at all'
 		});
 		expect(garbage.status).toBe(400);
@@ -71,6 +76,7 @@ describe('built server over HTTP', () => {
 
 		const huge = await fetch(`${withModel.base}/verify`, {
 			method: 'POST',
+			headers: key,
 			body: upload(Buffer.alloc(5 * 1024 * 1024, 0xff))
 		});
 		expect(huge.status).toBe(413);
@@ -83,13 +89,15 @@ describe('built server over HTTP', () => {
 });
 
 describe('production start', () => {
-	it('refuses to start without JWT_SECRET, says why, and does not restart in a loop', async () => {
+	it('refuses to start with a weak JWT_SECRET, says why, and does not restart in a loop', async () => {
 		const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', WORKERS: '2' };
-		delete env.JWT_SECRET;
+		env.JWT_SECRET = 'a'.repeat(40);
 		env.PORT = String(await freePort());
-		env.DB_PATH = '/tmp/me-verifier-prod-test.db';
+		env.DB_PATH = path.join(mkdtempSync(path.join(tmpdir(), 'me-verifier-prod-')), 'prod.db');
 		const run = spawnSync(process.execPath, ['scripts/serve.js'], { cwd: REPO_ROOT, env, timeout: 60_000 });
 		expect(run.status).toBe(78);
-		expect(run.stderr.toString()).toMatch(/JWT_SECRET is not set: refusing to start in production/);
+		expect(run.stderr.toString()).toMatch(
+			/JWT_SECRET is too weak \(it contains a repeated.*refusing to start/
+		);
 	});
 });

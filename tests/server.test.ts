@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_SCOPES, createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
+import { closeDatabase, getDatabase } from '../src/lib/server/db';
 import { startEngine } from '../src/lib/server/verifier';
 import { GET as healthz } from '../src/routes/healthz/+server';
 import { POST as verify } from '../src/routes/verify/+server';
@@ -35,8 +37,15 @@ function form(
 	return body;
 }
 
+/** An operator key in this file's own database; every call sends it (the route needs the `verify` scope). */
+let apiKey = '';
+
 async function callVerify(body: FormData | string, headers: Record<string, string> = {}) {
-	const request = new Request('http://localhost/verify', { method: 'POST', body, headers });
+	const request = new Request('http://localhost/verify', {
+		method: 'POST',
+		body,
+		headers: { 'x-api-key': apiKey, ...headers }
+	});
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	const response = await verify({ request } as any);
 	return { status: response.status, body: (await response.json()) as Json };
@@ -55,10 +64,19 @@ let modelPath = '';
 beforeAll(async () => {
 	const engine = await startEngine();
 	modelPath = (await trainTestModel(engine)).path;
-	useEnv({ MODEL_PATH: modelPath, VERIFY_THRESHOLD: undefined, MAX_CONTENT_MB: undefined });
+	const dir = await mkdtemp(path.join(os.tmpdir(), 'me-verifier-verify-'));
+	useEnv({
+		MODEL_PATH: modelPath,
+		VERIFY_THRESHOLD: undefined,
+		MAX_CONTENT_MB: undefined,
+		DB_PATH: path.join(dir, 'verify.db')
+	});
+	closeDatabase();
+	apiKey = createApiKey(getDatabase(), 'server test', API_SCOPES).key;
 });
 
 afterAll(() => {
+	closeDatabase();
 	process.env = savedEnv;
 	resetConfig();
 });
@@ -199,6 +217,8 @@ describe('POST /verify error cases', () => {
 
 describe('POST /verify under load', () => {
 	it('20 parallel calls give the same answers as serial ones', async () => {
+		// Room for all 20 to wait (by default a worker sheds load beyond 2 running + 8 waiting: tests/security).
+		useEnv({ HEAVY_QUEUE: '20' });
 		const files = [...heldOutMe(), 'unknown/happy.jpg', 'multi/bbt1.jpg', 'Barack_Obama/obama2.jpg'];
 		const requests = Array.from({ length: 20 }, (_, i) => files[i % files.length]);
 		const serial: Json[] = [];
@@ -208,6 +228,7 @@ describe('POST /verify under load', () => {
 		);
 		const strip = (b: Json) => ({ is_me: b.is_me, score: b.score, box: b.box, faces_count: b.faces_count });
 		expect(parallel.map(strip)).toEqual(serial.map(strip));
+		useEnv({ HEAVY_QUEUE: undefined });
 	});
 
 	it('tf.memory().numTensors is the same after 100 requests as after 1', async () => {

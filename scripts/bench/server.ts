@@ -2,13 +2,15 @@
 // server memory before/after, and the face-api peer on the same photo. Flags via env:
 // BENCH_SECONDS (30), BENCH_ITERATIONS (50), BENCH_PHOTO (a photo with one face), WORKERS (2).
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { decide, pickMainFace } from '../../src/lib/core/pipeline';
+import { createApiKey } from '../../src/lib/server/auth/api-keys';
+import { openDatabase } from '../../src/lib/server/db/database';
 import { decodeImage } from '../../src/lib/server/decode';
 import { getEngine } from '../../src/lib/server/engine';
 import { facePath } from '../../tests/helpers/faces';
@@ -73,14 +75,28 @@ async function serverRss(pid: number): Promise<number> {
 	return stdout.split('\n').reduce((sum, line) => sum + (Number(line.trim()) || 0) * 1024, 0);
 }
 
+/** Its own database (never the checkout's, which a running server may hold) with a `verify` key made up front. */
+function benchDatabase(): { dbPath: string; key: string } {
+	const dbPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'me-verifier-bench-')), 'bench.db');
+	const db = openDatabase(dbPath);
+	const { key } = createApiKey(db, 'bench', ['verify']);
+	db.close();
+	return { dbPath, key };
+}
+
+let apiKey = '';
+
 async function startServer(modelPath: string) {
 	const port = 4100 + Math.floor(Math.random() * 800);
+	const { dbPath, key } = benchDatabase();
+	apiKey = key;
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		env: {
 			...process.env,
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			MODEL_PATH: modelPath,
+			DB_PATH: dbPath,
 			WORKERS: String(WORKERS)
 		},
 		stdio: ['ignore', 'ignore', 'inherit']
@@ -101,7 +117,7 @@ async function startServer(modelPath: string) {
 async function post(base: string, bytes: Uint8Array<ArrayBuffer>) {
 	const body = new FormData();
 	body.append('image', new Blob([bytes], { type: 'image/jpeg' }), 'photo.jpg');
-	const response = await fetch(`${base}/verify`, { method: 'POST', body });
+	const response = await fetch(`${base}/verify`, { method: 'POST', body, headers: { 'x-api-key': apiKey } });
 	await response.arrayBuffer();
 	return response.status;
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './faces';
 
@@ -20,18 +21,31 @@ export interface RunningServer {
 	child: ChildProcess;
 	output: () => string;
 	stop: () => Promise<void>;
+	/** The admin API key the server printed on its first start (every scope); absent if the database had keys. */
+	apiKey?: string;
+	dbPath: string;
 }
 
-/** Starts the production build (`npm start` = scripts/serve.js) on a free port and waits until it answers. */
+/** The key the server prints alone on a line on first start. */
+export function printedKey(log: string): string | undefined {
+	return /^(mvk_[A-Za-z0-9_-]{43})$/m.exec(log)?.[1];
+}
+
+/**
+ * Starts the production build (`npm start` = scripts/serve.js) on a free port and waits until it answers.
+ * Without DB_PATH it gets a fresh database (and secrets file) in a temporary folder.
+ */
 export async function startBuiltServer(env: Record<string, string>): Promise<RunningServer> {
 	if (!existsSync(path.join(REPO_ROOT, 'build/index.js'))) {
 		throw new Error('No production build: run `npm run build` (npm test does it first).');
 	}
 	const port = await freePort();
+	const dbPath =
+		env.DB_PATH ?? path.join(mkdtempSync(path.join(tmpdir(), 'me-verifier-server-')), 'server.db');
 	let log = '';
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		cwd: REPO_ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WORKERS: '1', ...env },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WORKERS: '1', ...env, DB_PATH: dbPath },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout!.on('data', (chunk) => (log += chunk));
@@ -52,7 +66,7 @@ export async function startBuiltServer(env: Record<string, string>): Promise<Run
 		if (up) {
 			const body = await (await fetch(`${base}/healthz`)).json();
 			if (body.status === 'ok' || !/loading/.test(body.reason ?? ''))
-				return { base, child, output: () => log, stop };
+				return { base, child, output: () => log, stop, apiKey: printedKey(log), dbPath };
 		}
 		await new Promise((r) => setTimeout(r, 250));
 	}

@@ -17,7 +17,9 @@ export const ERROR_CODES = [
 	'NOT_FOUND',
 	'CONFLICT',
 	'UNAUTHORIZED',
+	'FORBIDDEN',
 	'RATE_LIMITED',
+	'BUSY',
 	'INTERNAL'
 ] as const;
 

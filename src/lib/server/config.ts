@@ -22,6 +22,46 @@ export interface ServerConfig {
 	// --- people and face login (issue 4) ---
 	/** Embedder for 1:N recognition and face login; thresholds are calibrated per embedder (gallery/thresholds). */
 	peopleEmbedder: string;
+	// --- security (issue 8) ---
+	/** Secrets file (template key, generated JWT secret), mode 0600, never in the database. */
+	secretsPath: string;
+	/** base64 AES-256 key for templates; overrides the secrets file's. */
+	templateKey: string | null;
+	/** base64 keys still accepted for reading during a rotation. */
+	templateKeysPrevious: string[];
+	/** Scopes callers get without a key (explicit opt-outs; `manage` is never allowed). */
+	publicScopes: ApiScope[];
+	/** Peers whose X-Forwarded-For is believed. */
+	trustedProxies: string[];
+	/** Origins besides the server's own that may post forms (CSRF check). */
+	allowedOrigins: string[];
+	loginMaxPerAccount: number;
+	enrolmentTtlSeconds: number;
+	/** Heavy requests (face work) run at most this many at once per worker, with this many waiting. */
+	heavyConcurrency: number;
+	heavyQueue: number;
+	/** How long a statement waits for another worker's lock before answering 503 (it blocks the event loop). */
+	dbBusyTimeoutMs: number;
+}
+
+export const API_SCOPES = ['verify', 'recognize', 'manage'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+function listFrom(env: NodeJS.ProcessEnv, key: string): string[] {
+	return (env[key] ?? '')
+		.split(',')
+		.map((item) => item.trim())
+		.filter(Boolean);
+}
+
+function publicScopesFrom(env: NodeJS.ProcessEnv): ApiScope[] {
+	const scopes = listFrom(env, 'PUBLIC_SCOPES');
+	for (const scope of scopes) {
+		if (scope !== 'verify' && scope !== 'recognize') {
+			throw new CoreError('BAD_REQUEST', `PUBLIC_SCOPES may only hold verify and recognize, not '${scope}'.`);
+		}
+	}
+	return scopes as ApiScope[];
 }
 
 let cached: ServerConfig | null = null;
@@ -51,11 +91,27 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		dbPath: path.resolve(env.DB_PATH ?? 'data/me-verifier.db'),
 		jwtSecret: env.JWT_SECRET?.trim() || null,
 		jwtTtlSeconds: numberFrom(env, 'JWT_TTL', 900, 1),
-		loginMaxFailures: numberFrom(env, 'LOGIN_MAX_FAILURES', 5, 1),
+		// Attempts, not only failures: each is counted before any face work and a success gives none back.
+		loginMaxFailures: numberFrom(env, 'LOGIN_MAX_ATTEMPTS', numberFrom(env, 'LOGIN_MAX_FAILURES', 5, 1), 1),
 		loginWindowSeconds: numberFrom(env, 'LOGIN_WINDOW_SECONDS', 300, 1),
 
 		// --- people and face login (issue 4) ---
-		peopleEmbedder: env.PEOPLE_EMBEDDER?.trim() || 'faceres-bgr'
+		peopleEmbedder: env.PEOPLE_EMBEDDER?.trim() || 'faceres-bgr',
+		// --- security (issue 8) ---
+		secretsPath: path.resolve(
+			env.SECRETS_PATH ??
+				path.join(path.dirname(path.resolve(env.DB_PATH ?? 'data/me-verifier.db')), 'secrets.json')
+		),
+		templateKey: env.TEMPLATE_KEY?.trim() || null,
+		templateKeysPrevious: listFrom(env, 'TEMPLATE_KEYS_PREVIOUS'),
+		publicScopes: publicScopesFrom(env),
+		trustedProxies: listFrom(env, 'TRUSTED_PROXIES'),
+		allowedOrigins: listFrom(env, 'ALLOWED_ORIGINS'),
+		loginMaxPerAccount: numberFrom(env, 'LOGIN_MAX_PER_ACCOUNT', 10, 1),
+		enrolmentTtlSeconds: numberFrom(env, 'ENROLMENT_TTL', 900, 1),
+		heavyConcurrency: numberFrom(env, 'HEAVY_CONCURRENCY', 2, 1),
+		heavyQueue: numberFrom(env, 'HEAVY_QUEUE', 8, 0),
+		dbBusyTimeoutMs: numberFrom(env, 'DB_BUSY_TIMEOUT_MS', 250, 0)
 	};
 }
 

@@ -1,4 +1,5 @@
 import { CoreError, isCoreError, type ErrorCode } from '../core/errors';
+import { isDatabaseBusy } from './db/sqlite';
 
 /** The one place that maps error codes to HTTP status. */
 const STATUS: Record<ErrorCode, number> = {
@@ -19,7 +20,9 @@ const STATUS: Record<ErrorCode, number> = {
 	NOT_FOUND: 404,
 	CONFLICT: 409,
 	UNAUTHORIZED: 401,
+	FORBIDDEN: 403,
 	RATE_LIMITED: 429,
+	BUSY: 503,
 	INTERNAL: 500
 };
 
@@ -36,6 +39,9 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 
 /** Expected errors become `{error: {code, message}}`; anything else is logged and answered without details. */
 export function errorResponse(error: unknown): Response {
+	if (isDatabaseBusy(error)) {
+		error = new CoreError('BUSY', 'The database is busy; retry shortly.', { retryAfterSeconds: 1 });
+	}
 	if (isCoreError(error)) {
 		const headers: Record<string, string> = {};
 		const retryAfter = error.details?.retryAfterSeconds;
@@ -63,22 +69,58 @@ function tooLarge(maxBytes: number): CoreError {
 	return new CoreError('PAYLOAD_TOO_LARGE', `File too large. Limit: ${Number(mb.toFixed(3))} MB per image.`);
 }
 
-/** Parses a multipart body after refusing oversize requests by their declared length. */
+/** Longest file name accepted in an upload (names are kept as the embedding's `source`). */
+export const MAX_FILE_NAME = 255;
+
+function requestTooLarge(maxBodyBytes: number): CoreError {
+	return new CoreError(
+		'PAYLOAD_TOO_LARGE',
+		`Request too large. Limit: ${(maxBodyBytes / 1048576).toFixed(1)} MB.`
+	);
+}
+
+/**
+ * The request with its body counted as it streams: a chunked upload (no Content-Length) is cut at the limit
+ * instead of being buffered whole. `overLimit()` says whether that happened.
+ */
+export function limitBody(
+	request: Request,
+	maxBytes: number
+): { request: Request; overLimit: () => boolean } {
+	if (!request.body) return { request, overLimit: () => false };
+	let seen = 0;
+	const counted = request.body.pipeThrough(
+		new TransformStream<Uint8Array, Uint8Array>({
+			transform(chunk, controller) {
+				seen += chunk.byteLength;
+				if (seen > maxBytes) controller.error(new Error('body over the limit'));
+				else controller.enqueue(chunk);
+			}
+		})
+	);
+	const limited = new Request(request.url, {
+		method: request.method,
+		headers: request.headers,
+		body: counted,
+		duplex: 'half'
+	} as RequestInit);
+	return { request: limited, overLimit: () => seen > maxBytes };
+}
+
+/** Parses a multipart body, refusing oversize requests by their declared length or as they stream. */
 export async function readForm(request: Request, maxBodyBytes: number): Promise<FormData> {
+	const limit = maxBodyBytes + MULTIPART_OVERHEAD_BYTES;
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (Number.isFinite(declared) && declared > maxBodyBytes + MULTIPART_OVERHEAD_BYTES) {
-		throw new CoreError(
-			'PAYLOAD_TOO_LARGE',
-			`Request too large. Limit: ${(maxBodyBytes / 1048576).toFixed(1)} MB.`
-		);
-	}
+	if (Number.isFinite(declared) && declared > limit) throw requestTooLarge(maxBodyBytes);
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.toLowerCase().startsWith('multipart/form-data')) {
 		throw new CoreError('BAD_REQUEST', 'Send the request as multipart/form-data.');
 	}
+	const body = limitBody(request, limit);
 	try {
-		return await request.formData();
+		return await body.request.formData();
 	} catch {
+		if (body.overLimit()) throw requestTooLarge(maxBodyBytes);
 		throw new CoreError('BAD_REQUEST', 'The multipart body could not be parsed.');
 	}
 }
@@ -99,6 +141,9 @@ export async function readImageUploads(
 	const uploads: Upload[] = [];
 	for (const file of entries) {
 		if (file.size > options.maxBytes) throw tooLarge(options.maxBytes);
+		if (file.name.length > MAX_FILE_NAME) {
+			throw new CoreError('BAD_REQUEST', `File names are limited to ${MAX_FILE_NAME} characters.`);
+		}
 		uploads.push({
 			name: file.name || field,
 			type: file.type,

@@ -1,7 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { parseModelFile, type ModelFile } from '../core/classifier/model-file';
 import { CoreError, isCoreError } from '../core/errors';
 import type { EngineInfo } from '../core/types';
+
+/** How answers name a file: relative to the working directory, never an absolute path of the host. */
+export function displayPath(file: string): string {
+	const relative = path.relative(process.cwd(), file);
+	return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+		? relative
+		: path.basename(file);
+}
 
 /**
  * The classifier file on disk, parsed once and re-read only when its mtime changes, so that dropping a
@@ -29,7 +38,7 @@ export class ModelStore {
 			this.loadedMtimeMs = -1;
 			this.lastError = new CoreError(
 				'MODEL_MISSING',
-				`No trained model at ${this.path}. Train one: npm run crop, npm run embed, npm run train (see README).`
+				`No trained model at ${displayPath(this.path)}. Train one: npm run crop, npm run embed, npm run train (see README).`
 			);
 			return { model: null, error: this.lastError };
 		}
@@ -60,10 +69,18 @@ export class ModelStore {
 			try {
 				json = JSON.parse(text);
 			} catch {
-				throw new CoreError('MODEL_INVALID', `${this.path} is not valid JSON.`);
+				throw new CoreError('MODEL_INVALID', `${displayPath(this.path)} is not valid JSON.`);
 			}
 			const expected = info ? { embedder: info.embedder, embedderVersion: info.embedderVersion } : undefined;
-			this.model = parseModelFile(json, expected);
+			const model = parseModelFile(json, expected);
+			const threshold = model.threshold.value;
+			if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+				throw new CoreError(
+					'MODEL_INVALID',
+					`${displayPath(this.path)}: threshold ${threshold} is outside [0, 1].`
+				);
+			}
+			this.model = model;
 			this.lastError = null;
 			this.loadedMtimeMs = mtimeMs;
 		} catch (error) {
@@ -71,7 +88,7 @@ export class ModelStore {
 			this.loadedMtimeMs = mtimeMs;
 			this.lastError = isCoreError(error)
 				? error
-				: new CoreError('MODEL_INVALID', `Could not read the model at ${this.path}.`);
+				: new CoreError('MODEL_INVALID', `Could not read the model at ${displayPath(this.path)}.`);
 		}
 	}
 }

@@ -1,9 +1,12 @@
+import { authorize } from '#lib/server/auth/api-keys.ts';
 import { errorResponse, json } from '#lib/server/http.ts';
 import { listPeople } from '#lib/server/people/registry.ts';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = () => {
+/** Scope `manage`: the list of names is itself personal data. */
+export const GET: RequestHandler = ({ request }) => {
 	try {
+		authorize(request, 'manage');
 		return json(listPeople());
 	} catch (error) {
 		return errorResponse(error);

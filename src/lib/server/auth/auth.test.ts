@@ -1,7 +1,8 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
-import { FailureLimiter, MemoryFailureStore } from './rate-limit';
-import { resolveJwtSecret } from './secret';
+import { AttemptLimiter, MemoryAttemptStore } from './rate-limit';
+import { randomBytes } from 'node:crypto';
+import { resolveJwtSecret, weakSecretReason } from './secret';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, tokenFromAuthorization } from './tokens';
 
 const secret = new TextEncoder().encode('a-test-secret-that-is-long-enough-for-hs256');
@@ -120,70 +121,73 @@ describe('tokenFromAuthorization', () => {
 
 describe('resolveJwtSecret', () => {
 	const neverAsked = () => {
-		throw new Error('the development secret must not be used here');
+		throw new Error('the generated secret must not be used here');
 	};
+	const production = (jwtSecret: string) =>
+		resolveJwtSecret({ nodeEnv: 'production', jwtSecret }, neverAsked);
 
-	it('refuses to run in production without a secret, or with a short one, saying what to set', () => {
-		const production = (jwtSecret: string | null) =>
-			resolveJwtSecret({ nodeEnv: 'production', jwtSecret }, neverAsked);
-		expect(() => production(null)).toThrow(/JWT_SECRET is not set: refusing to start in production/);
-		expect(() => production('short')).toThrow(/only 5 characters/);
-		expect(new TextDecoder().decode(production('s'.repeat(32)))).toBe('s'.repeat(32));
+	it('refuses weak configured secrets in production, saying why and what to set', () => {
+		expect(() => production('short')).toThrow(/only 5 characters.*openssl rand/);
+		expect(() => production('a'.repeat(32))).toThrow(/repeated or sequential/);
+		expect(() => production('abcdefghijklmnopqrstuvwxyz0123456789')).toThrow(/repeated or sequential/);
+		expect(() => production('passwordpasswordpasswordpassword')).toThrow(/bits/);
+		const strong = randomBytes(32).toString('base64');
+		expect(new TextDecoder().decode(production(strong))).toBe(strong);
+		expect(weakSecretReason(randomBytes(32).toString('hex'))).toBeNull();
 	});
 
-	it('in development without a secret uses the shared development secret and says so', () => {
+	it('without JWT_SECRET uses the generated secret (secrets file), in production too', () => {
+		const key = resolveJwtSecret({ nodeEnv: 'production', jwtSecret: null }, () => 'generated');
+		expect(new TextDecoder().decode(key)).toBe('generated');
+	});
+
+	it('outside production a weak secret is used with a warning', () => {
 		const warn = vi.fn();
-		const key = resolveJwtSecret({ nodeEnv: 'development', jwtSecret: null }, () => 'dev-secret', warn);
-		expect(new TextDecoder().decode(key)).toBe('dev-secret');
-		expect(warn).toHaveBeenCalledTimes(1);
-		expect(warn.mock.calls[0][0]).toMatch(/JWT_SECRET is not set.*generated development secret/);
 		const configured = resolveJwtSecret({ nodeEnv: 'development', jwtSecret: 'mine' }, neverAsked, warn);
 		expect(new TextDecoder().decode(configured)).toBe('mine');
 		expect(warn).toHaveBeenCalledTimes(1);
 	});
 });
 
-describe('FailureLimiter', () => {
-	it('blocks after maxFailures inside the window, with Retry-After until the oldest expires', () => {
+describe('AttemptLimiter', () => {
+	it('blocks after maxAttempts inside the window, with Retry-After until the oldest expires', () => {
 		let now = 0;
-		const limiter = new FailureLimiter({ maxFailures: 3, windowSeconds: 60, now: () => now });
+		const limiter = new AttemptLimiter({ maxAttempts: 3, windowSeconds: 60, now: () => now });
 		for (let i = 0; i < 3; i++) {
-			limiter.assertAllowed('1.2.3.4');
-			limiter.recordFailure('1.2.3.4');
+			limiter.reserve('1.2.3.4');
 			now += 10_000;
 		}
-		// Failures at 0, 10 and 20 s; now 30 s: the first expires at 60 s.
-		expect(() => limiter.assertAllowed('1.2.3.4')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }));
+		// Attempts at 0, 10 and 20 s; now 30 s: the first expires at 60 s.
+		expect(() => limiter.reserve('1.2.3.4')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }));
 		expect(limiter.retryAfterSeconds('1.2.3.4')).toBe(30);
 		try {
-			limiter.assertAllowed('1.2.3.4');
+			limiter.reserve('1.2.3.4');
 		} catch (error) {
 			expect((error as { details: unknown }).details).toEqual({ retryAfterSeconds: 30 });
 		}
-		expect(() => limiter.assertAllowed('5.6.7.8')).not.toThrow();
+		expect(() => limiter.reserve('5.6.7.8')).not.toThrow();
 		now = 60_001;
-		expect(() => limiter.assertAllowed('1.2.3.4')).not.toThrow();
+		expect(() => limiter.reserve('1.2.3.4')).not.toThrow();
 	});
 
-	it('a success clears the record', () => {
-		const limiter = new FailureLimiter({ maxFailures: 2, windowSeconds: 60 });
-		limiter.recordFailure('k');
-		limiter.reset('k');
-		limiter.recordFailure('k');
-		expect(limiter.retryAfterSeconds('k')).toBe(0);
-		limiter.recordFailure('k');
+	it('a refused attempt is not counted, and nothing gives an attempt back', () => {
+		const limiter = new AttemptLimiter({ maxAttempts: 2, windowSeconds: 60 });
+		limiter.reserve('k');
+		limiter.reserve('k');
+		for (let i = 0; i < 5; i++) expect(() => limiter.reserve('k')).toThrow(/Too many/);
 		expect(limiter.retryAfterSeconds('k')).toBeGreaterThan(0);
+		expect(limiter).not.toHaveProperty('reset');
 	});
 
 	it('remembers a bounded number of clients', () => {
-		const limiter = new FailureLimiter({
-			maxFailures: 1,
+		const limiter = new AttemptLimiter({
+			maxAttempts: 1,
 			windowSeconds: 60,
-			store: new MemoryFailureStore(2)
+			store: new MemoryAttemptStore(2)
 		});
-		limiter.recordFailure('a');
-		limiter.recordFailure('b');
-		limiter.recordFailure('c');
+		limiter.reserve('a');
+		limiter.reserve('b');
+		limiter.reserve('c');
 		expect(limiter.retryAfterSeconds('a')).toBe(0);
 		expect(limiter.retryAfterSeconds('c')).toBeGreaterThan(0);
 	});

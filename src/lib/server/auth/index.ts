@@ -1,20 +1,21 @@
 import { getConfig } from '../config';
 import { getDatabase } from '../db/database';
-import { developmentSecret, SqliteFailureStore } from '../db/shared-state';
-import { FailureLimiter } from './rate-limit';
+import { SqliteAttemptStore } from '../db/shared-state';
+import { loadSecretsFile } from '../secrets';
+import { AttemptLimiter } from './rate-limit';
 import { resolveJwtSecret } from './secret';
 import { TokenService } from './tokens';
 
-export { FailureLimiter, MemoryFailureStore, type FailureStore } from './rate-limit';
-export { MIN_SECRET_LENGTH, MissingSecretError, resolveJwtSecret } from './secret';
+export { AttemptLimiter, MemoryAttemptStore, type AttemptStore } from './rate-limit';
+export { MIN_SECRET_LENGTH, MissingSecretError, resolveJwtSecret, weakSecretReason } from './secret';
 export { TokenService, tokenFromAuthorization, type TokenClaims } from './tokens';
 
 let tokens: TokenService | null = null;
-let limiter: FailureLimiter | null = null;
+let limiters: { client: AttemptLimiter; account: AttemptLimiter } | null = null;
 
 /**
- * Call at server start (hooks `init`): in production a missing or weak JWT_SECRET throws here, with
- * a message saying what to set, so the server never starts half-secured.
+ * Call at server start (hooks `init`): in production a weak JWT_SECRET throws here, with a message saying
+ * what to set, so the server never starts half-secured.
  */
 export function initAuth(): void {
 	getTokenService();
@@ -23,27 +24,33 @@ export function initAuth(): void {
 export function getTokenService(): TokenService {
 	if (!tokens) {
 		const config = getConfig();
-		const secret = resolveJwtSecret(config, () => developmentSecret(getDatabase()));
+		const secret = resolveJwtSecret(config, () => loadSecretsFile(config.secretsPath).jwt_secret);
 		tokens = new TokenService({ secret, ttlSeconds: config.jwtTtlSeconds });
 	}
 	return tokens;
 }
 
-export function getLoginLimiter(): FailureLimiter {
-	if (!limiter) {
+/** Login attempts per client (address or API key) and per matched account, shared by every worker. */
+export function getLoginLimiters(): { client: AttemptLimiter; account: AttemptLimiter } {
+	if (!limiters) {
 		const config = getConfig();
-		// In the database, so that every server worker counts the same failures.
-		limiter = new FailureLimiter({
-			maxFailures: config.loginMaxFailures,
-			windowSeconds: config.loginWindowSeconds,
-			store: new SqliteFailureStore(getDatabase())
-		});
+		const store = new SqliteAttemptStore(getDatabase());
+		const windowSeconds = config.loginWindowSeconds;
+		limiters = {
+			client: new AttemptLimiter({ maxAttempts: config.loginMaxFailures, windowSeconds, store }),
+			account: new AttemptLimiter({
+				maxAttempts: config.loginMaxPerAccount,
+				windowSeconds,
+				store,
+				what: 'logins to this account'
+			})
+		};
 	}
-	return limiter;
+	return limiters;
 }
 
-/** Drops the token service and limiter (failures stay in the database); tests call it after changing the environment. */
+/** Drops the token service and limiters (attempts stay in the database); tests call it after changing the environment. */
 export function resetAuth(): void {
 	tokens = null;
-	limiter = null;
+	limiters = null;
 }

@@ -9,11 +9,14 @@ export const TOKEN_AUDIENCE = 'me-verifier:face-login';
 export interface TokenSubject {
 	id: number;
 	email: string;
+	/** The user's token_version when signed; a newer one in the database revokes this token. */
+	version?: number;
 }
 
 export interface TokenClaims {
 	userId: number;
 	email: string;
+	version: number;
 	expiresAt: number;
 }
 
@@ -39,7 +42,7 @@ export class TokenService {
 	async sign(subject: TokenSubject): Promise<{ token: string; expiresAt: number }> {
 		const issuedAt = this.now();
 		const expiresAt = issuedAt + this.ttlSeconds;
-		const token = await new SignJWT({ email: subject.email })
+		const token = await new SignJWT({ email: subject.email, ver: subject.version ?? 0 })
 			.setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT' })
 			.setSubject(String(subject.id))
 			.setIssuer(TOKEN_ISSUER)
@@ -63,7 +66,9 @@ export class TokenService {
 			});
 			const userId = Number(payload.sub);
 			if (!Number.isSafeInteger(userId) || userId <= 0) throw new errors.JWTInvalid('bad subject');
-			return { userId, email: String(payload.email ?? ''), expiresAt: payload.exp! };
+			const version = Number(payload.ver ?? 0);
+			if (!Number.isSafeInteger(version)) throw new errors.JWTInvalid('bad version');
+			return { userId, email: String(payload.email ?? ''), version, expiresAt: payload.exp! };
 		} catch (error) {
 			if (error instanceof errors.JWTExpired) throw new CoreError('UNAUTHORIZED', 'The token has expired.');
 			throw new CoreError('UNAUTHORIZED', 'The token is invalid.');

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../core/errors';
 import { MIGRATIONS, openDatabase, PeopleRepository, schemaVersion, UsersRepository, type Db } from './index';
-import { FailureLimiter } from '../auth/rate-limit';
-import { developmentSecret, SqliteFailureStore } from './shared-state';
+import { AttemptLimiter } from '../auth/rate-limit';
+import { ephemeralCipher } from '../secrets/template-cipher';
+import { SqliteAttemptStore } from './shared-state';
 import { blobToVector, vectorToBlob } from './vectors';
 
 const MODEL = { embedder: 'test-embedder', version: '1' };
@@ -46,7 +47,7 @@ describe('migrations', () => {
 		db.close();
 		rmSync(file);
 		// Simulate a database made by a release that only had migration 1.
-		const old = new SqliteDb(file);
+		const old = new SqliteDb(file, ephemeralCipher());
 		old.exec(MIGRATIONS[0].sql);
 		old.pragma('user_version = 1');
 		old.close();
@@ -188,9 +189,12 @@ describe('UsersRepository', () => {
 	it('creates users with unique e-mails (case-insensitive) and updates them', () => {
 		const users = new UsersRepository(db);
 		const ana = users.create('Ana', 'ana@example.com');
-		expect(ana).toMatchObject({ id: 1, name: 'Ana', email: 'ana@example.com' });
+		expect(ana).toMatchObject({ name: 'Ana', email: 'ana@example.com', token_version: 0 });
 		expect(() => users.create('Other', 'ANA@example.com')).toThrow(/already exists/);
 		const luis = users.create('Luis', 'luis@example.com');
+		// Ids are random, not 1, 2, 3: one id tells nothing about the others.
+		expect(Number.isSafeInteger(ana.id) && Number.isSafeInteger(luis.id)).toBe(true);
+		expect(Math.abs(luis.id - ana.id)).toBeGreaterThan(1);
 		expect(() => users.update(luis.id, { email: 'ana@EXAMPLE.com' })).toThrow(/already exists/);
 		expect(users.update(ana.id, { name: 'Ana María' })).toMatchObject({
 			name: 'Ana María',
@@ -216,36 +220,51 @@ describe('UsersRepository', () => {
 });
 
 describe('state shared by server workers', () => {
-	it('two limiters on one database file (two workers) count the same failures', () => {
+	it('two limiters on one database file (two workers) count the same attempts', () => {
 		let now = 1_000_000;
 		const other = openDatabase(file);
 		try {
-			const options = { maxFailures: 2, windowSeconds: 60, now: () => now };
-			const workerA = new FailureLimiter({ ...options, store: new SqliteFailureStore(db) });
-			const workerB = new FailureLimiter({ ...options, store: new SqliteFailureStore(other) });
-			workerA.recordFailure('203.0.113.9');
-			workerB.recordFailure('203.0.113.9');
-			expect(() => workerA.assertAllowed('203.0.113.9')).toThrow(/Too many failed/);
+			const options = { maxAttempts: 2, windowSeconds: 60, now: () => now };
+			const workerA = new AttemptLimiter({ ...options, store: new SqliteAttemptStore(db) });
+			const workerB = new AttemptLimiter({ ...options, store: new SqliteAttemptStore(other) });
+			workerA.reserve('203.0.113.9');
+			workerB.reserve('203.0.113.9');
+			expect(() => workerA.reserve('203.0.113.9')).toThrow(/Too many/);
 			expect(workerB.retryAfterSeconds('203.0.113.9')).toBe(60);
-			workerA.reset('203.0.113.9');
-			expect(workerB.retryAfterSeconds('203.0.113.9')).toBe(0);
-			workerA.recordFailure('a');
+			workerA.reserve('a');
 			now += 61_000;
-			workerB.recordFailure('b');
+			workerB.reserve('b');
 			expect(db.prepare('SELECT client FROM login_failures').all()).toEqual([{ client: 'b' }]);
 		} finally {
 			other.close();
 		}
 	});
+});
 
-	it('the development secret is generated once per database and survives reopening', () => {
-		const first = developmentSecret(db);
-		expect(first.length).toBeGreaterThanOrEqual(40);
-		const other = openDatabase(file);
-		expect(developmentSecret(other)).toBe(first);
-		other.close();
+describe('templates at rest', () => {
+	it('are stored as AES-GCM ciphertext, not as the float bytes, and read back exactly', () => {
+		const people = new PeopleRepository(db);
+		const vector = vec(0.5, -0.5, 0.5, 0.5); // unit length: templates keep it as is
+		people.enroll({ name: 'Enc' }, { id: 'enc', name: 'Enc' }, [{ vector }], MODEL);
+		const row = db.prepare('SELECT vector, key_id FROM person_embeddings').get() as {
+			vector: Uint8Array;
+			key_id: string;
+		};
+		expect(row.key_id).toBe(db.cipher.currentKeyId);
+		expect(row.vector.byteLength).toBe(16 + 12 + 16);
+		expect(Buffer.from(row.vector).includes(Buffer.from(vectorToBlob(vector)))).toBe(false);
+		expect(people.templates(MODEL)[0].members).toEqual([vector]);
+	});
+
+	it('plaintext rows from before encryption are encrypted when the database is opened', () => {
+		db.prepare(`INSERT INTO people (id, name) VALUES ('old', 'Old')`).run();
+		db.prepare(
+			`INSERT INTO person_embeddings (person_id, embedder, embedder_version, dim, vector) VALUES ('old', ?, ?, 2, ?)`
+		).run(MODEL.embedder, MODEL.version, vectorToBlob(vec(0, 1)));
 		db.close();
 		db = openDatabase(file);
-		expect(developmentSecret(db)).toBe(first);
+		const row = db.prepare('SELECT key_id FROM person_embeddings').get() as { key_id: string | null };
+		expect(row.key_id).toBe(db.cipher.currentKeyId);
+		expect(new PeopleRepository(db).templates(MODEL)[0].members).toEqual([vec(0, 1)]);
 	});
 });

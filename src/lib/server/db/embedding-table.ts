@@ -34,16 +34,18 @@ export function insertEmbeddings(
 	model: EmbedderRef
 ): void {
 	const insert = db.prepare(
-		`INSERT INTO ${t.table} (${t.ownerColumn}, embedder, embedder_version, dim, vector, source, detector_score)
-		 VALUES (?, ?, ?, ?, ?, ?, ?)`
+		`INSERT INTO ${t.table} (${t.ownerColumn}, embedder, embedder_version, dim, vector, key_id, source, detector_score)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	);
 	for (const e of embeddings) {
+		const { blob, keyId } = db.cipher.encrypt(vectorToBlob(e.vector));
 		insert.run(
 			ownerId,
 			model.embedder,
 			model.version,
 			e.vector.length,
-			vectorToBlob(e.vector),
+			blob,
+			keyId,
 			e.source ?? null,
 			e.detectorScore ?? null
 		);
@@ -84,16 +86,61 @@ export function templatesOf(db: Db, t: EmbeddingTable, model: EmbedderRef): read
 function readTemplates(db: Db, t: EmbeddingTable, model: EmbedderRef): PersonTemplate[] {
 	const rows = db
 		.prepare(
-			`SELECT o.id, o.name, e.vector FROM ${t.table} e JOIN ${t.owners} o ON o.id = e.${t.ownerColumn}
+			`SELECT o.id, o.name, e.vector, e.key_id FROM ${t.table} e JOIN ${t.owners} o ON o.id = e.${t.ownerColumn}
 			 WHERE e.embedder = ? AND e.embedder_version = ? ORDER BY o.id, e.id`
 		)
-		.all(model.embedder, model.version) as { id: string | number; name: string; vector: Uint8Array }[];
+		.all(model.embedder, model.version) as {
+		id: string | number;
+		name: string;
+		vector: Uint8Array;
+		key_id: string | null;
+	}[];
 	const byId = new Map<string, { name: string; vectors: Float32Array[] }>();
 	for (const row of rows) {
 		const id = String(row.id);
 		const entry = byId.get(id) ?? { name: row.name, vectors: [] };
-		entry.vectors.push(blobToVector(row.vector));
+		entry.vectors.push(blobToVector(db.cipher.decrypt(row.vector, row.key_id)));
 		byId.set(id, entry);
 	}
 	return [...byId].map(([id, { name, vectors }]) => buildTemplate(id, name, vectors));
+}
+
+const TABLES = [PERSON_EMBEDDINGS, USER_EMBEDDINGS];
+
+/**
+ * Re-encrypts with the current key every row not already under it: rows from before encryption (key_id NULL)
+ * at start, and every row during a key rotation. One transaction: a failure leaves the old rows readable.
+ */
+export function reencryptRows(db: Db, { onlyPlaintext = false } = {}): number {
+	let changed = 0;
+	db.transaction(() => {
+		for (const t of TABLES) {
+			const rows = db
+				.prepare(
+					onlyPlaintext
+						? `SELECT id, vector, key_id FROM ${t.table} WHERE key_id IS NULL`
+						: `SELECT id, vector, key_id FROM ${t.table} WHERE key_id IS NULL OR key_id != ?`
+				)
+				.all(...(onlyPlaintext ? [] : [db.cipher.currentKeyId])) as {
+				id: number;
+				vector: Uint8Array;
+				key_id: string | null;
+			}[];
+			const update = db.prepare(`UPDATE ${t.table} SET vector = ?, key_id = ? WHERE id = ?`);
+			for (const row of rows) {
+				const { blob, keyId } = db.cipher.encrypt(db.cipher.decrypt(row.vector, row.key_id));
+				update.run(blob, keyId, row.id);
+				changed++;
+			}
+		}
+	}).immediate();
+	if (changed > 0) db.checkpoint();
+	return changed;
+}
+
+export function encryptPlaintextRows(db: Db): number {
+	const pending = TABLES.some((t) =>
+		db.prepare(`SELECT 1 FROM ${t.table} WHERE key_id IS NULL LIMIT 1`).get()
+	);
+	return pending ? reencryptRows(db, { onlyPlaintext: true }) : 0;
 }

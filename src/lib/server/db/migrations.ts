@@ -82,6 +82,63 @@ export const MIGRATIONS: readonly Migration[] = [
 				value TEXT NOT NULL
 			);
 		`
+	},
+	{
+		version: 4,
+		name: 'security: API keys, token versions, enrolment tokens, encrypted templates',
+		// Vectors become AES-GCM ciphertext (key_id names the key; NULL = a plaintext row from before, encrypted
+		// at start), so the plaintext-length CHECK goes: SQLite needs the tables rebuilt to drop it.
+		sql: `
+			CREATE TABLE api_keys (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+				scopes TEXT NOT NULL,
+				key_hash TEXT NOT NULL UNIQUE,
+				prefix TEXT NOT NULL,
+				created_at TEXT NOT NULL DEFAULT ${NOW},
+				last_used_at TEXT,
+				revoked_at TEXT
+			);
+			ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;
+			ALTER TABLE users ADD COLUMN enrolment_hash TEXT;
+			ALTER TABLE users ADD COLUMN enrolment_expires_ms INTEGER;
+			CREATE TABLE person_embeddings_v4 (
+				id INTEGER PRIMARY KEY,
+				person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+				embedder TEXT NOT NULL,
+				embedder_version TEXT NOT NULL,
+				dim INTEGER NOT NULL CHECK (dim > 0),
+				vector BLOB NOT NULL,
+				key_id TEXT,
+				source TEXT,
+				detector_score REAL,
+				created_at TEXT NOT NULL DEFAULT ${NOW}
+			);
+			INSERT INTO person_embeddings_v4 (id, person_id, embedder, embedder_version, dim, vector, key_id, source, detector_score, created_at)
+				SELECT id, person_id, embedder, embedder_version, dim, vector, NULL, source, detector_score, created_at FROM person_embeddings;
+			DROP TABLE person_embeddings;
+			ALTER TABLE person_embeddings_v4 RENAME TO person_embeddings;
+			CREATE INDEX person_embeddings_by_model ON person_embeddings (embedder, embedder_version, person_id);
+			CREATE INDEX person_embeddings_by_owner ON person_embeddings (person_id);
+			CREATE TABLE user_embeddings_v4 (
+				id INTEGER PRIMARY KEY,
+				user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+				embedder TEXT NOT NULL,
+				embedder_version TEXT NOT NULL,
+				dim INTEGER NOT NULL CHECK (dim > 0),
+				vector BLOB NOT NULL,
+				key_id TEXT,
+				source TEXT,
+				detector_score REAL,
+				created_at TEXT NOT NULL DEFAULT ${NOW}
+			);
+			INSERT INTO user_embeddings_v4 (id, user_id, embedder, embedder_version, dim, vector, key_id, source, detector_score, created_at)
+				SELECT id, user_id, embedder, embedder_version, dim, vector, NULL, source, detector_score, created_at FROM user_embeddings;
+			DROP TABLE user_embeddings;
+			ALTER TABLE user_embeddings_v4 RENAME TO user_embeddings;
+			CREATE INDEX user_embeddings_by_model ON user_embeddings (embedder, embedder_version, user_id);
+			CREATE INDEX user_embeddings_by_owner ON user_embeddings (user_id);
+		`
 	}
 ];
 

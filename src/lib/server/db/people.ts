@@ -86,7 +86,9 @@ export class PeopleRepository {
 
 	/** Deletes the person and (by cascade) every embedding of theirs; false when there was no such person. */
 	delete(id: string): boolean {
-		return this.db.prepare('DELETE FROM people WHERE id = ?').run(id).changes > 0;
+		const deleted = this.db.prepare('DELETE FROM people WHERE id = ?').run(id).changes > 0;
+		if (deleted) this.db.checkpoint();
+		return deleted;
 	}
 
 	countEmbeddings(personId?: string): number {

@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import type { FailureStore } from '../auth/rate-limit';
+import type { AttemptStore } from '../auth/rate-limit';
 import type { Db } from './database';
 
 /**
- * State that every server worker must see alike (production runs several processes on one port):
- * failed face logins for the rate limit, and the development JWT secret.
+ * Login attempts for the rate limit, in the database so that every server worker (production runs several
+ * processes on one port) counts the same attempts. The table is still called login_failures (migration 3).
  */
-
-export class SqliteFailureStore implements FailureStore {
+export class SqliteAttemptStore implements AttemptStore {
 	constructor(private readonly db: Db) {}
 
 	recent(key: string, sinceMs: number): number[] {
@@ -18,25 +16,12 @@ export class SqliteFailureStore implements FailureStore {
 	}
 
 	add(key: string, atMs: number, forgetBeforeMs: number): void {
-		this.db.transaction(() => {
-			this.db.prepare('DELETE FROM login_failures WHERE at_ms <= ?').run(forgetBeforeMs);
-			this.db.prepare('INSERT INTO login_failures (client, at_ms) VALUES (?, ?)').run(key, atMs);
-		})();
+		this.db.prepare('DELETE FROM login_failures WHERE at_ms <= ?').run(forgetBeforeMs);
+		this.db.prepare('INSERT INTO login_failures (client, at_ms) VALUES (?, ?)').run(key, atMs);
 	}
 
-	clear(key: string): void {
-		this.db.prepare('DELETE FROM login_failures WHERE client = ?').run(key);
+	/** IMMEDIATE takes the write lock before the check, so two workers cannot both pass it. */
+	atomically<T>(fn: () => T): T {
+		return this.db.transaction(fn).immediate();
 	}
-}
-
-const DEV_SECRET_KEY = 'development_jwt_secret';
-
-/** One random development secret per database, so every worker (and a restart) signs alike. */
-export function developmentSecret(db: Db): string {
-	db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(
-		DEV_SECRET_KEY,
-		randomBytes(32).toString('base64url')
-	);
-	return (db.prepare('SELECT value FROM settings WHERE key = ?').get(DEV_SECRET_KEY) as { value: string })
-		.value;
 }

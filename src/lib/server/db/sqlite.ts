@@ -1,4 +1,11 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { TemplateCipher } from '../secrets/template-cipher';
+
+/** SQLITE_BUSY / SQLITE_LOCKED (any extended code): another connection holds the lock longer than we wait. */
+export function isDatabaseBusy(error: unknown): boolean {
+	const code = (error as { errcode?: unknown })?.errcode;
+	return typeof code === 'number' && ((code & 0xff) === 5 || (code & 0xff) === 6);
+}
 
 type Transaction<T> = (() => T) & { immediate: () => T };
 
@@ -11,7 +18,11 @@ export class SqliteDb {
 	private depth = 0;
 	private isOpen = true;
 
-	constructor(file: string) {
+	constructor(
+		file: string,
+		/** Encrypts and decrypts the stored face templates. */
+		readonly cipher: TemplateCipher
+	) {
 		this.db = new DatabaseSync(file);
 	}
 
@@ -49,6 +60,20 @@ export class SqliteDb {
 			}
 		};
 		return Object.assign(() => run('BEGIN'), { immediate: () => run('BEGIN IMMEDIATE') });
+	}
+
+	/**
+	 * After a delete: moves the WAL into the database file (where secure_delete zeroed the rows) and truncates
+	 * the WAL, so no copy of the deleted bytes stays in either file. A reader holding an old snapshot can keep
+	 * the WAL busy; then the next delete's checkpoint catches up, and the failure is logged.
+	 */
+	checkpoint(): void {
+		try {
+			const [result] = this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').all() as { busy: number }[];
+			if (result?.busy) console.warn('[me-verifier] WAL checkpoint after a delete was blocked by a reader.');
+		} catch (error) {
+			console.warn('[me-verifier] WAL checkpoint after a delete failed:', (error as Error).message);
+		}
 	}
 
 	get open(): boolean {

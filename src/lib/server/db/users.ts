@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { CoreError } from '../../core/errors';
 import type { PersonTemplate } from '../../core/gallery';
 import type { Db } from './database';
@@ -8,6 +9,10 @@ export interface UserRow {
 	id: number;
 	name: string;
 	email: string;
+	/** Bumped on every template change, logout and deletion: tokens carry it and older ones stop working. */
+	token_version: number;
+	enrolment_hash: string | null;
+	enrolment_expires_ms: number | null;
 	created_at: string;
 	updated_at: string;
 }
@@ -42,12 +47,12 @@ export class UsersRepository {
 		return (row as UserSummary | undefined) ?? null;
 	}
 
+	/** Ids are random (not sequential), so one id says nothing about how many users there are or the next one. */
 	create(name: string, email: string): UserRow {
 		try {
-			const { lastInsertRowid } = this.db
-				.prepare('INSERT INTO users (name, email) VALUES (?, ?)')
-				.run(name, email);
-			return this.get(Number(lastInsertRowid))!;
+			const id = randomInt(1, 2 ** 48);
+			this.db.prepare('INSERT INTO users (id, name, email) VALUES (?, ?, ?)').run(id, name, email);
+			return this.get(id)!;
 		} catch (error) {
 			if (isUniqueViolation(error))
 				throw new CoreError('CONFLICT', `A user with e-mail ${email} already exists.`);
@@ -77,16 +82,56 @@ export class UsersRepository {
 	 * Replaces the user's template for this model in one transaction (a failed upload keeps the old one).
 	 * Embeddings of other models stay, unused, until the user enrols again with them.
 	 */
-	replaceEmbeddings(userId: number, embeddings: readonly NewEmbedding[], model: EmbedderRef): number {
+	replaceEmbeddings(
+		userId: number,
+		embeddings: readonly NewEmbedding[],
+		model: EmbedderRef,
+		/** Runs first inside the transaction (e.g. consuming the enrolment token); throwing writes nothing. */
+		guard: () => void = () => undefined
+	): number {
 		if (embeddings.length === 0) throw new CoreError('NOT_ENOUGH_DATA', 'No face embeddings to store.');
-		return this.db.transaction(() => {
-			if (!this.get(userId)) throw new CoreError('NOT_FOUND', `User ${userId} does not exist.`);
-			this.db
-				.prepare('DELETE FROM user_embeddings WHERE user_id = ? AND embedder = ? AND embedder_version = ?')
-				.run(userId, model.embedder, model.version);
-			insertEmbeddings(this.db, USER_EMBEDDINGS, userId, embeddings, model);
-			return embeddings.length;
-		})();
+		const replaced = this.db
+			.transaction(() => {
+				guard();
+				if (!this.get(userId)) throw new CoreError('NOT_FOUND', `User ${userId} does not exist.`);
+				const removed = this.db
+					.prepare('DELETE FROM user_embeddings WHERE user_id = ? AND embedder = ? AND embedder_version = ?')
+					.run(userId, model.embedder, model.version).changes;
+				insertEmbeddings(this.db, USER_EMBEDDINGS, userId, embeddings, model);
+				this.bumpTokenVersion(userId);
+				return Number(removed);
+			})
+			.immediate();
+		if (replaced > 0) this.db.checkpoint();
+		return embeddings.length;
+	}
+
+	bumpTokenVersion(userId: number): void {
+		this.db.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?').run(userId);
+	}
+
+	setEnrolmentToken(userId: number, hash: string, expiresMs: number): void {
+		this.db
+			.prepare('UPDATE users SET enrolment_hash = ?, enrolment_expires_ms = ? WHERE id = ?')
+			.run(hash, expiresMs, userId);
+	}
+
+	/** True when the user has this unexpired enrolment token; it is used up in the same statement. */
+	consumeEnrolmentToken(userId: number, hash: string, nowMs: number): boolean {
+		const { changes } = this.db
+			.prepare(
+				`UPDATE users SET enrolment_hash = NULL, enrolment_expires_ms = NULL
+				 WHERE id = ? AND enrolment_hash = ? AND enrolment_expires_ms > ?`
+			)
+			.run(userId, hash, nowMs);
+		return Number(changes) === 1;
+	}
+
+	/** Deletes the user and (by cascade) every embedding, then checkpoints so no copy stays on disk. */
+	delete(userId: number): boolean {
+		const deleted = Number(this.db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes) > 0;
+		if (deleted) this.db.checkpoint();
+		return deleted;
 	}
 
 	countEmbeddings(userId?: number): number {

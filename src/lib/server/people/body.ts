@@ -1,15 +1,23 @@
 import { CoreError } from '../../core/errors';
-import { readForm } from '../http';
+import { limitBody, readForm } from '../http';
 
 /** Text fields from a JSON object body or a form (multipart or urlencoded): the seed's clients send either. */
 export async function readTextFields(request: Request, maxBytes: number): Promise<Record<string, string>> {
 	const type = (request.headers.get('content-type') ?? '').toLowerCase();
 	const fields: Record<string, string> = {};
+	if (!type.startsWith('application/json') && !type.startsWith('application/x-www-form-urlencoded')) {
+		const form = await readForm(request, maxBytes);
+		for (const [key, value] of form) if (typeof value === 'string') fields[key] = value;
+		return fields;
+	}
+	const limited = limitBody(request, maxBytes);
+	const tooLarge = () => new CoreError('PAYLOAD_TOO_LARGE', `Request too large. Limit: ${maxBytes} bytes.`);
 	if (type.startsWith('application/json')) {
 		let body: unknown;
 		try {
-			body = await request.json();
+			body = await limited.request.json();
 		} catch {
+			if (limited.overLimit()) throw tooLarge();
 			throw new CoreError('BAD_REQUEST', 'The JSON body could not be parsed.');
 		}
 		if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -21,24 +29,12 @@ export async function readTextFields(request: Request, maxBytes: number): Promis
 		return fields;
 	}
 	let form: FormData;
-	if (type.startsWith('application/x-www-form-urlencoded')) {
-		try {
-			form = await request.formData();
-		} catch {
-			throw new CoreError('BAD_REQUEST', 'The form body could not be parsed.');
-		}
-	} else {
-		form = await readForm(request, maxBytes);
+	try {
+		form = await limited.request.formData();
+	} catch {
+		if (limited.overLimit()) throw tooLarge();
+		throw new CoreError('BAD_REQUEST', 'The form body could not be parsed.');
 	}
 	for (const [key, value] of form) if (typeof value === 'string') fields[key] = value;
 	return fields;
-}
-
-/** The client address for rate limiting; in-process calls without one share a single bucket. */
-export function clientKey(getClientAddress: () => string): string {
-	try {
-		return getClientAddress() || 'unknown';
-	} catch {
-		return 'unknown';
-	}
 }

@@ -18,4 +18,4 @@ export {
 	recognizeFrame,
 	registerPerson
 } from './registry';
-export { clientKey, readTextFields } from './body';
+export { readTextFields } from './body';

@@ -1,10 +1,10 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { CoreError, isCoreError } from '../../core/errors';
 import { loginPolicyFor, matchFace } from '../../core/gallery';
 import { detectFaces } from '../../core/pipeline';
-import { getLoginLimiter, getTokenService, tokenFromAuthorization, type TokenClaims } from '../auth';
+import { getLoginLimiters, getTokenService, tokenFromAuthorization, type TokenClaims } from '../auth';
 import { getConfig } from '../config';
 import { getDatabase, UsersRepository, type UserRow } from '../db';
-import { statusFor } from '../http';
 import type { Upload } from '../http';
 import { getPeopleEngine, modelOf } from './engine';
 import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
@@ -38,10 +38,52 @@ function users(): UsersRepository {
 	return new UsersRepository(getDatabase());
 }
 
-/** POST /registro-datos */
-export function createUser(nombre: string, correo: string): UserView {
+function hashToken(token: string): string {
+	return createHash('sha256').update(token).digest('hex');
+}
+
+export interface EnrolmentGrant {
+	enrolment_token: string;
+	/** Seconds the token stays valid; it works once. */
+	enrolment_expires_in: number;
+}
+
+/** A fresh single-use enrolment token for the user (replacing any earlier one); only its hash is stored. */
+function grantEnrolment(userId: number): EnrolmentGrant {
+	const ttl = getConfig().enrolmentTtlSeconds;
+	const token = `enr_${randomBytes(32).toString('base64url')}`;
+	users().setEnrolmentToken(userId, hashToken(token), Date.now() + ttl * 1000);
+	return { enrolment_token: token, enrolment_expires_in: ttl };
+}
+
+/**
+ * POST /registro-datos: the user, and once, the enrolment token that alone lets photos be added to them.
+ * A taken e-mail gets the same answer and status with an id and token that lead nowhere, so strangers
+ * cannot test which e-mails are registered; an operator (`manage` key) gets the honest 409.
+ */
+export function createUser(nombre: string, correo: string, operator = false): UserView & EnrolmentGrant {
 	const name = validateName(nombre, 'nombre');
-	return userView(users().create(name, validateEmail(correo)));
+	const email = validateEmail(correo);
+	try {
+		const user = users().create(name, email);
+		return { ...userView(user), ...grantEnrolment(user.id) };
+	} catch (error) {
+		if (operator || !isCoreError(error) || error.code !== 'CONFLICT') throw error;
+		const ttl = getConfig().enrolmentTtlSeconds;
+		return {
+			id: randomInt(1, 2 ** 48),
+			nombre: name,
+			correo: email,
+			enrolment_token: `enr_${randomBytes(32).toString('base64url')}`,
+			enrolment_expires_in: ttl
+		};
+	}
+}
+
+/** POST /registro-imagenes/{id}/token: a logged-in user asks for a new enrolment token to replace their template. */
+export function renewEnrolment(claims: TokenClaims, userId: number): EnrolmentGrant {
+	if (claims.userId !== userId) throw new CoreError('FORBIDDEN', 'A token only renews its own user.');
+	return grantEnrolment(userId);
 }
 
 export function parseUserId(raw: string | undefined): number {
@@ -58,13 +100,33 @@ export interface EnrolResult {
 	rejected: Rejected[];
 }
 
+/** Who may enrol photos: the user's own enrolment token, or an operator's `manage` key. */
+export type EnrolCredential = { kind: 'operator' } | { kind: 'enrolment'; token: string };
+
+const NOT_YOURS =
+	'A valid enrolment token for this user is needed (Authorization: Bearer <enrolment_token>).';
+
 /**
  * POST /registro-imagenes/{id}: at least three photos with exactly one face each become the user's
- * template, replacing the previous one; with fewer usable photos nothing changes.
+ * template, replacing the previous one; with fewer usable photos nothing changes. The credential is
+ * checked before anything else, with one answer whether or not the id exists; the enrolment token is
+ * used up in the same transaction that stores the template, so two parallel uploads cannot both use it.
  */
-export async function enrolUserFaces(userId: number, uploads: readonly Upload[]): Promise<EnrolResult> {
+export async function enrolUserFaces(
+	userId: number,
+	uploads: readonly Upload[],
+	credential: EnrolCredential
+): Promise<EnrolResult> {
 	const repo = users();
-	if (!repo.get(userId)) throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
+	const tokenHash = credential.kind === 'enrolment' ? hashToken(credential.token) : null;
+	if (tokenHash) {
+		const user = repo.get(userId);
+		const valid =
+			!!user && user.enrolment_hash === tokenHash && (user.enrolment_expires_ms ?? 0) > Date.now();
+		if (!valid) throw new CoreError('UNAUTHORIZED', NOT_YOURS);
+	} else if (!repo.get(userId)) {
+		throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
+	}
 	if (uploads.length > MAX_ENROLMENT_PHOTOS) {
 		throw new CoreError('BAD_REQUEST', `Send at most ${MAX_ENROLMENT_PHOTOS} images per request.`);
 	}
@@ -78,7 +140,11 @@ export async function enrolUserFaces(userId: number, uploads: readonly Upload[])
 			{ public: { rejected } }
 		);
 	}
-	repo.replaceEmbeddings(userId, accepted, modelOf(engine));
+	repo.replaceEmbeddings(userId, accepted, modelOf(engine), () => {
+		if (tokenHash && !repo.consumeEnrolmentToken(userId, tokenHash, Date.now())) {
+			throw new CoreError('UNAUTHORIZED', NOT_YOURS);
+		}
+	});
 	return { id: userId, faces_used: accepted.length, rejected };
 }
 
@@ -90,53 +156,52 @@ export interface LoginResult {
 	confidence: number;
 }
 
-/** Failures that count towards the rate limit: the client's own, not the server's. */
-function countsAsFailure(error: unknown): boolean {
-	return isCoreError(error) && statusFor(error.code) < 500;
-}
-
 /**
  * POST /autenticacion: the one face in the photo matched 1:N against enrolled users with the stricter
- * login policy. Blocked clients are refused before any face work; every failed attempt counts.
+ * login policy. The attempt is counted for the client before any face work (atomically, across workers)
+ * and never given back; a matched account has its own budget, so many clients cannot hammer one user.
  */
 export async function loginWithFace(
 	clientKey: string,
 	readPhoto: () => Promise<Uint8Array>
 ): Promise<LoginResult> {
-	const limiter = getLoginLimiter();
-	limiter.assertAllowed(clientKey);
-	try {
-		const bytes = await readPhoto();
-		const engine = await getPeopleEngine();
-		const image = await decodeUpload(bytes, getConfig());
-		const faces = await detectFaces(engine, image);
-		if (faces.length === 0) throw new CoreError('NO_FACE', 'No face was detected in the image.');
-		if (faces.length > 1)
-			throw new CoreError('MULTIPLE_FACES', 'More than one face: log in alone in the photo.');
-		const embedding = await engine.embed(image, faces[0]);
-		const repo = users();
-		const match = matchFace(embedding, repo.templates(modelOf(engine)), loginPolicyFor(engine.info.embedder));
-		const user = match.status === 'known' ? repo.get(Number(match.person.id)) : null;
-		if (match.status !== 'known' || !user) throw new CoreError('UNAUTHORIZED', 'Face not recognised.');
-		const tokens = getTokenService();
-		const { token } = await tokens.sign({ id: user.id, email: user.email });
-		limiter.reset(clientKey);
-		return {
-			token,
-			token_type: 'Bearer',
-			expires_in: tokens.ttlSeconds,
-			user: userView(user),
-			confidence: Number(match.person.score.toFixed(4))
-		};
-	} catch (error) {
-		if (countsAsFailure(error)) limiter.recordFailure(clientKey);
-		throw error;
-	}
+	const limiters = getLoginLimiters();
+	limiters.client.reserve(`client:${clientKey}`);
+	const bytes = await readPhoto();
+	const engine = await getPeopleEngine();
+	const image = await decodeUpload(bytes, getConfig());
+	const faces = await detectFaces(engine, image);
+	if (faces.length === 0) throw new CoreError('NO_FACE', 'No face was detected in the image.');
+	if (faces.length > 1)
+		throw new CoreError('MULTIPLE_FACES', 'More than one face: log in alone in the photo.');
+	const embedding = await engine.embed(image, faces[0]);
+	const repo = users();
+	const match = matchFace(embedding, repo.templates(modelOf(engine)), loginPolicyFor(engine.info.embedder));
+	const user = match.status === 'known' ? repo.get(Number(match.person.id)) : null;
+	if (match.status !== 'known' || !user) throw new CoreError('UNAUTHORIZED', 'Face not recognised.');
+	limiters.account.reserve(`account:${user.id}`);
+	const tokens = getTokenService();
+	const { token } = await tokens.sign({ id: user.id, email: user.email, version: user.token_version });
+	return {
+		token,
+		token_type: 'Bearer',
+		expires_in: tokens.ttlSeconds,
+		user: userView(user),
+		confidence: Number(match.person.score.toFixed(4))
+	};
 }
 
-/** The claims of the request's token: `Authorization: Bearer <token>` or the bare token; 401 otherwise. */
+/**
+ * The claims of the request's token (`Authorization: Bearer <token>` or the bare token), if it is still
+ * current: a template change, a logout or the user's deletion revokes every token issued before. 401 otherwise.
+ */
 export async function requireToken(authorization: string | null): Promise<TokenClaims> {
-	return getTokenService().verify(tokenFromAuthorization(authorization));
+	const claims = await getTokenService().verify(tokenFromAuthorization(authorization));
+	const user = users().get(claims.userId);
+	if (!user || user.token_version !== claims.version) {
+		throw new CoreError('UNAUTHORIZED', 'The token was revoked (logout, new enrolment or deleted user).');
+	}
+	return claims;
 }
 
 /** PUT /actualizar-perfil: the token's user changes name and/or e-mail. */
@@ -154,4 +219,16 @@ export async function updateProfile(
 	if (!repo.get(claims.userId))
 		throw new CoreError('UNAUTHORIZED', 'The token belongs to a user that no longer exists.');
 	return { user: userView(repo.update(claims.userId, update)) };
+}
+
+/** POST /logout: every token of the user stops working. */
+export function logout(claims: TokenClaims): { logged_out: true } {
+	users().bumpTokenVersion(claims.userId);
+	return { logged_out: true };
+}
+
+/** DELETE /usuarios/{id}: the user and every embedding of theirs, by themselves or an operator. */
+export function deleteUser(userId: number): { deleted: true; id: number } {
+	if (!users().delete(userId)) throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
+	return { deleted: true, id: userId };
 }

@@ -74,15 +74,26 @@ export interface RegisterResult {
 	rejected: Rejected[];
 }
 
-/** POST /register: a named person from photos; an existing name (any case) gets the new photos added. */
-export async function registerPerson(rawName: string, uploads: readonly Upload[]): Promise<RegisterResult> {
+/**
+ * POST /register: a new named person from photos. A name that is taken (any case) is a 409, never a way to
+ * add faces to someone; adding photos to an existing person takes their `person_id` (and a `manage` key).
+ */
+export async function registerPerson(
+	rawName: string,
+	uploads: readonly Upload[],
+	personId?: string
+): Promise<RegisterResult> {
 	const name = validateName(rawName);
 	checkPhotoCount(uploads);
+	const people = new PeopleRepository(getDatabase());
+	const existingId = personId ? validatePersonId(personId) : null;
+	if (existingId && !people.get(existingId)) throw notFound(existingId);
 	const engine = await getPeopleEngine();
 	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
 	if (accepted.length === 0) throw nothingUsable(rejected);
-	const people = new PeopleRepository(getDatabase());
-	const result = people.enroll({ name }, { id: randomUUID(), name }, accepted, modelOf(engine));
+	// A fresh random id never matches, so enroll() creates the person, or refuses a taken name.
+	const lookup = { id: existingId ?? randomUUID() };
+	const result = people.enroll(lookup, { id: lookup.id, name }, accepted, modelOf(engine));
 	return {
 		person_id: result.person.id,
 		name: result.person.name,
@@ -150,13 +161,18 @@ export function deletePerson(id: string): { deleted: true; person_id: string; em
 }
 
 export interface FrameResult {
-	recognized_faces: { person_id: string; name: string; confidence: number; box: Box }[];
+	/** `confidence` is left out for anonymous callers (PUBLIC_SCOPES=recognize): scores are for key holders. */
+	recognized_faces: { person_id: string; name: string; confidence?: number; box: Box }[];
 	unknown_faces: { box: Box }[];
 	timing_ms: number;
 }
 
 /** POST /process_frame: every face in the frame matched 1:N; unsure faces stay unknown. */
-export async function recognizeFrame(bytes: Uint8Array, startedAt: number): Promise<FrameResult> {
+export async function recognizeFrame(
+	bytes: Uint8Array,
+	startedAt: number,
+	options: { withScores?: boolean } = {}
+): Promise<FrameResult> {
 	const engine = await getPeopleEngine();
 	const { faces, scale } = await analyzeFrame(engine, bytes, getConfig());
 	const gallery = new PeopleRepository(getDatabase()).templates(modelOf(engine));
@@ -170,7 +186,8 @@ export async function recognizeFrame(bytes: Uint8Array, startedAt: number): Prom
 		const box = scaleBox(faces[i].face.box, scale);
 		if (match.status === 'known') {
 			const { id, name, score } = match.person;
-			result.recognized_faces.push({ person_id: id, name, confidence: Number(score.toFixed(4)), box });
+			const confidence = options.withScores === false ? undefined : Number(score.toFixed(4));
+			result.recognized_faces.push({ person_id: id, name, confidence, box });
 		} else {
 			result.unknown_faces.push({ box });
 		}

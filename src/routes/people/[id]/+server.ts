@@ -1,18 +1,22 @@
+import { authorize } from '#lib/server/auth/api-keys.ts';
 import { errorResponse, json } from '#lib/server/http.ts';
 import { deletePerson, getPerson } from '#lib/server/people/registry.ts';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = ({ params }) => {
+/** Scope `manage`, checked before the id is looked up: strangers learn nothing about which ids exist. */
+export const GET: RequestHandler = ({ params, request }) => {
 	try {
+		authorize(request, 'manage');
 		return json(getPerson(params.id));
 	} catch (error) {
 		return errorResponse(error);
 	}
 };
 
-/** Erases the person and every stored embedding of theirs. */
-export const DELETE: RequestHandler = async ({ params }) => {
+/** Erases the person and every stored embedding of theirs (zeroed on disk, WAL checkpointed). */
+export const DELETE: RequestHandler = async ({ params, request }) => {
 	try {
+		authorize(request, 'manage');
 		return json(deletePerson(params.id));
 	} catch (error) {
 		return errorResponse(error);

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { CoreError } from '../../core/errors';
+import { API_SCOPES, getConfig, type ApiScope } from '../config';
+import { ApiKeysRepository, type ApiKeyRow } from '../db/api-keys';
+import { getDatabase, type Db } from '../db/database';
+
+export { API_SCOPES, type ApiScope } from '../config';
+
+/** Keys are 32 random bytes: a fast hash is enough (nothing to brute-force), and lookup is by hash. */
+const KEY_PREFIX = 'mvk_';
+
+export function hashApiKey(key: string): string {
+	return createHash('sha256').update(key).digest('hex');
+}
+
+export function parseScopes(raw: string): ApiScope[] {
+	const scopes = raw
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	if (scopes.length === 0)
+		throw new CoreError('BAD_REQUEST', `Give at least one scope: ${API_SCOPES.join(', ')}.`);
+	for (const scope of scopes) {
+		if (!(API_SCOPES as readonly string[]).includes(scope)) {
+			throw new CoreError('BAD_REQUEST', `Unknown scope '${scope}'; scopes are ${API_SCOPES.join(', ')}.`);
+		}
+	}
+	return [...new Set(scopes)] as ApiScope[];
+}
+
+export interface CreatedKey {
+	row: ApiKeyRow;
+	/** The key itself: shown once, never stored. */
+	key: string;
+}
+
+export function createApiKey(db: Db, name: string, scopes: readonly ApiScope[]): CreatedKey {
+	const trimmed = name.trim();
+	if (!trimmed || trimmed.length > 100) throw new CoreError('BAD_REQUEST', 'A key name is 1-100 characters.');
+	const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+	const row = new ApiKeysRepository(db).insert({
+		name: trimmed,
+		scopes: scopes.join(','),
+		key_hash: hashApiKey(key),
+		prefix: key.slice(0, KEY_PREFIX.length + 6)
+	});
+	return { row, key };
+}
+
+/** On first start (no key at all, not even a revoked one) creates the admin key; null when one existed. */
+export function ensureFirstKey(db: Db): CreatedKey | null {
+	const repo = new ApiKeysRepository(db);
+	return repo.exclusively(() => (repo.count() > 0 ? null : createApiKey(db, 'admin', API_SCOPES)));
+}
+
+/** The API key of a request: `x-api-key`, or `Authorization: Bearer mvk_…`. */
+export function apiKeyOf(request: Request): string | null {
+	const header = request.headers.get('x-api-key')?.trim();
+	if (header) return header;
+	const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
+	return match && match[1].startsWith(KEY_PREFIX) ? match[1] : null;
+}
+
+export interface Caller {
+	/** null when the route's scope is public by configuration and no key was sent. */
+	keyId: string | null;
+	scopes: readonly ApiScope[];
+}
+
+function keyRowOf(request: Request): ApiKeyRow | null {
+	const key = apiKeyOf(request);
+	if (!key) return null;
+	const row = new ApiKeysRepository(getDatabase()).byHash(hashApiKey(key));
+	if (!row || row.revoked_at)
+		throw new CoreError('UNAUTHORIZED', 'The API key is not valid (unknown or revoked).');
+	return row;
+}
+
+/** The caller's key if it sent one (checked); null for an anonymous request. */
+export function optionalCaller(request: Request): Caller | null {
+	const row = keyRowOf(request);
+	return row ? { keyId: row.id, scopes: row.scopes.split(',') as ApiScope[] } : null;
+}
+
+/**
+ * 401 without a valid key, 403 with a key that lacks the scope. A scope listed in PUBLIC_SCOPES needs no key
+ * (a key that is sent is still checked).
+ */
+export function authorize(request: Request, scope: ApiScope): Caller {
+	const caller = optionalCaller(request);
+	if (!caller) {
+		if (getConfig().publicScopes.includes(scope)) return { keyId: null, scopes: [] };
+		throw new CoreError(
+			'UNAUTHORIZED',
+			`This route needs an API key with the '${scope}' scope: send it as x-api-key or Authorization: Bearer.`
+		);
+	}
+	if (!caller.scopes.includes(scope)) {
+		throw new CoreError('FORBIDDEN', `This API key lacks the '${scope}' scope.`);
+	}
+	return caller;
+}
+
+export function hasScope(caller: Caller | null, scope: ApiScope): boolean {
+	return !!caller?.scopes.includes(scope);
+}

@@ -1,0 +1,44 @@
+/**
+ * Headers every dynamic answer carries. Pages get their Content-Security-Policy from SvelteKit (vite.config.ts,
+ * with a nonce for its boot script); API answers, which never render, get the strictest one.
+ */
+const COMMON: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'no-referrer',
+	// The camera for the app itself only; nothing else the app does not use.
+	'permissions-policy':
+		'camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
+	'x-frame-options': 'DENY',
+	'cross-origin-opener-policy': 'same-origin'
+};
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+export function withSecurityHeaders(response: Response): Response {
+	let target = response;
+	try {
+		target.headers.set('x-content-type-options', 'nosniff');
+	} catch {
+		target = new Response(response.body, response); // immutable headers (a fetched response): copy
+	}
+	for (const [name, value] of Object.entries(COMMON)) target.headers.set(name, value);
+	if (!target.headers.has('content-security-policy')) target.headers.set('content-security-policy', API_CSP);
+	return target;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF: a browser always sends Origin on a cross-site POST, so one that is neither ours nor configured
+ * (ALLOWED_ORIGINS) is refused. Requests without Origin (curl, cameras, other servers) pass: they cannot carry
+ * a victim's ambient credentials, and every credential here is a header a cross-site form cannot set.
+ */
+export function isCrossSiteForbidden(
+	request: Request,
+	selfOrigin: string,
+	allowed: readonly string[]
+): boolean {
+	if (!MUTATING.has(request.method)) return false;
+	const origin = request.headers.get('origin');
+	if (!origin) return false;
+	return origin !== selfOrigin && !allowed.includes(origin);
+}
