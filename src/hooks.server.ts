@@ -3,7 +3,7 @@ import { API_DESCRIPTION } from '#lib/server/api-description.ts';
 import { ensureFirstKey } from '#lib/server/auth/api-keys.ts';
 import { initAuth } from '#lib/server/auth/index.ts';
 import { getConfig } from '#lib/server/config.ts';
-import { getDatabase } from '#lib/server/db/index.ts';
+import { closeDatabase, getDatabase } from '#lib/server/db/index.ts';
 import { json } from '#lib/server/http.ts';
 import { getPeopleEngine } from '#lib/server/people/index.ts';
 import { isCrossSiteForbidden, withSecurityHeaders } from '#lib/server/security-headers.ts';
@@ -13,6 +13,12 @@ import { startEngine } from '#lib/server/verifier.ts';
 export const init: ServerInit = async () => {
 	// A stray rejection must be logged, never take the whole server down.
 	process.on('unhandledRejection', (reason) => console.error('[me-verifier] unhandled rejection:', reason));
+	// adapter-node emits this once in-flight requests are done after SIGTERM/SIGINT; the engine's handles would
+	// otherwise keep the worker alive until the primary gives up on it.
+	process.once('sveltekit:shutdown', () => {
+		closeDatabase();
+		process.exit(0);
+	});
 	try {
 		// Create/migrate the database (waiting out another process's lock) and resolve the JWT secret now:
 		// production with a weak JWT_SECRET must refuse to start, not fail on the first login.
