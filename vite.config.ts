@@ -9,9 +9,29 @@ export default defineConfig({
 		sveltekit({
 			adapter: adapter({ out: 'build' }),
 			serviceWorker: { register: true },
-			// The HTTP API is called by curl, cameras and other services without an Origin header, and no route
-			// authenticates by cookie (face login uses a bearer JWT), so SvelteKit's form-origin check only gets in the way.
-			csrf: { trustedOrigins: ['*'] }
+			// SvelteKit's own form-origin check also refuses requests without an Origin header (curl, cameras, other
+			// services); src/hooks.server.ts checks Origin instead, against ALLOWED_ORIGINS read at run time.
+			csrf: { trustedOrigins: ['*'] },
+			// Only what the app uses: its own scripts (SvelteKit adds a nonce for its boot script), WebAssembly for
+			// the tfjs backend, its service worker, camera frames and canvases as blob:/data: images. Frames: none.
+			csp: {
+				mode: 'auto',
+				directives: {
+					'default-src': ['self'],
+					'script-src': ['self', 'wasm-unsafe-eval'],
+					'worker-src': ['self'],
+					'connect-src': ['self'],
+					'img-src': ['self', 'data:', 'blob:'],
+					'media-src': ['self', 'blob:', 'mediastream:'],
+					'style-src': ['self', 'unsafe-inline'],
+					'font-src': ['self'],
+					'object-src': ['none'],
+					'base-uri': ['self'],
+					'form-action': ['self'],
+					'frame-ancestors': ['none'],
+					'manifest-src': ['self']
+				}
+			}
 		})
 	],
 	resolve: {

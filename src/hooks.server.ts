@@ -51,7 +51,13 @@ function wantsJson(request: Request): boolean {
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
-	if (isCrossSiteForbidden(event.request, event.url.origin, getConfig().allowedOrigins)) {
+	if (
+		isCrossSiteForbidden(
+			event.request,
+			event.request.headers.get('host') ?? event.url.host,
+			getConfig().allowedOrigins
+		)
+	) {
 		const error = { code: 'FORBIDDEN', message: 'Cross-site requests from this origin are not allowed.' };
 		return withSecurityHeaders(json({ error }, 403));
 	}

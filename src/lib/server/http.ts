@@ -89,15 +89,21 @@ export function limitBody(
 ): { request: Request; overLimit: () => boolean } {
 	if (!request.body) return { request, overLimit: () => false };
 	let seen = 0;
-	const counted = request.body.pipeThrough(
-		new TransformStream<Uint8Array, Uint8Array>({
-			transform(chunk, controller) {
-				seen += chunk.byteLength;
-				if (seen > maxBytes) controller.error(new Error('body over the limit'));
-				else controller.enqueue(chunk);
-			}
-		})
-	);
+	const reader = request.body.getReader();
+	// Read by hand rather than pipeThrough: erroring a pipe cancels the source, and adapter-node answers a
+	// cancelled body by destroying the socket, so the client would never see the 413. Releasing the reader
+	// leaves the rest of the upload to Node, which discards it once the answer is sent.
+	const counted = new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			const { done, value } = await reader.read();
+			if (done) return controller.close();
+			seen += value.byteLength;
+			if (seen > maxBytes) {
+				reader.releaseLock();
+				controller.error(new Error('body over the limit'));
+			} else controller.enqueue(value);
+		}
+	});
 	const limited = new Request(request.url, {
 		method: request.method,
 		headers: request.headers,

@@ -12,6 +12,15 @@ export function displayPath(file: string): string {
 		: path.basename(file);
 }
 
+/** A decision threshold outside [0, 1] would accept everyone (or no one): the file is refused as invalid. */
+export function checkThreshold<T extends { threshold: { value: number } }>(model: T, name: string): T {
+	const threshold = model.threshold.value;
+	if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+		throw new CoreError('MODEL_INVALID', `${name}: threshold ${threshold} is outside [0, 1].`);
+	}
+	return model;
+}
+
 /**
  * The classifier file on disk, parsed once and re-read only when its mtime changes, so that dropping a
  * newly trained model into models/ takes effect without a restart.

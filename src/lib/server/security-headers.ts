@@ -34,11 +34,16 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function isCrossSiteForbidden(
 	request: Request,
-	selfOrigin: string,
+	selfHost: string,
 	allowed: readonly string[]
 ): boolean {
 	if (!MUTATING.has(request.method)) return false;
 	const origin = request.headers.get('origin');
-	if (!origin) return false;
-	return origin !== selfOrigin && !allowed.includes(origin);
+	if (!origin || allowed.includes(origin)) return false;
+	// By host: behind a TLS proxy the server may not know its own scheme (adapter-node assumes https).
+	try {
+		return new URL(origin).host !== selfHost;
+	} catch {
+		return true; // 'null' (sandboxed frames, file:) or garbage
+	}
 }

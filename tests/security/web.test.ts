@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/faces';
+import type { RunningServer } from '../helpers/server';
+import { photos, send, sleep, startProduction } from './attack';
+
+// Points 7 and 8 of issue 8 over HTTP: security headers and CSP, the CSRF origin check, streamed 413, name
+// limits, no host paths in answers, a worker killed by any signal is replaced, a stop drains in-flight requests.
+
+let server: RunningServer;
+let admin: string;
+
+beforeAll(async () => {
+	server = await startProduction({ ALLOWED_ORIGINS: 'https://partner.example' });
+	admin = server.apiKey!;
+});
+
+afterAll(() => server?.stop());
+
+describe('headers', () => {
+	it('the app page has a CSP that allows WebAssembly and nothing from elsewhere, and the hardening headers', async () => {
+		const page = await fetch(`${server.base}/`, { headers: { accept: 'text/html' } });
+		expect(page.status).toBe(200);
+		const csp = page.headers.get('content-security-policy') ?? '';
+		expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-[^']+'/);
+		expect(csp).toContain("frame-ancestors 'none'");
+		expect(csp).toContain("object-src 'none'");
+		expect(csp).not.toMatch(/https?:|\*/);
+		expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+		expect(page.headers.get('permissions-policy')).toMatch(/camera=\(self\)/);
+		expect(page.headers.get('x-frame-options')).toBe('DENY');
+	});
+
+	it('API answers carry the strictest CSP and nosniff', async () => {
+		const health = await fetch(`${server.base}/healthz`);
+		expect(health.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+		expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+	});
+});
+
+describe('CSRF', () => {
+	it('a cross-site form post is refused; the own origin, configured origins and non-browser clients pass', async () => {
+		const post = (origin?: string) =>
+			send(server, '/registro-datos', {
+				headers: origin ? { origin } : {},
+				body: photos({ nombre: 'Csrf', correo: `csrf-${Math.random()}@example.com` })
+			});
+		const evil = await post('https://evil.example');
+		expect(evil.status).toBe(403);
+		expect(evil.json.error.code).toBe('FORBIDDEN');
+		expect((await post(server.base)).status).toBe(201);
+		expect((await post('https://partner.example')).status).toBe(201);
+		expect((await post()).status).toBe(201);
+	});
+});
+
+describe('small holes', () => {
+	it('a chunked upload without Content-Length is cut at the limit with 413', async () => {
+		const { port } = new URL(server.base);
+		const result = await new Promise<{ status: number; body: string; sentMb: number }>((resolve, reject) => {
+			let sentMb = 0;
+			const request = http.request(
+				{
+					host: '127.0.0.1',
+					port,
+					path: '/verify',
+					method: 'POST',
+					headers: { 'x-api-key': admin, 'content-type': 'multipart/form-data; boundary=xyz' }
+				},
+				(response) => {
+					let body = '';
+					response.on('data', (c) => (body += c));
+					response.on('end', () => resolve({ status: response.statusCode!, body, sentMb }));
+				}
+			);
+			request.on('error', () => undefined); // the server may close while we are still sending: expected
+			const chunk = Buffer.alloc(1024 * 1024, 0x41);
+			const pump = () => {
+				while (sentMb < 40) {
+					sentMb++;
+					if (!request.write(chunk)) return void request.once('drain', pump);
+				}
+				request.end();
+			};
+			pump();
+			setTimeout(() => reject(new Error('no answer')), 30_000).unref();
+		});
+		expect(result.status).toBe(413);
+		expect(JSON.parse(result.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+		expect(result.sentMb).toBeLessThan(40); // answered before the whole body arrived
+	});
+
+	it('a 1 MB file name or a 1 MB field is refused, and nothing is stored', async () => {
+		const body = new FormData();
+		body.append('name', 'Longname');
+		body.append('images', new Blob([new Uint8Array(100)]), 'x'.repeat(1024 * 1024) + '.jpg');
+		const file = await send(server, '/register', { key: admin, body });
+		expect(file.status).toBe(400);
+		expect(file.json.error.message).toMatch(/255 characters/);
+		const field = await send(server, '/register', {
+			key: admin,
+			body: photos({ name: 'n'.repeat(1024 * 1024) }, { images: ['amy/amy1.png'] })
+		});
+		expect(field.status).toBe(400);
+		expect((await send(server, '/people', { method: 'GET', key: admin })).json.people).toEqual([]);
+	});
+
+	it('no answer names a host path', async () => {
+		const answers = [
+			await send(server, '/healthz', { method: 'GET' }),
+			await send(server, '/verify', { key: admin, body: photos({}, { image: ['amy/amy1.png'] }) })
+		];
+		expect(answers[0].json.reason).toMatch(/No trained model at no-model-here\.json/);
+		expect(answers[1].json.error.code).toBe('MODEL_MISSING');
+		for (const answer of answers) {
+			const text = JSON.stringify(answer.json);
+			expect(text).not.toContain(REPO_ROOT);
+			expect(text).not.toContain(tmpdir());
+		}
+	});
+});
+
+describe('processes', () => {
+	it('a worker killed with SIGTERM is replaced and the server answers again', async () => {
+		const pid = execFileSync('ps', ['-o', 'pid=', '--ppid', String(server.child.pid)])
+			.toString()
+			.trim()
+			.split('\n')[0];
+		expect(Number(pid)).toBeGreaterThan(0);
+		process.kill(Number(pid), 'SIGTERM');
+		for (let i = 0; i < 240 && !/starting another/.test(server.output()); i++) await sleep(250);
+		expect(server.output()).toMatch(
+			new RegExp(
+				`worker ${pid} exited \\(0\\); starting another|worker ${pid} exited \\(SIGTERM\\); starting another`
+			)
+		);
+		let health = 0;
+		for (let i = 0; i < 240 && health !== 503; i++) {
+			health = await fetch(`${server.base}/healthz`).then(
+				(r) => r.status,
+				() => 0
+			);
+			if (health !== 503) await sleep(250);
+		}
+		expect(health).toBe(503); // answering again (unhealthy only because this server has no model)
+	});
+
+	it('stopping the server lets an in-flight request finish', async () => {
+		await sleep(3000); // the new worker's people engine has loaded by now (started at boot)
+		const inFlight = send(server, '/process_frame', {
+			key: admin,
+			body: photos({}, { image: ['multi/bbt3.jpg'] })
+		});
+		await sleep(150);
+		server.child.kill('SIGTERM');
+		const answer = await inFlight;
+		expect(answer.status).toBe(200);
+		expect(answer.json.unknown_faces.length + answer.json.recognized_faces.length).toBeGreaterThan(0);
+		const code = await new Promise((resolve) => server.child.once('exit', resolve));
+		expect(code).toBe(0);
+	});
+});
