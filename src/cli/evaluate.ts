@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { predictProba } from '../lib/core/classifier/logistic';
+import { scoreEmbedding } from '../lib/core/classifier/score';
 import { parseModelFile, type ModelFile } from '../lib/core/classifier/model-file';
 import { stratifiedSplit } from '../lib/core/classifier/split';
 import {
@@ -95,7 +95,7 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 	const progress = output.progress('score', set.vectors.length);
 	const scores = set.vectors.map((vector, i) => {
 		progress.tick(set.samples[i].file);
-		return predictProba(model, vector);
+		return scoreEmbedding(model, vector);
 	});
 	progress.stop();
 

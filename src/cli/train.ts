@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { DEFAULT_EPOCHS } from '../lib/core/classifier/logistic';
 import { serializeModelFile, type ModelFile } from '../lib/core/classifier/model-file';
+import { trainTemplate } from '../lib/core/classifier/template';
 import { trainVerifier, type TrainingMetrics } from '../lib/core/classifier/train';
+import { calibrationFor } from '../lib/core/calibration/operating-points';
 import type { Confusion } from '../lib/core/metrics';
 import {
 	parseChoice,
@@ -11,8 +13,8 @@ import {
 	UsageError,
 	type OptionSpecs
 } from './lib/args';
-import { readEmbeddings, writeAtomically, writeJson } from './lib/embeddings-file';
-import { terminalOutput } from './lib/output';
+import { readEmbeddings, writeAtomically, writeJson, type EmbeddingSet } from './lib/embeddings-file';
+import { terminalOutput, type CliOutput } from './lib/output';
 import { CommandError, formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
 import { ensureTfBackend } from './lib/tf-backend';
 
@@ -42,10 +44,16 @@ const SPECS = {
 		default: 'best_f1',
 		description: 'how the threshold is chosen on the validation split: best_f1, youden, target_far or manual'
 	},
+	mode: {
+		type: 'string',
+		default: 'auto',
+		description:
+			'template ("me" photos only, calibrated threshold), logistic (needs "not me" photos) or auto (template when there are no "not me" embeddings)'
+	},
 	'target-far': {
 		type: 'string',
-		default: '0.01',
-		description: 'false accept rate for --threshold-method target_far'
+		description:
+			'false accept rate: template mode (default 0.001) or --threshold-method target_far (default 0.01)'
 	},
 	threshold: { type: 'string', description: 'the threshold for --threshold-method manual' },
 	epochs: { type: 'string', description: 'training epochs (default: the classifier default)' },
@@ -65,16 +73,20 @@ const SPECS = {
 
 export const USAGE = usage(
 	'train',
-	'Trains the "me / not me" logistic regression on the embeddings (stratified split, scaler fitted on the\n' +
-		'training part), chooses the threshold on the validation part, writes the model and reports/metrics.json.',
+	'With "me" photos only: a template (their mean embedding) and the threshold of the embedder\'s calibrated\n' +
+		'impostor distribution at --target-far. With "not me" photos too: the seed\'s logistic regression\n' +
+		'(stratified split, scaler fitted on the training part, threshold chosen on the validation part).\n' +
+		'Writes the model and reports/metrics.json.',
 	SPECS
 );
+
+const MODES = ['auto', 'template', 'logistic'] as const;
 
 export interface TrainCommandResult {
 	modelPath: string;
 	metricsPath: string;
 	model: ModelFile;
-	metrics: TrainingMetrics;
+	metrics: TrainingMetrics | Record<string, unknown>;
 	durationMs: number;
 }
 
@@ -97,7 +109,10 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 		seed: parseNumberOption(options.seed, 'seed', { integer: true, min: 0 }),
 		testFraction: parseNumberOption(options['test-fraction'], 'test-fraction', { min: 0, max: 0.9 }),
 		thresholdMethod: method,
-		targetFar: parseNumberOption(options['target-far'], 'target-far', { min: 0, max: 1 }),
+		targetFar:
+			options['target-far'] === undefined
+				? undefined
+				: parseNumberOption(options['target-far'], 'target-far', { min: 1e-6, max: 0.5 }),
 		thresholdValue:
 			options.threshold === undefined
 				? undefined
@@ -122,6 +137,15 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 		`train: ${set.samples.length} embeddings (${positives} me, ${labels.length - positives} not me) from ${embeddingsPath}, ` +
 			`embedder ${set.embedder.id} ${set.embedder.version}`
 	);
+	const requested = parseChoice(options.mode, 'mode', MODES);
+	const mode = requested === 'auto' ? (positives === labels.length ? 'template' : 'logistic') : requested;
+	if (mode === 'template') {
+		return trainTemplateCommand(
+			set,
+			{ ...options, targetFar: trainOptions.targetFar, metricsPath, embeddingsPath },
+			output
+		);
+	}
 	const backend = await ensureTfBackend();
 	const started = performance.now();
 	const progress = output.progress('train', trainOptions.epochs ?? DEFAULT_EPOCHS);
@@ -129,6 +153,7 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 	try {
 		result = await trainVerifier(set.vectors, labels, set.embedder, {
 			...trainOptions,
+			targetFar: trainOptions.targetFar ?? 0.01,
 			backend,
 			onProgress: (epoch, _total, loss) => progress.update(epoch, `loss ${loss.toFixed(4)}`)
 		});
@@ -173,6 +198,77 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 	for (const note of metrics.notes) output.warn(`note  ${note}`);
 	output.info(`train: wrote ${options.model} and ${metricsPath}`);
 	return { modelPath: options.model, metricsPath, model, metrics, durationMs };
+}
+
+async function trainTemplateCommand(
+	set: EmbeddingSet & { sha256: string },
+	options: {
+		model: string;
+		targetFar?: number;
+		metricsPath: string;
+		embeddingsPath: string;
+		'model-version'?: string;
+	},
+	output: CliOutput
+): Promise<TrainCommandResult> {
+	const started = performance.now();
+	const calibration = calibrationFor(set.embedder.id, set.embedder.version);
+	if (!calibration) {
+		throw new CommandError(
+			`embedder ${set.embedder.id} ${set.embedder.version} has no calibration: add "not me" photos (--mode logistic)`
+		);
+	}
+	const me = set.vectors.filter((_, i) => set.samples[i].label === 1);
+	const result = trainTemplate(me, set.embedder, {
+		calibration,
+		targetFar: options.targetFar,
+		modelVersion: options['model-version']
+	});
+	const durationMs = Math.round(performance.now() - started);
+	const { model } = result;
+	await writeAtomically(options.model, serializeModelFile(model));
+	await writeJson(options.metricsPath, {
+		generated_at: new Date().toISOString(),
+		model: {
+			path: options.model,
+			model_version: model.model_version,
+			mode: model.mode,
+			embedder: model.embedder,
+			threshold: model.threshold
+		},
+		embeddings: {
+			path: options.embeddingsPath,
+			sha256: set.sha256,
+			samples: set.samples.length,
+			positives: me.length,
+			negatives: set.samples.length - me.length
+		},
+		training: { ...model.training, duration_ms: durationMs },
+		metrics: model.metrics,
+		leave_one_out: result.leaveOneOut.map((score, i) => ({
+			file: set.samples.filter((s) => s.label === 1)[i].file,
+			score
+		}))
+	});
+	const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+	output.info(
+		`train: template of ${me.length} "me" faces (no "not me" photos needed); threshold ${model.threshold.value.toFixed(4)} ` +
+			`for FAR ${model.threshold.target_far} (calibrated on ${calibration.embedder})`
+	);
+	for (const p of result.presets) {
+		output.info(
+			`  FAR ${p.far.toExponential(0)}: threshold ${p.threshold.toFixed(4)}, rejects ${p.rejected} of your ${me.length} photos (leave-one-out FRR ${pct(p.frr)})`
+		);
+	}
+	for (const note of model.metrics.notes as string[]) output.warn(`note  ${note}`);
+	output.info(`train: wrote ${options.model} and ${options.metricsPath}`);
+	return {
+		modelPath: options.model,
+		metricsPath: options.metricsPath,
+		model,
+		metrics: model.metrics,
+		durationMs
+	};
 }
 
 /** Per-class precision, recall, F1 and support, as sklearn's classification_report in the seed. */

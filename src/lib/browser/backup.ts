@@ -1,13 +1,13 @@
 import { parseModelFile } from '../core/classifier/model-file';
 import type { Box } from '../core/types';
 import {
-	addSample,
+	activeModelId,
+	importRecords,
 	listModels,
 	listSamples,
-	saveModel,
-	activeModelId,
-	setActiveModel,
-	type Label
+	type ImportedModel,
+	type Label,
+	type SampleRecord
 } from './store';
 
 /**
@@ -86,46 +86,100 @@ export async function exportBackup(): Promise<Backup> {
 
 export class BackupError extends Error {}
 
-/** Adds a backup's samples and models to what is stored (nothing is overwritten). */
-export async function importBackup(json: unknown): Promise<{ samples: number; models: number }> {
+const MAX_EMBEDDING = 4096;
+const MAX_THUMBNAIL_CHARS = 2 * 1024 * 1024;
+// Only inline images: a thumbnail must never make the page fetch anything (an outside URL would leak that
+// the backup was opened, and from where).
+const THUMBNAIL = /^data:image\/(png|jpeg|webp);base64,([A-Za-z0-9+/]+={0,2})$/;
+
+function finite(value: unknown): value is number {
+	return typeof value === 'number' && Number.isFinite(value);
+}
+
+function text(value: unknown, max: number): value is string {
+	return typeof value === 'string' && value.length <= max;
+}
+
+function thumbnailBlob(dataUrl: string): Blob {
+	const match = THUMBNAIL.exec(dataUrl);
+	if (!match || dataUrl.length > MAX_THUMBNAIL_CHARS) {
+		throw new BackupError('backup holds a thumbnail that is not an inline PNG/JPEG/WebP image');
+	}
+	const bytes = Uint8Array.from(atob(match[2]), (c) => c.charCodeAt(0));
+	return new Blob([bytes], { type: `image/${match[1]}` });
+}
+
+function checkSample(s: BackupSample): Omit<SampleRecord, 'id'> {
+	const q = s?.quality;
+	const ok =
+		(s.label === 'me' || s.label === 'not_me') &&
+		Array.isArray(s.embedding) &&
+		s.embedding.length > 0 &&
+		s.embedding.length <= MAX_EMBEDDING &&
+		s.embedding.every(finite) &&
+		text(s.embedder, 200) &&
+		text(s.source, 255) &&
+		Array.isArray(s.box) &&
+		s.box.length === 4 &&
+		s.box.every(finite) &&
+		!!q &&
+		finite(q.faceSize) &&
+		finite(q.sharpness) &&
+		finite(q.yaw) &&
+		finite(s.addedAt) &&
+		(s.thumbnail === undefined || typeof s.thumbnail === 'string');
+	if (!ok) throw new BackupError('backup holds a malformed sample');
+	return {
+		label: s.label,
+		embedding: Float32Array.from(s.embedding),
+		embedder: s.embedder,
+		source: s.source,
+		box: [s.box[0], s.box[1], s.box[2], s.box[3]],
+		quality: { faceSize: q.faceSize, sharpness: q.sharpness, yaw: q.yaw },
+		addedAt: s.addedAt,
+		...(s.thumbnail ? { thumbnail: thumbnailBlob(s.thumbnail) } : {})
+	};
+}
+
+function checkModel(m: BackupModel): ImportedModel {
+	const v = m?.validation;
+	const ok =
+		finite(m.savedAt) &&
+		(m.origin === 'trained' || m.origin === 'imported') &&
+		typeof m.active === 'boolean' &&
+		(v === undefined ||
+			(Array.isArray(v.scores) && Array.isArray(v.labels) && v.scores.every(finite) && v.labels.every(finite)));
+	if (!ok) throw new BackupError('backup holds a malformed model entry');
+	return {
+		record: {
+			savedAt: m.savedAt,
+			origin: m.origin,
+			file: parseModelFile(m.file),
+			...(v ? { validation: { scores: [...v.scores], labels: [...v.labels] } } : {})
+		},
+		active: m.active
+	};
+}
+
+/**
+ * Checks a backup against the app's own schema and rebuilds every record from the checked fields (nothing
+ * else in the file is kept); throws BackupError at the first problem, before anything is written.
+ */
+export function validateBackup(json: unknown): { samples: Omit<SampleRecord, 'id'>[]; models: ImportedModel[] } {
 	const backup = json as Partial<Backup>;
 	if (backup?.format !== BACKUP_FORMAT) throw new BackupError('not a me-verifier backup file');
 	if (backup.version !== BACKUP_VERSION)
 		throw new BackupError(`backup version ${backup.version} is not supported`);
 	if (!Array.isArray(backup.samples) || !Array.isArray(backup.models))
 		throw new BackupError('backup is incomplete');
-	// Validate everything before writing anything.
-	const models = backup.models.map((m) => ({ ...m, file: parseModelFile(m.file) }));
-	for (const s of backup.samples) {
-		if (
-			(s.label !== 'me' && s.label !== 'not_me') ||
-			!Array.isArray(s.embedding) ||
-			!s.embedding.every(Number.isFinite)
-		) {
-			throw new BackupError('backup holds a malformed sample');
-		}
-	}
-	for (const s of backup.samples) {
-		const thumbnail = s.thumbnail ? await (await fetch(s.thumbnail)).blob() : undefined;
-		await addSample({
-			label: s.label,
-			embedding: Float32Array.from(s.embedding),
-			embedder: s.embedder,
-			source: s.source,
-			box: s.box,
-			quality: s.quality,
-			addedAt: s.addedAt,
-			...(thumbnail ? { thumbnail } : {})
-		});
-	}
-	// Oldest first, so the newest stays the default; the backup's active model becomes active.
-	let activeId: number | null = null;
-	for (const m of [...models].sort((a, b) => a.savedAt - b.savedAt)) {
-		const id = await saveModel(m.file, { origin: m.origin, validation: m.validation, savedAt: m.savedAt });
-		if (m.active) activeId = id;
-	}
-	if (activeId !== null) await setActiveModel(activeId);
-	return { samples: backup.samples.length, models: models.length };
+	return { samples: backup.samples.map(checkSample), models: backup.models.map(checkModel) };
+}
+
+/** Adds a backup's samples and models to what is stored (nothing is overwritten): all of it, or nothing. */
+export async function importBackup(json: unknown): Promise<{ samples: number; models: number }> {
+	const { samples, models } = validateBackup(json);
+	await importRecords(samples, models);
+	return { samples: samples.length, models: models.length };
 }
 
 /** Starts a download of `text` as a file; nothing leaves the device except to the user's own disk. */

@@ -1,4 +1,5 @@
 import type { FaceEngine } from '../core/engine';
+import { detectFaces, isSoleFace, pickMainFace } from '../core/pipeline';
 import { assessQuality, type FaceQuality, type QualityIssue, type QualityThresholds } from '../core/quality';
 import type { DetectedFace, PixelImage } from '../core/types';
 import { decodeFile, faceThumbnail, ImageDecodeError } from './image';
@@ -135,9 +136,11 @@ export class EnrollQueue {
 			return this.#reject(item, ['BAD_IMAGE']);
 		}
 		const engine = await this.#ctx.engine();
-		const faces = await engine.detect(image);
+		const faces = await detectFaces(engine, image);
 		if (faces.length === 0) return this.#reject(item, ['NO_FACE']);
-		if (faces.length > 1) {
+		const main = pickMainFace(faces, image);
+		// A passer-by in the background is fine; only faces of similar size make the user choose.
+		if (!isSoleFace(main, faces)) {
 			item.candidates = await Promise.all(
 				faces.map(async (face) => ({
 					face,
@@ -148,8 +151,8 @@ export class EnrollQueue {
 			item.status = 'choose';
 			return;
 		}
-		item.cropUrl = URL.createObjectURL(await faceThumbnail(image, faces[0].box));
-		await this.#accept(item, image, faces[0]);
+		item.cropUrl = URL.createObjectURL(await faceThumbnail(image, main.box));
+		await this.#accept(item, image, main);
 	}
 
 	async #accept(item: EnrollItem, image: PixelImage, face: DetectedFace): Promise<void> {

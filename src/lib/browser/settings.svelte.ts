@@ -12,13 +12,16 @@ export interface SettingsValues {
 	burstFrames: number;
 	/** Milliseconds between burst frames. */
 	burstIntervalMs: number;
+	/** API key for the People page's server mode (scope `recognize`); kept on this device only. */
+	serverApiKey: string;
 }
 
 export const DEFAULT_SETTINGS: SettingsValues = {
 	keepThumbnails: false,
 	quality: DEFAULT_QUALITY,
 	burstFrames: 8,
-	burstIntervalMs: 400
+	burstIntervalMs: 400,
+	serverApiKey: ''
 };
 
 function load(): SettingsValues {

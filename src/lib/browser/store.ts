@@ -108,6 +108,31 @@ export async function saveModel(
 	return id;
 }
 
+export interface ImportedModel {
+	record: Omit<ModelRecord, 'id'>;
+	active: boolean;
+}
+
+/**
+ * Writes imported samples and models in one transaction: a failure part-way leaves nothing behind. Models
+ * are added oldest first, so the newest stays the default; the backup's active model becomes active.
+ */
+export async function importRecords(
+	samples: readonly Omit<SampleRecord, 'id'>[],
+	models: readonly ImportedModel[]
+): Promise<void> {
+	const tx = (await db()).transaction(['samples', 'models', 'meta'], 'readwrite');
+	const writes: Promise<unknown>[] = samples.map((s) => tx.objectStore('samples').add(s as SampleRecord));
+	let lastId: Promise<number> | null = null;
+	for (const m of [...models].sort((a, b) => a.record.savedAt - b.record.savedAt)) {
+		const id = tx.objectStore('models').add(m.record as ModelRecord);
+		writes.push(id);
+		if (m.active || lastId === null) lastId = id;
+	}
+	if (lastId) writes.push(lastId.then((id) => tx.objectStore('meta').put(id, 'activeModelId')));
+	await Promise.all([...writes, tx.done]);
+}
+
 export async function listModels(): Promise<ModelRecord[]> {
 	return (await (await db()).getAll('models')).sort((a, b) => b.savedAt - a.savedAt);
 }

@@ -1,4 +1,6 @@
+import { calibrationFor, thresholdForFar } from '../core/calibration/operating-points';
 import type { ModelFile } from '../core/classifier/model-file';
+import { trainTemplate, type TemplateTrainResult } from '../core/classifier/template';
 import { trainVerifier, type TrainResult } from '../core/classifier/train';
 import {
 	binaryMetrics,
@@ -32,6 +34,9 @@ export class TrainingSession {
 	method = $state<ThresholdMethod>('best_f1');
 	targetFar = $state<number | undefined>(undefined);
 	savedId = $state<number | null>(null);
+	/** Template mode (no "not me" photos): the calibrated presets and what each costs on the user's photos. */
+	template = $state.raw<TemplateTrainResult | null>(null);
+	templateFar = $state(1e-3);
 
 	scores = $derived(this.result?.validation.scores ?? []);
 	labels = $derived(this.result?.validation.labels ?? []);
@@ -47,10 +52,21 @@ export class TrainingSession {
 		this.progress = 0;
 		this.error = null;
 		this.savedId = null;
+		this.template = null;
+		this.result = null;
 		try {
 			const key = embedderKey(info);
 			const samples = (await listSamples()).filter((s) => s.embedder === key);
 			const started = performance.now();
+			if (!samples.some((s) => s.label === 'not_me')) {
+				this.#trainTemplate(
+					info,
+					samples.map((s) => s.embedding)
+				);
+				this.trainMs = performance.now() - started;
+				this.status = 'done';
+				return;
+			}
 			const result = await trainVerifier(
 				samples.map((s) => s.embedding),
 				samples.map((s) => (s.label === 'me' ? 1 : 0)),
@@ -82,8 +98,32 @@ export class TrainingSession {
 		this.targetFar = targetFar;
 	}
 
+	#trainTemplate(info: EngineInfo, embeddings: Float32Array[]): void {
+		const calibration = calibrationFor(info.embedder, info.embedderVersion);
+		if (!calibration) throw new Error(`no calibration for ${info.embedder}: add "not me" photos`);
+		this.template = trainTemplate(
+			embeddings,
+			{ id: info.embedder, version: info.embedderVersion, size: info.embeddingSize },
+			{ calibration, backend: info.backend }
+		);
+		this.templateFar = this.template.model.threshold.target_far ?? 1e-3;
+	}
+
+	/** The template model with the preset the user picked: its FAR target, threshold and leave-one-out FRR. */
+	#finalTemplate(t: TemplateTrainResult): ModelFile {
+		const preset = t.presets.find((p) => p.far === this.templateFar) ?? t.presets[0];
+		const calibration = calibrationFor(t.model.embedder.id, t.model.embedder.version);
+		const value = calibration ? thresholdForFar(calibration, preset.far) : preset.threshold;
+		return {
+			...t.model,
+			threshold: { value, method: 'target_far', target_far: preset.far, far_estimate: preset.far },
+			metrics: { ...t.model.metrics, threshold: value, frr: preset.frr, far_estimate: preset.far }
+		};
+	}
+
 	/** The model file with the chosen threshold, its metrics recomputed there. */
 	finalModel(): ModelFile | null {
+		if (this.template) return this.#finalTemplate(this.template);
 		const result = this.result;
 		if (!result || !this.live) return null;
 		const m = this.live;
@@ -116,6 +156,11 @@ export class TrainingSession {
 
 	async save(): Promise<number | null> {
 		const model = this.finalModel();
+		if (model && this.template) {
+			const scores = this.template.leaveOneOut;
+			this.savedId = await saveModel(model, { validation: { scores, labels: scores.map(() => 1) } });
+			return this.savedId;
+		}
 		if (!model || !this.result) return null;
 		const { scores, labels } = this.result.validation;
 		this.savedId = await saveModel(model, { validation: { scores, labels } });

@@ -9,6 +9,7 @@ export interface FaceVerdict {
 	score: number;
 	threshold: number;
 	is_me: boolean;
+	far_estimate: number | null;
 }
 
 export async function verifyFaces(

@@ -154,3 +154,29 @@ export function scaleTemplate(template: ChipTemplate, size: number, zoom = 1): C
 	const [p0, p1, p2, p3, p4] = template.points;
 	return { size, points: [map(p0), map(p1), map(p2), map(p3), map(p4)] };
 }
+
+/**
+ * The template seen in a mirror: every point reflected about the chip's vertical centre line, and the
+ * left/right labels swapped so that "left eye" still names the subject's left eye.
+ */
+export function mirrorTemplate(template: ChipTemplate): ChipTemplate {
+	const [le, re, nose, ml, mr] = template.points;
+	const m = (p: Point): Point => [template.size - p[0], p[1]];
+	return { size: template.size, points: [m(re), m(le), m(nose), m(mr), m(ml)] };
+}
+
+/** The chip flipped left to right. */
+export function mirrorChip(chip: PixelImage): PixelImage {
+	const { width, height, channels, data } = chip;
+	const out = new Uint8Array(width * height * 3);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const from = (y * width + (width - 1 - x)) * channels;
+			const to = (y * width + x) * 3;
+			out[to] = data[from];
+			out[to + 1] = data[from + 1];
+			out[to + 2] = data[from + 2];
+		}
+	}
+	return { width, height, channels: 3, data: out };
+}

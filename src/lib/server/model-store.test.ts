@@ -17,7 +17,8 @@ const info: EngineInfo = {
 function model(version: string): ModelFile {
 	return {
 		format: 'me-verifier/classifier',
-		format_version: 1,
+		format_version: 2,
+		mode: 'logistic',
 		model_version: version,
 		embedder: { id: 'test-embedder', version: 'v1', size: 2 },
 		scaler: { mean: [0, 0], scale: [1, 1] },

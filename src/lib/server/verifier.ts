@@ -70,6 +70,8 @@ export async function verifyBytes(
 		is_me: result.is_me,
 		score: Number(result.score.toFixed(6)),
 		threshold: result.threshold,
+		far_estimate: result.far_estimate === null ? null : Number(result.far_estimate.toPrecision(2)),
+		mode: result.mode,
 		timing_ms: Number(timing.toFixed(2)),
 		box: result.box.map((v) => Math.round(v)) as Verification['box'],
 		faces_count: result.faces_count

@@ -5,12 +5,12 @@ import { createEngineOn } from '../engine';
 import { engineState } from '../engine-state.svelte';
 
 /**
- * People recognition runs on `faceres-bgr`, the embedder the 1:N thresholds were calibrated for and the
- * server's PEOPLE_EMBEDDER default, so the device and server modes name the same faces. The verifier's
- * engine uses another embedder (dlib-resnet128); this engine runs beside it on the backend that engine
- * chose (with its fallbacks), sharing tfjs and Human's model cache, and adds only faceres.
+ * People recognition runs on the verifier's embedder (`dlib-resnet128`), whose 1:N thresholds are
+ * FAR-calibrated and which is the server's PEOPLE_EMBEDDER default, so the device and server modes name
+ * the same faces and the page loads no second network. Another embedder would run beside the verifier's
+ * engine on the backend it chose, sharing tfjs and Human's model cache.
  */
-export const PEOPLE_EMBEDDER: EmbedderId = 'faceres-bgr';
+export const PEOPLE_EMBEDDER: EmbedderId = 'dlib-resnet128';
 
 /** The model identity stored with every embedding, known before the engine loads. */
 export const PEOPLE_MODEL = {

@@ -4,6 +4,7 @@ import { grabFrame } from '../image';
 import { getPeopleEngine } from './engine';
 import { pixelImageToJpeg } from './frame';
 import { recognizeOnDevice, type Recognition } from './recognize';
+import { settings } from '../settings.svelte';
 import { recognizeOnServer } from './remote';
 import { loadGallery } from './store';
 
@@ -31,7 +32,11 @@ export class Recognizer {
 		const started = performance.now();
 		const size = { width: image.width, height: image.height };
 		if (this.mode === 'server') {
-			const { faces, serverMs } = await recognizeOnServer(await pixelImageToJpeg(image));
+			const { faces, serverMs } = await recognizeOnServer(
+				await pixelImageToJpeg(image),
+				fetch,
+				settings.values.serverApiKey.trim()
+			);
 			return { mode: 'server', faces, ...size, ms: performance.now() - started, serverMs };
 		}
 		const { engine, policy } = await getPeopleEngine();

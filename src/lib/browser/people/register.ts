@@ -1,6 +1,6 @@
 import type { FaceEngine } from '../../core/engine';
 import { isCoreError } from '../../core/errors';
-import { detectFaces } from '../../core/pipeline';
+import { detectFaces, isSoleFace, pickMainFace } from '../../core/pipeline';
 import type { Box, PixelImage } from '../../core/types';
 import { ImageDecodeError } from '../image';
 
@@ -22,11 +22,12 @@ export async function checkPhoto(
 		const pixels = await image();
 		const faces = await detectFaces(engine, pixels);
 		if (faces.length === 0) return { status: 'rejected', source, reason: 'NO_FACE', faces: 0 };
-		// A second face could be the one embedded: the photo cannot say who is being registered.
-		if (faces.length > 1)
+		// Faces of similar size: the photo cannot say who is being registered. A small one in the background can.
+		const main = pickMainFace(faces, pixels);
+		if (!isSoleFace(main, faces))
 			return { status: 'rejected', source, reason: 'MULTIPLE_FACES', faces: faces.length };
-		const embedding = await engine.embed(pixels, faces[0]);
-		return { status: 'ok', source, embedding, box: faces[0].box };
+		const embedding = await engine.embed(pixels, main);
+		return { status: 'ok', source, embedding, box: main.box };
 	} catch (error) {
 		if (error instanceof ImageDecodeError || (isCoreError(error) && error.code === 'BAD_IMAGE')) {
 			return { status: 'rejected', source, reason: 'BAD_IMAGE' };

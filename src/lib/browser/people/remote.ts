@@ -4,7 +4,7 @@ import type { RecognizedFace } from './recognize';
 /** Server mode: the seeds' camera client. A JPEG frame goes to POST /process_frame; boxes come back in its pixels. */
 
 interface FrameAnswer {
-	recognized_faces: { person_id: string; name: string; confidence: number; box: Box }[];
+	recognized_faces: { person_id: string; name: string; confidence?: number; box: Box }[];
 	unknown_faces: { box: Box }[];
 	timing_ms: number;
 }
@@ -21,13 +21,16 @@ export class ServerError extends Error {
 
 export async function recognizeOnServer(
 	jpeg: Blob,
-	fetchImpl: typeof fetch = fetch
+	fetchImpl: typeof fetch = fetch,
+	/** The operator's key (scope `recognize`) from Settings; sent only to this origin. */
+	apiKey = ''
 ): Promise<{ faces: RecognizedFace[]; serverMs: number }> {
 	const body = new FormData();
 	body.append('image', jpeg, 'frame.jpg');
+	const headers: Record<string, string> = apiKey ? { 'x-api-key': apiKey } : {};
 	let response: Response;
 	try {
-		response = await fetchImpl('/process_frame', { method: 'POST', body });
+		response = await fetchImpl('/process_frame', { method: 'POST', body, headers });
 	} catch (error) {
 		throw new ServerError(error instanceof Error ? error.message : String(error), 'OFFLINE');
 	}
@@ -45,7 +48,7 @@ export async function recognizeOnServer(
 			box: f.box,
 			personId: f.person_id,
 			name: f.name,
-			confidence: f.confidence
+			confidence: f.confidence ?? null
 		})),
 		...answer.unknown_faces.map((f) => ({ box: f.box, personId: null, name: null, confidence: null }))
 	];

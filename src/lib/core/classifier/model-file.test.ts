@@ -5,14 +5,17 @@ import {
 	parseModelFile,
 	serializeModelFile,
 	type ExpectedEmbedder,
-	type ModelFile
+	type LogisticModelFile,
+	type ModelFile,
+	type TemplateModelFile
 } from './model-file';
 
-function sampleModel(): ModelFile {
+function sampleModel(): LogisticModelFile {
 	return {
 		format: MODEL_FORMAT,
-		format_version: 1,
+		format_version: 2,
 		model_version: 'me-verifier-test',
+		mode: 'logistic',
 		embedder: { id: 'faceapi-128', version: '1.7.15', size: 3 },
 		scaler: { mean: [0.1, -0.2, 0.3], scale: [1.5, 0.5, 2] },
 		weights: [0.25, -1.125, 3e-7],
@@ -79,9 +82,9 @@ describe('model file', () => {
 			/format is "other\/thing"/
 		);
 		expectError(
-			rejection((j) => (j.format_version = 2)),
+			rejection((j) => (j.format_version = 3)),
 			'MODEL_INCOMPATIBLE',
-			/format version 2 is not supported/
+			/format version 3 is not supported/
 		);
 		expectError(
 			rejection((j) => delete j.format),
@@ -134,12 +137,12 @@ describe('model file', () => {
 			/weights has 2 values, expected 3/
 		);
 		expectError(
-			rejection((j) => ((j.scaler as ModelFile['scaler']).mean = [1])),
+			rejection((j) => ((j.scaler as LogisticModelFile['scaler']).mean = [1])),
 			'MODEL_INVALID',
 			/scaler\.mean/
 		);
 		expectError(
-			rejection((j) => ((j.scaler as ModelFile['scaler']).scale = [1, 0, 1])),
+			rejection((j) => ((j.scaler as LogisticModelFile['scaler']).scale = [1, 0, 1])),
 			'MODEL_INVALID',
 			/scaler\.scale\[1\] must be > 0/
 		);
@@ -188,7 +191,48 @@ describe('model file', () => {
 		const parsed = parseModelFile(input);
 		input.weights[0] = 99;
 		(input.metrics.confusion as { tp: number }).tp = 0;
-		expect(parsed.weights[0]).toBe(0.25);
+		expect(parsed.mode === 'logistic' && parsed.weights[0]).toBe(0.25);
 		expect((parsed.metrics.confusion as { tp: number }).tp).toBe(9);
+	});
+
+	it('reads a version 1 file (before modes existed) as a logistic model', () => {
+		const { mode: _mode, ...v1 } = { ...sampleModel(), format_version: 1 };
+		const parsed = parseModelFile(v1);
+		expect(parsed.mode).toBe('logistic');
+		expect(parsed.format_version).toBe(2);
+	});
+
+	it('round-trips a template model and refuses a template that is not unit length', () => {
+		const template: TemplateModelFile = {
+			...sampleModel(),
+			mode: 'template',
+			template: [0.6, 0, 0.8],
+			threshold: { value: 0.9, method: 'target_far', target_far: 1e-3, far_estimate: 1e-3 }
+		};
+		const { scaler: _s, weights: _w, bias: _b, ...clean } = template as unknown as LogisticModelFile;
+		const parsed = parseModelFile(serializeModelFile(clean as unknown as ModelFile));
+		expect(parsed).toMatchObject({ mode: 'template', template: [0.6, 0, 0.8] });
+		expect(parsed.threshold.far_estimate).toBe(1e-3);
+		expectError(
+			rejection((j) => {
+				j.mode = 'template';
+				j.template = [1, 1, 1];
+			}),
+			'MODEL_INVALID',
+			/template must have unit length/
+		);
+	});
+
+	it('refuses thresholds outside [0, 1] (a score can never reach them, or every face passes)', () => {
+		expectError(
+			rejection((j) => (j.threshold = { value: -5, method: 'manual' })),
+			'MODEL_INVALID',
+			/threshold\.value must be >= 0/
+		);
+		expectError(
+			rejection((j) => (j.threshold = { value: 1.5, method: 'manual' })),
+			'MODEL_INVALID',
+			/threshold\.value must be <= 1/
+		);
 	});
 });

@@ -4,20 +4,45 @@ import { FieldReader, isRecord } from './model-reader';
 import type { Scaler } from './standardizer';
 
 export const MODEL_FORMAT = 'me-verifier/classifier';
-export const MODEL_FORMAT_VERSION = 1;
+/** Version 2 added `mode` (template or logistic); version 1 files are read as logistic models. */
+export const MODEL_FORMAT_VERSION = 2;
+const READABLE_FORMAT_VERSIONS = [1, 2];
+export const MODEL_MODES = ['template', 'logistic'] as const;
+export type ModelMode = (typeof MODEL_MODES)[number];
 const THRESHOLD_METHODS: readonly ThresholdMethod[] = ['best_f1', 'youden', 'target_far', 'manual'];
 
-/** The one classifier file: the same JSON bytes are used by the CLI, the server and the browser. */
-export interface ModelFile {
-	format: typeof MODEL_FORMAT;
-	format_version: 1;
-	model_version: string;
-	/** The embedder whose vectors the model was trained on; vectors from another one are meaningless to it. */
-	embedder: { id: string; version: string; size: number };
+/**
+ * The one classifier file: the same JSON bytes are used by the CLI, the server and the browser.
+ * Two modes: `template` (trained from "me" photos alone: the mean embedding, scored by cosine, with a
+ * threshold from the calibrated impostor distribution) and `logistic` (the seed's classifier, when
+ * "not me" photos are given; scored as a probability).
+ */
+export type ModelFile = TemplateModelFile | LogisticModelFile;
+
+export interface TemplateModelFile extends ModelFileBase {
+	mode: 'template';
+	/** Unit-length mean of the enrolment embeddings; the score is its cosine with a new face's. */
+	template: number[];
+}
+
+export interface LogisticModelFile extends ModelFileBase {
+	mode: 'logistic';
 	scaler: Scaler;
 	weights: number[];
 	bias: number;
-	threshold: { value: number; method: ThresholdMethod; target_far?: number };
+}
+
+interface ModelFileBase {
+	format: typeof MODEL_FORMAT;
+	format_version: typeof MODEL_FORMAT_VERSION;
+	model_version: string;
+	/** The embedder whose vectors the model was trained on; vectors from another one are meaningless to it. */
+	embedder: { id: string; version: string; size: number };
+	/**
+	 * `far_estimate`: the false-accept rate this threshold is expected to give, from the embedder's
+	 * calibration (template mode) or the validation "not me" photos (logistic mode).
+	 */
+	threshold: { value: number; method: ThresholdMethod; target_far?: number; far_estimate?: number };
 	/** Validation metrics at training time. */
 	metrics: Record<string, unknown>;
 	training: {
@@ -57,25 +82,27 @@ export function parseModelFile(json: unknown, expected?: ExpectedEmbedder): Mode
 	if (expected) checkEmbedder(embedder, expected);
 	const size = embedder.size;
 	const method = r.oneOf('threshold.method', THRESHOLD_METHODS);
-	const threshold: ModelFile['threshold'] = { value: r.number('threshold.value'), method };
+	const mode: ModelMode = json.format_version === 1 ? 'logistic' : r.oneOf('mode', MODEL_MODES);
+	// Logistic scores are probabilities and template scores cosines: a threshold outside [0, 1] is a broken file.
+	const threshold: ModelFile['threshold'] = {
+		value: r.number('threshold.value', { min: 0, max: 1 }),
+		method
+	};
 	if (r.raw('threshold.target_far') !== undefined || method === 'target_far') {
 		threshold.target_far = r.number('threshold.target_far', { min: 0, max: 1 });
+	}
+	if (r.raw('threshold.far_estimate') !== undefined) {
+		threshold.far_estimate = r.number('threshold.far_estimate', { min: 0, max: 1 });
 	}
 	const count = (path: string) => r.number(path, { min: 0, integer: true });
 	const createdAt = r.string('created_at');
 	if (Number.isNaN(Date.parse(createdAt)))
 		r.fail('created_at', `must be an ISO date, got ${JSON.stringify(createdAt)}`);
-	return {
+	const base = {
 		format: MODEL_FORMAT,
 		format_version: MODEL_FORMAT_VERSION,
 		model_version: r.string('model_version'),
 		embedder,
-		scaler: {
-			mean: r.numbers('scaler.mean', size),
-			scale: r.numbers('scaler.scale', size, { positive: true })
-		},
-		weights: r.numbers('weights', size),
-		bias: r.number('bias'),
 		threshold,
 		metrics: structuredClone(r.object('metrics')),
 		training: {
@@ -92,7 +119,25 @@ export function parseModelFile(json: unknown, expected?: ExpectedEmbedder): Mode
 			}
 		},
 		created_at: createdAt
+	} satisfies ModelFileBase;
+	if (mode === 'template') return { ...base, mode, template: unitVector(r, 'template', size) };
+	return {
+		...base,
+		mode,
+		scaler: {
+			mean: r.numbers('scaler.mean', size),
+			scale: r.numbers('scaler.scale', size, { positive: true })
+		},
+		weights: r.numbers('weights', size),
+		bias: r.number('bias')
 	};
+}
+
+function unitVector(r: FieldReader, path: string, size: number): number[] {
+	const values = r.numbers(path, size);
+	const norm = Math.hypot(...values);
+	if (Math.abs(norm - 1) > 1e-3) r.fail(path, `must have unit length, has ${norm.toFixed(4)}`);
+	return values;
 }
 
 function parseJson(text: string): unknown {
@@ -116,10 +161,10 @@ function checkFormat(json: Record<string, unknown>): void {
 			`model file format is ${JSON.stringify(json.format)}, expected "${MODEL_FORMAT}"`
 		);
 	}
-	if (json.format_version !== MODEL_FORMAT_VERSION) {
+	if (!READABLE_FORMAT_VERSIONS.includes(json.format_version as number)) {
 		throw new CoreError(
 			'MODEL_INCOMPATIBLE',
-			`model file format version ${JSON.stringify(json.format_version)} is not supported (this engine reads version ${MODEL_FORMAT_VERSION})`
+			`model file format version ${JSON.stringify(json.format_version)} is not supported (this engine reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')})`
 		);
 	}
 }
@@ -140,18 +185,20 @@ function checkEmbedder(found: ModelFile['embedder'], expected: ExpectedEmbedder)
 
 /** Pretty JSON with a fixed key order (metrics keys sorted), so equal models give equal bytes. */
 export function serializeModelFile(m: ModelFile): string {
-	const ordered: ModelFile = {
+	const ordered = {
 		format: m.format,
-		format_version: m.format_version,
+		format_version: MODEL_FORMAT_VERSION,
 		model_version: m.model_version,
+		mode: m.mode,
 		embedder: { id: m.embedder.id, version: m.embedder.version, size: m.embedder.size },
-		scaler: { mean: m.scaler.mean, scale: m.scaler.scale },
-		weights: m.weights,
-		bias: m.bias,
+		...(m.mode === 'template'
+			? { template: m.template }
+			: { scaler: { mean: m.scaler.mean, scale: m.scaler.scale }, weights: m.weights, bias: m.bias }),
 		threshold: {
 			value: m.threshold.value,
 			method: m.threshold.method,
-			...(m.threshold.target_far !== undefined && { target_far: m.threshold.target_far })
+			...(m.threshold.target_far !== undefined && { target_far: m.threshold.target_far }),
+			...(m.threshold.far_estimate !== undefined && { far_estimate: m.threshold.far_estimate })
 		},
 		metrics: sortKeys(m.metrics) as Record<string, unknown>,
 		training: {

@@ -9,7 +9,7 @@ import {
 	type ThresholdMethod
 } from '../metrics/threshold';
 import { DEFAULT_EPOCHS, predictProba, trainLogistic, type LogisticOptions } from './logistic';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelFile } from './model-file';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type LogisticModelFile } from './model-file';
 import { stratifiedSplit } from './split';
 import { applyScaler, fitScaler } from './standardizer';
 
@@ -47,7 +47,7 @@ export type TrainingMetrics = BinaryMetrics & {
 };
 
 export interface TrainResult {
-	model: ModelFile;
+	model: LogisticModelFile;
 	validation: { indices: number[]; scores: number[]; labels: number[] };
 	metrics: TrainingMetrics;
 }
@@ -113,10 +113,11 @@ export async function trainVerifier(
 		notes
 	};
 	const createdAt = (opts.createdAt ?? new Date()).toISOString();
-	const model: ModelFile = {
+	const model: LogisticModelFile = {
 		format: MODEL_FORMAT,
 		format_version: MODEL_FORMAT_VERSION,
 		model_version: opts.modelVersion ?? `me-verifier-${createdAt.replace(/[-:]/g, '').slice(0, 15)}`,
+		mode: 'logistic',
 		embedder: { id: embedder.id, version: embedder.version, size: embedder.size },
 		scaler,
 		weights: fit.weights,

@@ -1,5 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs-core';
-import { alignFace, cropBox } from '../align';
+import { alignFace, cropBox, mirrorChip, mirrorTemplate } from '../align';
 import { CoreError } from '../errors';
 import type { DetectedFace, PixelImage } from '../types';
 import { DLIB_CHIP } from './templates';
@@ -131,29 +131,41 @@ function forward(tf: Tf, p: Params, batch: tfTypes.Tensor4D): tfTypes.Tensor2D {
 	});
 }
 
-/** Raw 128-D descriptor of a 150x150 RGB chip (not normalised): the network's own output, for checks. */
+/** Raw 128-D descriptors of 150x150 RGB chips (not normalised): the network's own output, for checks. */
 export interface DlibResnet {
 	describeChip(chip: PixelImage): Promise<Float32Array>;
+	/** Several chips as one batch: one pass through the network, one row of 128 values per chip. */
+	describeChips(chips: readonly PixelImage[]): Promise<Float32Array[]>;
 	dispose(): void;
 }
 
 export function createDlibResnet(tf: Tf, weights: RawWeights): DlibResnet {
 	let params: Params | null = buildParams(tf, weights);
-	return {
-		async describeChip(chip) {
-			if (!params) throw new CoreError('ENGINE_UNAVAILABLE', 'dlib-resnet was disposed');
+	async function describeChips(chips: readonly PixelImage[]): Promise<Float32Array[]> {
+		if (!params) throw new CoreError('ENGINE_UNAVAILABLE', 'dlib-resnet was disposed');
+		const pixels = INPUT_SIZE * INPUT_SIZE * 3;
+		const batch = new Int32Array(chips.length * pixels);
+		chips.forEach((chip, i) => {
 			if (chip.width !== INPUT_SIZE || chip.height !== INPUT_SIZE || chip.channels !== 3) {
 				throw new CoreError('BAD_REQUEST', `dlib-resnet needs a ${INPUT_SIZE}x${INPUT_SIZE} RGB chip`);
 			}
-			const p = params;
-			const out = tf.tidy(() =>
-				forward(tf, p, tf.tensor4d(new Int32Array(chip.data), [1, INPUT_SIZE, INPUT_SIZE, 3], 'int32'))
-			);
-			try {
-				return (await out.data()) as Float32Array;
-			} finally {
-				out.dispose();
-			}
+			batch.set(chip.data, i * pixels);
+		});
+		const p = params;
+		const out = tf.tidy(() =>
+			forward(tf, p, tf.tensor4d(batch, [chips.length, INPUT_SIZE, INPUT_SIZE, 3], 'int32'))
+		);
+		try {
+			const flat = (await out.data()) as Float32Array;
+			return chips.map((_, i) => flat.slice(i * 128, (i + 1) * 128));
+		} finally {
+			out.dispose();
+		}
+	}
+	return {
+		describeChips,
+		async describeChip(chip) {
+			return (await describeChips([chip]))[0];
 		},
 		dispose() {
 			if (params) disposeParams(tf, params);
@@ -162,31 +174,49 @@ export function createDlibResnet(tf: Tf, weights: RawWeights): DlibResnet {
 	};
 }
 
-export type DlibAlignment = 'landmarks' | 'box';
+/**
+ * 'flip' (the default): 5-point aligned chip plus its mirror image, one batch of two, descriptors averaged.
+ * 'landmarks': the aligned chip alone (the version before flip averaging). 'box': face-api-style box crop.
+ */
+export type DlibAlignment = 'flip' | 'landmarks' | 'box';
 
 export function dlibResnetMeta(alignment: DlibAlignment): { id: string; version: string; size: number } {
-	return alignment === 'landmarks'
-		? { id: 'dlib-resnet128', version: `${WEIGHTS_VERSION}+${DLIB_CHIP.version}`, size: 128 }
-		: { id: 'dlib-resnet128-box', version: `${WEIGHTS_VERSION}+box-v1`, size: 128 };
+	switch (alignment) {
+		case 'flip':
+			return { id: 'dlib-resnet128', version: `${WEIGHTS_VERSION}+${DLIB_CHIP.version}+flip-v1`, size: 128 };
+		case 'landmarks':
+			return { id: 'dlib-resnet128-noflip', version: `${WEIGHTS_VERSION}+${DLIB_CHIP.version}`, size: 128 };
+		case 'box':
+			return { id: 'dlib-resnet128-box', version: `${WEIGHTS_VERSION}+box-v1`, size: 128 };
+	}
 }
 
-/** 'landmarks': dlib-style 5-point alignment (the default); 'box': face-api-style square box crop. */
+/**
+ * Horizontal-flip averaging: the face aligned onto the mirrored template, then flipped, is the mirror image
+ * of the face aligned exactly like the first chip. The two L2-normalised descriptors are added and
+ * re-normalised (about +0.3 points of pair accuracy on a 6,000-pair public benchmark; issue 7).
+ */
+export function flippedChip(image: PixelImage, face: DetectedFace): PixelImage {
+	return mirrorChip(alignFace(image, face.landmarks, MIRRORED_DLIB_CHIP));
+}
+
+const MIRRORED_DLIB_CHIP = mirrorTemplate(DLIB_CHIP);
+
 export function createDlibResnetEmbedder(
 	tf: Tf,
 	weights: RawWeights,
 	options: { alignment?: DlibAlignment } = {}
 ): Embedder {
-	const alignment = options.alignment ?? 'landmarks';
+	const alignment = options.alignment ?? 'flip';
 	const net = createDlibResnet(tf, weights);
-	const chipOf = (image: PixelImage, face: DetectedFace): PixelImage =>
-		alignment === 'landmarks'
-			? alignFace(image, face.landmarks, DLIB_CHIP)
-			: cropBox(image, face.box, INPUT_SIZE);
-	return {
-		...dlibResnetMeta(alignment),
-		async embed(image, face) {
-			return l2normalize(await net.describeChip(chipOf(image, face)));
-		},
-		dispose: () => net.dispose()
+	const embed = async (image: PixelImage, face: DetectedFace): Promise<Float32Array> => {
+		if (alignment === 'box') return l2normalize(await net.describeChip(cropBox(image, face.box, INPUT_SIZE)));
+		const chip = alignFace(image, face.landmarks, DLIB_CHIP);
+		if (alignment === 'landmarks') return l2normalize(await net.describeChip(chip));
+		const [plain, mirrored] = await net.describeChips([chip, flippedChip(image, face)]);
+		const a = l2normalize(plain);
+		const b = l2normalize(mirrored);
+		return l2normalize(a.map((v, i) => v + b[i]));
 	};
+	return { ...dlibResnetMeta(alignment), embed, dispose: () => net.dispose() };
 }

@@ -9,6 +9,7 @@ export type { GraphModelLike } from './faceres';
 
 export const EMBEDDER_IDS = [
 	'dlib-resnet128',
+	'dlib-resnet128-noflip',
 	'dlib-resnet128-box',
 	'faceres',
 	'faceres-bgr',
@@ -44,6 +45,8 @@ export function isEmbedderId(id: string): id is EmbedderId {
 export function embedderMeta(id: EmbedderId): EmbedderMeta {
 	switch (id) {
 		case 'dlib-resnet128':
+			return { ...dlibResnetMeta('flip'), id, needsFaceres: false };
+		case 'dlib-resnet128-noflip':
 			return { ...dlibResnetMeta('landmarks'), id, needsFaceres: false };
 		case 'dlib-resnet128-box':
 			return { ...dlibResnetMeta('box'), id, needsFaceres: false };
@@ -71,6 +74,10 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 	switch (id) {
 		case 'dlib-resnet128':
 			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'));
+		case 'dlib-resnet128-noflip':
+			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
+				alignment: 'landmarks'
+			});
 		case 'dlib-resnet128-box':
 			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
 				alignment: 'box'
@@ -81,7 +88,9 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 			return createFaceresEmbedder(deps.tf, faceres(), { bgr: true });
 		case 'fusion':
 			return createFusionEmbedder(id, [
-				createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition')),
+				createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
+					alignment: 'landmarks'
+				}),
 				createFaceresEmbedder(deps.tf, faceres(), { bgr: true })
 			]);
 	}

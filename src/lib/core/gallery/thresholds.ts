@@ -1,3 +1,5 @@
+import { calibrationFor } from '../calibration/operating-points';
+import { embedderMeta, isEmbedderId } from '../embedders';
 import type { ScoreStrategy } from './template';
 
 /** A face is named only when its best person scores at least `threshold` AND beats the runner-up by `margin`. */
@@ -19,7 +21,8 @@ export const CALIBRATION_SAFETY = 0.02;
 export const LOGIN_SAFETY = 0.05;
 
 /**
- * Calibrated per embedder, because cosine scales differ between models (CALIBRATION.md has the method
+ * Legacy policies of the embedders without a FAR calibration (calibration/operating-points.ts has those
+ * that do, and they take precedence): per embedder, because cosine scales differ between models (CALIBRATION.md has the method
  * and the figures; tests/people-calibration.test.ts re-runs it). Enrol the five "John" identities of
  * the photo set with four photos each; every face that is not a John (unknown/, every group photo, the
  * TV-cast crops, Obama, Kit, Rose, Alex: 125 faces) is a stranger. With the margin at 0.05, the
@@ -50,12 +53,12 @@ export const MATCH_POLICIES: Record<string, CalibratedPolicy> = {
 		loginThreshold: 0.79,
 		margin: 0.05,
 		strategy: 'max',
-		calibratedWith: 'dlib-resnet128@faceapi-1.7.15+align-v1|faceres-bgr@human-3.3.6-faceres+bgr+align-v1'
+		calibratedWith: 'dlib-resnet128-noflip@faceapi-1.7.15+align-v1|faceres-bgr@human-3.3.6-faceres+bgr+align-v1'
 	},
-	// The verifier's embedder. Its cosines crowd into 0.85-0.96 (strangers reach 0.910 here, 0.934 in
-	// the cast photos but with small margins), so the margin does most of the work. Its login threshold
-	// is above every genuine John (0.946) and lets in only 7 of 15 genuine cast logins.
-	'dlib-resnet128': {
+	// The verifier's embedder before flip averaging (dlib-resnet128 itself is FAR-calibrated instead).
+	// Its cosines crowd into 0.85-0.96 (strangers reach 0.910 here, 0.934 in the cast photos but with
+	// small margins), so the margin does most of the work.
+	'dlib-resnet128-noflip': {
 		threshold: 0.94,
 		loginThreshold: 0.97,
 		margin: 0.05,
@@ -84,12 +87,32 @@ export const FALLBACK_POLICY: CalibratedPolicy = {
 	calibratedWith: 'none'
 };
 
+/** The FAR-calibrated operating points of an embedder's current version (calibration/operating-points.ts). */
+export function calibrationOf(embedder: string) {
+	return isEmbedderId(embedder) ? calibrationFor(embedder, embedderMeta(embedder).version) : null;
+}
+
+/**
+ * 1:N naming: the calibrated policy (FPIR target at a stated gallery size) where the embedder has one,
+ * else the older per-embedder figures above, whose false-accept rate nobody measured.
+ */
 export function matchPolicyFor(embedder: string): MatchPolicy {
+	const calibrated = calibrationOf(embedder);
+	if (calibrated) {
+		const { threshold, margin } = calibrated.identification;
+		return { threshold, margin, strategy: 'centroid' };
+	}
 	const { threshold, margin, strategy } = MATCH_POLICIES[embedder] ?? FALLBACK_POLICY;
 	return { threshold, margin, strategy };
 }
 
+/** Face login: one attempt is compared with every user, so its threshold is set per attempt at a stated user count. */
 export function loginPolicyFor(embedder: string): MatchPolicy {
+	const calibrated = calibrationOf(embedder);
+	if (calibrated) {
+		const { threshold, margin } = calibrated.login;
+		return { threshold, margin, strategy: 'centroid' };
+	}
 	const { loginThreshold, margin, strategy } = MATCH_POLICIES[embedder] ?? FALLBACK_POLICY;
 	return { threshold: loginThreshold, margin, strategy };
 }

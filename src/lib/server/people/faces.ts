@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { FaceEngine } from '../../core/engine';
 import { isCoreError, CoreError } from '../../core/errors';
-import { analyzeImage, detectFaces, type FaceAnalysis } from '../../core/pipeline';
+import { analyzeImage, detectFaces, pickSoleFace, type FaceAnalysis } from '../../core/pipeline';
 import type { Box, PixelImage } from '../../core/types';
 import type { ServerConfig } from '../config';
 import type { NewEmbedding } from '../db';
@@ -38,12 +38,10 @@ export async function embedEnrolmentPhotos(
 		try {
 			const image = await decodeUpload(upload.bytes, config);
 			const faces = await detectFaces(engine, image);
-			if (faces.length === 0) throw new CoreError('NO_FACE', 'No face was detected in the image.');
-			if (faces.length > 1) {
-				throw new CoreError('MULTIPLE_FACES', `${faces.length} faces: use a photo of this person alone.`);
-			}
-			const vector = await engine.embed(image, faces[0]);
-			accepted.push({ vector, source: upload.name, detectorScore: faces[0].score });
+			// NO_FACE, or MULTIPLE_FACES when faces of similar size leave it open who is enrolling.
+			const face = pickSoleFace(faces, image);
+			const vector = await engine.embed(image, face);
+			accepted.push({ vector, source: upload.name, detectorScore: face.score });
 		} catch (error) {
 			if (!isCoreError(error) || error.code === 'ENGINE_UNAVAILABLE' || error.code === 'INTERNAL')
 				throw error;

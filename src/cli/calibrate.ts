@@ -1,0 +1,153 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_EMBEDDER, EMBEDDER_IDS, embedderMeta, isEmbedderId } from '../lib/core/embedders';
+import { buildCalibrationReport, type CalibrationReport, type EmbeddedSample } from '../lib/core/calibration';
+import { formatCalibration } from './lib/calibration-tables';
+import { createServerEngine } from '../lib/server/engine';
+import { parseCommand, parseNumberOption, usage, UsageError, type OptionSpecs } from './lib/args';
+import { listCalibrationSet } from './lib/calibration-set';
+import { runExperiments, formatExperiments, type Experiments } from './lib/calibration-experiments';
+import { cacheFile, decodeVector, embedAll, readCachedVectors } from './lib/embedding-cache';
+import { ensureTfBackend } from './lib/tf-backend';
+import { terminalOutput } from './lib/output';
+import { formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
+
+const SPECS = {
+	dir: {
+		type: 'string',
+		env: 'CALIBRATION_DIR',
+		default: '../shared/data/calibration',
+		description: 'calibration set: one folder per identity (cfp_* frontal/profile, celeba_*)'
+	},
+	embedder: {
+		type: 'string',
+		default: DEFAULT_EMBEDDER,
+		description: `embedder id (${EMBEDDER_IDS.join(', ')})`
+	},
+	cache: { type: 'string', default: 'data/cache', description: 'where embeddings are kept between runs' },
+	identities: { type: 'string', description: 'use a seeded subset of this many identities' },
+	'chip-size': {
+		type: 'string',
+		default: '0',
+		description: 'downscale every photo to this long side first (112: tight face chips); 0 = as is'
+	},
+	experiments: {
+		type: 'boolean',
+		description: 'also run the alternatives (WCCN, fusion) and the template-vs-logistic enrolment study'
+	},
+	'fusion-with': {
+		type: 'string',
+		description: "with --experiments: fuse with this embedder's cached vectors (run calibrate with it first)"
+	},
+	seed: { type: 'string', default: '42', description: 'seed of the identity split and the 1:N trials' },
+	json: { type: 'string', description: 'also write the report as JSON to this file' }
+} satisfies OptionSpecs;
+
+export const USAGE = usage(
+	'calibrate',
+	'Embeds every photo of the calibration set (cached) and reports, per source and pose, TAR at FAR\n' +
+		'1e-2/1e-3/1e-4 with 95 % intervals, 1:N false-positive identification rates, and the thresholds\n' +
+		'fitted on one half of the identities and checked on the other.',
+	SPECS
+);
+
+export async function loadEmbedded(
+	argv: string[],
+	context: CommandContext = {}
+): Promise<{
+	samples: EmbeddedSample[];
+	embedder: string;
+	embedderVersion: string;
+	chipSize: number;
+	seed: number;
+} | null> {
+	const output = context.output ?? terminalOutput();
+	const { options, help } = parseCommand(argv, SPECS, context.env);
+	if (help) {
+		output.info(USAGE);
+		return null;
+	}
+	if (!isEmbedderId(options.embedder)) throw new UsageError(`unknown embedder "${options.embedder}"`);
+	const chipSize = parseNumberOption(options['chip-size'], 'chip-size', { integer: true, min: 0 });
+	const seed = parseNumberOption(options.seed, 'seed', { integer: true });
+	const identities =
+		options.identities === undefined
+			? undefined
+			: parseNumberOption(options.identities, 'identities', { integer: true, min: 4 });
+	const root = path.resolve(options.dir);
+	const list = await listCalibrationSet(root, { identities, seed });
+	output.info(`${list.length} photos of ${new Set(list.map((s) => s.identity)).size} identities in ${root}`);
+	const engine = await createServerEngine({ embedder: options.embedder });
+	await engine.load();
+	const started = performance.now();
+	const cachePath = cacheFile(path.resolve(options.cache), engine.info, chipSize);
+	const cache = await embedAll(
+		engine,
+		root,
+		list.map((s) => s.file),
+		{ cachePath, chipSize, output }
+	);
+	await engine.dispose();
+	output.info(`embeddings ready in ${formatDuration(performance.now() - started)} (${cachePath})`);
+	const samples = list.map((s) => ({ ...s, vector: decodeVector(cache.entries[s.file]) }));
+	return {
+		samples,
+		embedder: engine.info.embedder,
+		embedderVersion: engine.info.embedderVersion,
+		chipSize,
+		seed
+	};
+}
+
+export async function main(argv: string[], context: CommandContext = {}): Promise<CalibrationReport | null> {
+	const loaded = await loadEmbedded(argv, context);
+	if (!loaded) return null;
+	const output = context.output ?? terminalOutput();
+	const { options } = parseCommand(argv, SPECS, context.env);
+	const report = buildCalibrationReport(loaded.samples, { seed: loaded.seed });
+	for (const line of formatCalibration(report, loaded)) output.info(line);
+	let experiments: Experiments | undefined;
+	if (options.experiments) {
+		const fusionWith = options['fusion-with'];
+		if (fusionWith !== undefined && !isEmbedderId(fusionWith))
+			throw new UsageError(`unknown embedder "${fusionWith}"`);
+		const second = fusionWith
+			? {
+					name: fusionWith,
+					vectors: await readCachedVectors(
+						cacheFile(
+							path.resolve(options.cache),
+							{ embedder: fusionWith, embedderVersion: embedderMeta(fusionWith).version },
+							loaded.chipSize
+						)
+					)
+				}
+			: undefined;
+		await ensureTfBackend();
+		experiments = await runExperiments(loaded.samples, {
+			seed: loaded.seed,
+			templateThreshold: report.curve.find((c) => c.far === 1e-3)?.threshold ?? 1,
+			embedder: {
+				id: loaded.embedder,
+				version: loaded.embedderVersion,
+				size: loaded.samples.find((s) => s.vector)?.vector?.length ?? 0
+			},
+			second
+		});
+		for (const line of formatExperiments(experiments)) output.info(line);
+	}
+	if (options.json) {
+		await mkdir(path.dirname(path.resolve(options.json)), { recursive: true });
+		const json = {
+			embedder: loaded.embedder,
+			embedderVersion: loaded.embedderVersion,
+			chipSize: loaded.chipSize,
+			...report
+		};
+		await writeFile(options.json, `${JSON.stringify(json, null, '\t')}\n`);
+		output.info(`wrote ${options.json}`);
+	}
+	return report;
+}
+
+if (isEntryPoint(import.meta.url)) await runScript(main, USAGE);
