@@ -53,7 +53,8 @@ export const MATCH_POLICIES: Record<string, CalibratedPolicy> = {
 		loginThreshold: 0.79,
 		margin: 0.05,
 		strategy: 'max',
-		calibratedWith: 'dlib-resnet128-noflip@faceapi-1.7.15+align-v1|faceres-bgr@human-3.3.6-faceres+bgr+align-v1'
+		calibratedWith:
+			'dlib-resnet128-noflip@faceapi-1.7.15+align-v1|faceres-bgr@human-3.3.6-faceres+bgr+align-v1'
 	},
 	// The verifier's embedder before flip averaging (dlib-resnet128 itself is FAR-calibrated instead).
 	// Its cosines crowd into 0.85-0.96 (strangers reach 0.910 here, 0.934 in the cast photos but with
