@@ -5,6 +5,8 @@ import {
 	chipTransform,
 	cropBox,
 	estimateSimilarity,
+	mirrorChip,
+	mirrorTemplate,
 	scaleTemplate,
 	warpChip,
 	type ChipTemplate
@@ -147,5 +149,35 @@ describe('cropBox and scaleTemplate', () => {
 		const t = scaleTemplate(TEMPLATE, 200, 0.5);
 		expect(t.size).toBe(200);
 		expect(t.points[0]).toEqual([115, 90]); // (65-50)*0.5+50 = 57.5, x2 = 115
+	});
+});
+
+describe('mirroring', () => {
+	it('mirrors a template with left and right swapped, and mirroring twice gives it back', () => {
+		const t: ChipTemplate = {
+			size: 100,
+			points: [
+				[70, 40],
+				[30, 42],
+				[51, 60],
+				[66, 80],
+				[35, 81]
+			]
+		};
+		const m = mirrorTemplate(t);
+		expect(m.points[0]).toEqual([70, 42]); // the subject's left eye sits where the right eye's mirror image is
+		expect(m.points[2]).toEqual([49, 60]);
+		expect(mirrorTemplate(m)).toEqual(t);
+	});
+
+	it('flips a chip left to right', () => {
+		const chip: PixelImage = {
+			width: 3,
+			height: 1,
+			channels: 3,
+			data: Uint8Array.from([1, 1, 1, 2, 2, 2, 3, 3, 3])
+		};
+		expect(Array.from(mirrorChip(chip).data)).toEqual([3, 3, 3, 2, 2, 2, 1, 1, 1]);
+		expect(mirrorChip(mirrorChip(chip))).toEqual(chip);
 	});
 });
