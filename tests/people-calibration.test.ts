@@ -1,27 +1,19 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-	buildTemplate,
-	CALIBRATION_SAFETY,
-	LOGIN_SAFETY,
-	MATCH_POLICIES,
-	rankPeople,
-	type PersonTemplate
-} from '../src/lib/core/gallery';
+import { buildTemplate, matchFace, matchPolicyFor, type PersonTemplate } from '../src/lib/core/gallery';
 import { analyzeImage } from '../src/lib/core/pipeline';
 import type { FaceEngine } from '../src/lib/core/engine';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { getPeopleEngine } from '../src/lib/server/people/engine';
 import { FACES_DIR } from './helpers/faces';
 
-// Re-runs the threshold calibration of src/lib/core/gallery/CALIBRATION.md with the people engine:
-// enrol the five Johns (first four photos each, by file name), then every other John photo is a
-// genuine query and every face that is not a John is a stranger. The shipped threshold must stay
-// above every stranger the margin does not already reject, with the documented 0.02 to spare,
-// and every genuine John must still be named. A change in alignment or weights that shifts the
-// scores fails here even when nobody bumped the embedder version. Other embedders:
-// PEOPLE_EMBEDDER=fusion npx vitest run tests/people-calibration.test.ts
+// A cross-check of the FAR-calibrated 1:N policy (fitted on ../shared/data/calibration, see
+// src/lib/core/calibration/CALIBRATION.md) on photos it never saw: enrol the five "John" identities of the
+// shared photo set (first four photos each, by file name); every other John photo is a genuine query
+// and every face that is not a John (125 faces, group photos included) is a stranger. No stranger may be
+// named; the share of Johns named is printed. Other embedders (legacy policies):
+// PEOPLE_EMBEDDER=faceres-bgr npx vitest run tests/people-calibration.test.ts
 
 const JOHNS = ['John_Salley', 'John_Savage', 'John_Schneider', 'John_Shimkus', 'John_Simm'];
 const STRANGER_DIRS = ['unknown', 'multi', 'Barack_Obama', 'Kit_Harington', 'Rose_Leslie', 'Alex_Lacamoire'];
@@ -61,31 +53,34 @@ beforeAll(async () => {
 		strangers.push(...(await embeddings(engine, file, file.startsWith('multi/'))));
 }, 600_000);
 
-describe(`calibration of the people embedder`, () => {
-	it('the shipped thresholds clear every stranger by the documented safety, and name every John', () => {
-		const policy = MATCH_POLICIES[engine.info.embedder];
-		expect(policy, `no calibrated policy for ${engine.info.embedder}`).toBeDefined();
+describe('the calibrated people policy on photos it was not fitted on', () => {
+	it('names no stranger and most genuine Johns', () => {
+		const policy = matchPolicyFor(engine.info.embedder);
+		let strangersNamed = 0;
 		let strangerMax = -1;
 		for (const embedding of strangers) {
-			const [best, second] = rankPeople(embedding, gallery, policy);
-			if (best.score - second.score >= policy.margin) strangerMax = Math.max(strangerMax, best.score);
+			const match = matchFace(embedding, gallery, policy);
+			if (match.status === 'known') strangersNamed++;
+			strangerMax = Math.max(
+				strangerMax,
+				match.status === 'known' ? match.person.score : (match.best?.score ?? -1)
+			);
 		}
-		let genuineMin = 2;
+		let named = 0;
 		for (const { person, embedding } of genuine) {
-			const ranked = rankPeople(embedding, gallery, policy);
-			expect(ranked[0].id).toBe(person);
-			expect(ranked[0].score - ranked[1].score).toBeGreaterThanOrEqual(policy.margin);
-			genuineMin = Math.min(genuineMin, ranked[0].score);
+			const match = matchFace(embedding, gallery, policy);
+			if (match.status === 'known') {
+				expect(match.person.id, 'a John named as another John').toBe(person);
+				named++;
+			}
 		}
 		console.log(
-			`[calibration] ${engine.info.embedder}: ${strangers.length} stranger faces, highest ${strangerMax.toFixed(3)}; ` +
-				`${genuine.length} genuine, lowest ${genuineMin.toFixed(3)}; thresholds ${policy.threshold} / login ${policy.loginThreshold}`
+			`[people policy] ${engine.info.embedder}: threshold ${policy.threshold}, margin ${policy.margin}; ` +
+				`${strangers.length} stranger faces, none above ${strangerMax.toFixed(3)} named: ${strangersNamed}; ` +
+				`Johns named ${named} / ${genuine.length}`
 		);
 		expect(strangers.length).toBeGreaterThanOrEqual(120);
-		// The documented rule, exactly: the stranger maximum plus the safety, rounded up to 0.01.
-		const rule = (safety: number) => Math.ceil((strangerMax + safety) * 100) / 100;
-		expect(policy.threshold).toBeCloseTo(rule(CALIBRATION_SAFETY), 6);
-		expect(policy.loginThreshold).toBeCloseTo(rule(LOGIN_SAFETY), 6);
-		expect(genuineMin).toBeGreaterThanOrEqual(policy.threshold);
+		expect(strangersNamed).toBe(0);
+		expect(named / genuine.length).toBeGreaterThanOrEqual(0.8);
 	});
 });

@@ -9,7 +9,7 @@ import { call, form, isolatedServerState } from './people-routes';
 
 // Issue 4's real-photo test: register the eight TV characters from four grayscale crops each (photo 5
 // kept back) and recognise them in colour group photos. Thresholds come from a calibration that never
-// saw these photos (src/lib/core/gallery/CALIBRATION.md), so this measures, it does not tune.
+// saw these photos (src/lib/core/calibration/CALIBRATION.md), so this measures, it does not tune.
 
 const CAST = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'];
 

@@ -19,7 +19,7 @@ export interface SettingsValues {
 export const DEFAULT_SETTINGS: SettingsValues = {
 	keepThumbnails: false,
 	quality: DEFAULT_QUALITY,
-	burstFrames: 8,
+	burstFrames: 10,
 	burstIntervalMs: 400,
 	serverApiKey: ''
 };

@@ -1,6 +1,6 @@
 /**
- * Operating points measured on the calibration set (605 identities, 7,123 photos; CALIBRATION.md in
- * src/lib/core/gallery has the method): for each embedder version, the cosine thresholds that give a
+ * Operating points measured on the calibration set (605 identities, 7,123 photos; CALIBRATION.md
+ * beside this file has the method and the figures): for each embedder version, the cosine thresholds that give a
  * chosen false-accept rate, fitted on half of the identities. Numbers only: nothing here identifies a
  * person. `npm run calibrate` recomputes them and tests/calibration.test.ts checks they still follow.
  */

@@ -8,7 +8,8 @@ export {
 	LOGIN_SAFETY,
 	loginPolicyFor,
 	MATCH_POLICIES,
-	matchPolicyFor
+	matchPolicyFor,
+	statedOperatingPoint
 } from './thresholds';
-export type { CalibratedPolicy, MatchPolicy } from './thresholds';
+export type { CalibratedPolicy, MatchPolicy, StatedOperatingPoint } from './thresholds';
 export { cosine, dot, meanDirection, normalize } from './vector';

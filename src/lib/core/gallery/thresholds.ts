@@ -117,3 +117,27 @@ export function loginPolicyFor(embedder: string): MatchPolicy {
 	const { loginThreshold, margin, strategy } = MATCH_POLICIES[embedder] ?? FALLBACK_POLICY;
 	return { threshold: loginThreshold, margin, strategy };
 }
+
+/** What a 1:N answer promises, stated with it: the threshold and margin, and the FAR they were calibrated for. */
+export interface StatedOperatingPoint {
+	threshold: number;
+	margin: number;
+	/** Strangers named (recognition) or let in per attempt (login) at most this often... */
+	false_positive_target: number | null;
+	/** ...with a gallery of this many people (recognition) or users (login). */
+	at_gallery_size: number | null;
+	calibrated: boolean;
+}
+
+export function statedOperatingPoint(embedder: string, use: 'recognition' | 'login'): StatedOperatingPoint {
+	const calibrated = calibrationOf(embedder);
+	const policy = use === 'login' ? loginPolicyFor(embedder) : matchPolicyFor(embedder);
+	const point = calibrated ? (use === 'login' ? calibrated.login : calibrated.identification) : null;
+	return {
+		threshold: policy.threshold,
+		margin: policy.margin,
+		false_positive_target: point ? ('targetFar' in point ? point.targetFar : point.targetFpir) : null,
+		at_gallery_size: point ? ('users' in point ? point.users : point.gallery) : null,
+		calibrated: point !== null
+	};
+}

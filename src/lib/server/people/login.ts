@@ -1,7 +1,12 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { CoreError, isCoreError } from '../../core/errors';
-import { loginPolicyFor, matchFace } from '../../core/gallery';
-import { detectFaces } from '../../core/pipeline';
+import {
+	loginPolicyFor,
+	matchFace,
+	statedOperatingPoint,
+	type StatedOperatingPoint
+} from '../../core/gallery';
+import { detectFaces, pickSoleFace } from '../../core/pipeline';
 import { getLoginLimiters, getTokenService, tokenFromAuthorization, type TokenClaims } from '../auth';
 import { getConfig } from '../config';
 import { getDatabase, UsersRepository, type UserRow } from '../db';
@@ -154,6 +159,8 @@ export interface LoginResult {
 	expires_in: number;
 	user: UserView;
 	confidence: number;
+	/** The login threshold and the per-attempt false-accept rate it was calibrated for. */
+	operating_point: StatedOperatingPoint;
 }
 
 /**
@@ -171,10 +178,9 @@ export async function loginWithFace(
 	const engine = await getPeopleEngine();
 	const image = await decodeUpload(bytes, getConfig());
 	const faces = await detectFaces(engine, image);
-	if (faces.length === 0) throw new CoreError('NO_FACE', 'No face was detected in the image.');
-	if (faces.length > 1)
-		throw new CoreError('MULTIPLE_FACES', 'More than one face: log in alone in the photo.');
-	const embedding = await engine.embed(image, faces[0]);
+	// NO_FACE, or MULTIPLE_FACES when two faces of similar size leave it open who is logging in.
+	const face = pickSoleFace(faces, image);
+	const embedding = await engine.embed(image, face);
 	const repo = users();
 	const match = matchFace(embedding, repo.templates(modelOf(engine)), loginPolicyFor(engine.info.embedder));
 	const user = match.status === 'known' ? repo.get(Number(match.person.id)) : null;
@@ -187,7 +193,8 @@ export async function loginWithFace(
 		token_type: 'Bearer',
 		expires_in: tokens.ttlSeconds,
 		user: userView(user),
-		confidence: Number(match.person.score.toFixed(4))
+		confidence: Number(match.person.score.toFixed(4)),
+		operating_point: statedOperatingPoint(engine.info.embedder, 'login')
 	};
 }
 

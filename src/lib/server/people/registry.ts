@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CoreError } from '../../core/errors';
-import { matchFrame } from '../../core/gallery';
+import { matchFrame, statedOperatingPoint, type StatedOperatingPoint } from '../../core/gallery';
 import type { Box } from '../../core/types';
 import { getConfig } from '../config';
 import { getDatabase, PeopleRepository, type PersonSummary } from '../db';
@@ -164,6 +164,8 @@ export interface FrameResult {
 	/** `confidence` is left out for anonymous callers (PUBLIC_SCOPES=recognize): scores are for key holders. */
 	recognized_faces: { person_id: string; name: string; confidence?: number; box: Box }[];
 	unknown_faces: { box: Box }[];
+	/** The threshold and margin every face was judged by, and the false-positive rate they were calibrated for. */
+	operating_point: StatedOperatingPoint;
 	timing_ms: number;
 }
 
@@ -181,7 +183,12 @@ export async function recognizeFrame(
 		gallery,
 		policyOf(engine)
 	);
-	const result: FrameResult = { recognized_faces: [], unknown_faces: [], timing_ms: 0 };
+	const result: FrameResult = {
+		recognized_faces: [],
+		unknown_faces: [],
+		operating_point: statedOperatingPoint(engine.info.embedder, 'recognition'),
+		timing_ms: 0
+	};
 	matches.forEach((match, i) => {
 		const box = scaleBox(faces[i].face.box, scale);
 		if (match.status === 'known') {
