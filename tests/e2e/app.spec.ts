@@ -187,7 +187,11 @@ test('parity: the browser-exported model gives the same score at POST /verify', 
 		const bytes = await readFile(photo);
 		const type = photo.endsWith('.png') ? 'image/png' : 'image/jpeg';
 		form.append('image', new Blob([bytes], { type }), path.basename(photo));
-		const response = await fetch(`${state.server.base}/verify`, { method: 'POST', body: form });
+		const response = await fetch(`${state.server.base}/verify`, {
+			method: 'POST',
+			body: form,
+			headers: { 'x-api-key': state.server.apiKey! }
+		});
 		const body = (await response.json()) as { score: number; is_me: boolean; model_version: string };
 		assertEqual(response.status, 200, `POST /verify status (${JSON.stringify(body)})`);
 		assertEqual(

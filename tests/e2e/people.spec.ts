@@ -139,9 +139,17 @@ function assertNamedCorrectly(faces: Face[], place: Placement, registered: strin
 	}
 }
 
+/** Server mode needs an operator key: entered in Settings, kept in this browser profile only. */
+async function enterApiKey(on: Page): Promise<void> {
+	await open(on, state.server.base, '/settings');
+	await on.fill('[data-testid=server-api-key]', state.server.apiKey!);
+	await on.press('[data-testid=server-api-key]', 'Tab');
+}
+
 test('people: register two people from files, with rejected photos explained', async () => {
 	context = await newContext(state.browser);
 	page = await context.newPage();
+	await enterApiKey(page);
 	await open(page, state.server.base, '/people-app');
 	assertEqual(await waitForEngine(page), 'wasm', 'active backend');
 	await page.locator('[data-testid=people-engine][data-state=ready]').waitFor({ timeout: 180_000 });
@@ -205,7 +213,11 @@ test('people: server mode sends the photo to POST /process_frame and draws the s
 		for (const file of photosOf(who)) {
 			body.append('images', new Blob([await readFile(file)], { type: 'image/png' }), path.basename(file));
 		}
-		const response = await fetch(`${state.server.base}/register`, { method: 'POST', body });
+		const response = await fetch(`${state.server.base}/register`, {
+			method: 'POST',
+			body,
+			headers: { 'x-api-key': state.server.apiKey! }
+		});
 		const json = (await response.json()) as { faces_used: number };
 		assert(response.ok, `POST /register ${who}: ${response.status} ${JSON.stringify(json)}`);
 		assertEqual(json.faces_used, 4, `faces the server used for ${who}`);
@@ -285,6 +297,7 @@ test('people: the live camera names both on the device, then through the server'
 		browser = await launchWithCamera(clip);
 		context = await newContext(browser, ['camera']);
 		page = await context.newPage();
+		await enterApiKey(page);
 		await open(page, state.server.base, '/people-app');
 		await page.locator('[data-testid=people-engine][data-state=ready]').waitFor({ timeout: 180_000 });
 

@@ -53,8 +53,7 @@ async function main(): Promise<number> {
 	state.requests = [];
 	state.server = await startBuiltServer({
 		MODEL_PATH: state.modelPath,
-		DB_PATH: path.join(state.tmp, 'people.db'),
-		JWT_SECRET: 'e2e-only-secret-e2e-only-secret-0123'
+		DB_PATH: path.join(state.tmp, 'people.db')
 	});
 	state.browser = await launch();
 	let passed = 0;

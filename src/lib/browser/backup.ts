@@ -148,7 +148,10 @@ function checkModel(m: BackupModel): ImportedModel {
 		(m.origin === 'trained' || m.origin === 'imported') &&
 		typeof m.active === 'boolean' &&
 		(v === undefined ||
-			(Array.isArray(v.scores) && Array.isArray(v.labels) && v.scores.every(finite) && v.labels.every(finite)));
+			(Array.isArray(v.scores) &&
+				Array.isArray(v.labels) &&
+				v.scores.every(finite) &&
+				v.labels.every(finite)));
 	if (!ok) throw new BackupError('backup holds a malformed model entry');
 	return {
 		record: {
@@ -165,7 +168,10 @@ function checkModel(m: BackupModel): ImportedModel {
  * Checks a backup against the app's own schema and rebuilds every record from the checked fields (nothing
  * else in the file is kept); throws BackupError at the first problem, before anything is written.
  */
-export function validateBackup(json: unknown): { samples: Omit<SampleRecord, 'id'>[]; models: ImportedModel[] } {
+export function validateBackup(json: unknown): {
+	samples: Omit<SampleRecord, 'id'>[];
+	models: ImportedModel[];
+} {
 	const backup = json as Partial<Backup>;
 	if (backup?.format !== BACKUP_FORMAT) throw new BackupError('not a me-verifier backup file');
 	if (backup.version !== BACKUP_VERSION)

@@ -123,13 +123,15 @@ export async function importRecords(
 ): Promise<void> {
 	const tx = (await db()).transaction(['samples', 'models', 'meta'], 'readwrite');
 	const writes: Promise<unknown>[] = samples.map((s) => tx.objectStore('samples').add(s as SampleRecord));
-	let lastId: Promise<number> | null = null;
+	let newest: Promise<number> | null = null;
+	let active: Promise<number> | null = null;
 	for (const m of [...models].sort((a, b) => a.record.savedAt - b.record.savedAt)) {
-		const id = tx.objectStore('models').add(m.record as ModelRecord);
-		writes.push(id);
-		if (m.active || lastId === null) lastId = id;
+		newest = tx.objectStore('models').add(m.record as ModelRecord);
+		writes.push(newest);
+		if (m.active) active = newest;
 	}
-	if (lastId) writes.push(lastId.then((id) => tx.objectStore('meta').put(id, 'activeModelId')));
+	const chosen = active ?? newest;
+	if (chosen) writes.push(chosen.then((id) => tx.objectStore('meta').put(id, 'activeModelId')));
 	await Promise.all([...writes, tx.done]);
 }
 
