@@ -12,7 +12,9 @@ import { main as train } from '../src/cli/train';
 import { readEmbeddings } from '../src/cli/lib/embeddings-file';
 import { parseModelFile } from '../src/lib/core/classifier/model-file';
 import { embedMainFace } from '../src/lib/core/pipeline';
+import { createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
+import { closeDatabase, getDatabase } from '../src/lib/server/db/database';
 import { POST as verifyRoute } from '../src/routes/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { getEngine } from '../src/lib/server/engine';
@@ -65,6 +67,10 @@ beforeAll(async () => {
 		MODEL_PATH: path.join(root, 'models', 'model.json')
 	};
 	output = collectingOutput();
+	process.env.DB_PATH = path.join(root, 'server.db');
+	resetConfig();
+	closeDatabase();
+	apiKey = createApiKey(getDatabase(), 'pipeline test', ['verify']).key;
 	await getEngine();
 	cropRuns = await timed('crop', () => crop([], { output, env }));
 	await timed('embed', () => embed([], { output, env }));
@@ -74,16 +80,49 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+	closeDatabase();
+	delete process.env.DB_PATH;
+	resetConfig();
 	if (root) await rm(root, { recursive: true, force: true });
 });
+
+/** Runs `run` with MODEL_PATH pointing at `modelPath`, as a server started on that model would. */
+async function withModel<T>(modelPath: string, run: () => Promise<T>): Promise<T> {
+	const previous = process.env.MODEL_PATH;
+	process.env.MODEL_PATH = modelPath;
+	resetConfig();
+	try {
+		return await run();
+	} finally {
+		if (previous === undefined) delete process.env.MODEL_PATH;
+		else process.env.MODEL_PATH = previous;
+		resetConfig();
+	}
+}
 
 const readJson = async <T = Record<string, unknown>>(file: string): Promise<T> =>
 	JSON.parse(await readFile(path.join(root, file), 'utf8')) as T;
 
-async function postVerify(file: string): Promise<{ is_me: boolean; score: number; model_version: string }> {
+/** An operator key with the `verify` scope in a throw-away database: /verify needs one. */
+let apiKey = '';
+
+interface VerifyAnswer {
+	is_me: boolean;
+	score: number;
+	model_version: string;
+	mode: string;
+	threshold: number;
+	far_estimate: number | null;
+}
+
+async function postVerify(file: string): Promise<VerifyAnswer> {
 	const body = new FormData();
 	body.append('image', new Blob([new Uint8Array(await readFile(facePath(file)))]), path.basename(file));
-	const request = new Request('http://localhost/verify', { method: 'POST', body });
+	const request = new Request('http://localhost/verify', {
+		method: 'POST',
+		body,
+		headers: { 'x-api-key': apiKey }
+	});
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	const response = await verifyRoute({ request } as any);
 	expect(response.status, file).toBe(200);
@@ -140,22 +179,16 @@ describe('pipeline commands', () => {
 		expect(metrics.split.validation).toBe(model.training.split.validation);
 
 		// Photos the pipeline never saw, through POST /verify on the model file `train` wrote.
-		const previousModelPath = process.env.MODEL_PATH;
-		process.env.MODEL_PATH = env.MODEL_PATH;
-		resetConfig();
-		try {
+		await withModel(env.MODEL_PATH!, async () => {
 			for (const file of heldOutMe()) {
 				const result = await postVerify(file);
 				expect(result.is_me, `${file} score ${result.score}`).toBe(true);
 				expect(result.model_version).toBe(model.model_version);
+				expect(result.mode).toBe('logistic');
 			}
 			const stranger = await postVerify('Barack_Obama/obama1.jpg');
 			expect(stranger.is_me, `stranger score ${stranger.score}`).toBe(false);
-		} finally {
-			if (previousModelPath === undefined) delete process.env.MODEL_PATH;
-			else process.env.MODEL_PATH = previousModelPath;
-			resetConfig();
-		}
+		});
 	});
 
 	it('evaluates: metrics with AUC above 0.9, threshold analysis, per-file scores and charts', async () => {
@@ -231,5 +264,49 @@ describe('pipeline commands', () => {
 		const evaluated = run(['src/cli/evaluate.ts']);
 		expect(evaluated.status, evaluated.stderr).toBe(0);
 		expect(evaluated.stdout).toContain('evaluate: wrote');
+	});
+});
+
+describe('no "not me" photos: template mode', () => {
+	it('trains a calibrated template from "me" alone, and POST /verify reads it', async () => {
+		const templateEnv = {
+			...env,
+			DATA_DIR: path.join(root, 'template-data'),
+			MODEL_PATH: path.join(root, 'models', 'template.json'),
+			REPORTS_DIR: path.join(root, 'template-reports')
+		};
+		const held = new Set(heldOutMe());
+		await mkdir(path.join(templateEnv.DATA_DIR, 'me'), { recursive: true });
+		await mkdir(path.join(templateEnv.DATA_DIR, 'not_me'), { recursive: true });
+		for (const file of photosOf(ME).filter((f) => !held.has(f))) {
+			await copyFile(facePath(file), path.join(templateEnv.DATA_DIR, 'me', path.basename(file)));
+		}
+		const out = collectingOutput();
+		await crop([], { output: out, env: templateEnv });
+		await embed([], { output: out, env: templateEnv });
+		const trained = await train([], { output: out, env: templateEnv });
+		const engine = await getEngine();
+		const model = parseModelFile(await readFile(templateEnv.MODEL_PATH, 'utf8'), {
+			embedder: engine.info.embedder,
+			embedderVersion: engine.info.embedderVersion
+		});
+		expect(trained?.model.mode).toBe('template');
+		expect(model.mode).toBe('template');
+		expect(model.threshold).toMatchObject({ method: 'target_far', target_far: 1e-3 });
+		expect(out.lines.some((l) => /FAR 1e-4: threshold/.test(l))).toBe(true);
+		const evaluated = await evaluate([], { output: out, env: templateEnv });
+		expect(evaluated?.files).toEqual([path.join(templateEnv.REPORTS_DIR, 'evaluation.json')]);
+
+		await withModel(templateEnv.MODEL_PATH, async () => {
+			for (const file of heldOutMe()) {
+				const result = await postVerify(file);
+				expect(result.is_me, `${file} score ${result.score}`).toBe(true);
+				expect(result).toMatchObject({ mode: 'template', far_estimate: 1e-3 });
+			}
+			for (const stranger of ['Barack_Obama/obama1.jpg', 'John_Salley/000200_02159354.jpg']) {
+				const result = await postVerify(stranger);
+				expect(result.is_me, `${stranger} score ${result.score}`).toBe(false);
+			}
+		});
 	});
 });

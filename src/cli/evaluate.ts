@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scoreEmbedding } from '../lib/core/classifier/score';
-import { parseModelFile, type ModelFile } from '../lib/core/classifier/model-file';
+import { calibrationFor } from '../lib/core/calibration/operating-points';
+import { parseModelFile, type ModelFile, type TemplateModelFile } from '../lib/core/classifier/model-file';
+import { trainTemplate, type PresetCost } from '../lib/core/classifier/template';
 import { stratifiedSplit } from '../lib/core/classifier/split';
 import {
 	confusionMatrixSvg,
@@ -14,7 +16,7 @@ import {
 import { parseCommand, usage, type OptionSpecs } from './lib/args';
 import { readEmbeddings, writeAtomically, writeJson, type EmbeddingSet } from './lib/embeddings-file';
 import { buildEvaluation } from './lib/evaluation';
-import { terminalOutput } from './lib/output';
+import { terminalOutput, type CliOutput } from './lib/output';
 import { CommandError, formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
 
 const SPECS = {
@@ -62,7 +64,66 @@ export interface EvaluateResult {
 	durationMs: number;
 }
 
-export async function main(argv: string[], context: CommandContext = {}): Promise<EvaluateResult | null> {
+/**
+ * Template mode has no "not me" photos to draw a ROC from: its threshold's FAR comes from the embedder's
+ * calibration, so what is left to measure on the user's data is the false-reject side, leave-one-out.
+ */
+async function evaluateTemplate(
+	model: TemplateModelFile,
+	set: EmbeddingSet & { sha256: string },
+	reportsDir: string,
+	output: CliOutput,
+	started: number
+): Promise<TemplateEvaluateResult> {
+	const calibration = calibrationFor(model.embedder.id, model.embedder.version);
+	if (!calibration)
+		throw new CommandError(`no calibration for ${model.embedder.id} ${model.embedder.version}`);
+	const meIndex = set.samples.flatMap((s, i) => (s.label === 1 ? [i] : []));
+	const { leaveOneOut, presets } = trainTemplate(
+		meIndex.map((i) => set.vectors[i]),
+		set.embedder,
+		{ calibration, targetFar: model.threshold.target_far }
+	);
+	const notMe = set.samples.flatMap((s, i) =>
+		s.label === 0 ? [{ file: s.file, score: scoreEmbedding(model, set.vectors[i]) }] : []
+	);
+	const evaluation = {
+		generated_at: new Date().toISOString(),
+		mode: 'template' as const,
+		model_version: model.model_version,
+		threshold: model.threshold,
+		leave_one_out: meIndex.map((i, k) => ({ file: set.samples[i].file, score: leaveOneOut[k] })),
+		presets,
+		not_me_accepted: notMe.filter((n) => n.score >= model.threshold.value).length,
+		not_me: notMe
+	};
+	const file = path.join(reportsDir, 'evaluation.json');
+	await mkdir(reportsDir, { recursive: true });
+	await writeFile(file, `${JSON.stringify(evaluation, null, '\t')}\n`);
+	const rejected = leaveOneOut.filter((s) => s < model.threshold.value).length;
+	output.info(
+		`evaluate: template model, threshold ${model.threshold.value.toFixed(4)} for FAR ${model.threshold.target_far} ` +
+			`(from the embedder's calibration): ${rejected} of your ${leaveOneOut.length} photos refused leave-one-out`
+	);
+	if (notMe.length > 0)
+		output.info(`evaluate: ${evaluation.not_me_accepted} of ${notMe.length} "not me" photos accepted`);
+	output.info(
+		`evaluate: wrote ${file} in ${formatDuration(Math.round(performance.now() - started))} (no ROC: no "not me" photos were needed)`
+	);
+	return { reportsDir, evaluation, files: [file], durationMs: Math.round(performance.now() - started) };
+}
+
+export interface TemplateEvaluateResult {
+	reportsDir: string;
+	evaluation: { mode: 'template'; presets: PresetCost[]; not_me_accepted: number };
+	files: string[];
+	durationMs: number;
+}
+
+export async function main(
+	argv: string[],
+	context: CommandContext = {}
+): Promise<EvaluateResult | TemplateEvaluateResult | null> {
 	const output = context.output ?? terminalOutput();
 	const { options, help } = parseCommand(argv, SPECS, context.env);
 	if (help) {
@@ -79,6 +140,7 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 		throw new CommandError(`${(error as Error).message}; run npm run embed first`, { cause: error });
 	}
 	const model = await readModel(options.model, set);
+	if (model.mode === 'template') return evaluateTemplate(model, set, reportsDir, output, started);
 	const labels = set.samples.map((s) => s.label);
 	const notes = await splitNotes(model, set, labels, reportsDir);
 	const { test: validation } = stratifiedSplit(
