@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { FaceEngine } from '../../core/engine';
-import { isCoreError, CoreError } from '../../core/errors';
+import { isCoreError } from '../../core/errors';
 import { analyzeImage, detectFaces, pickSoleFace, type FaceAnalysis } from '../../core/pipeline';
 import type { Box, PixelImage } from '../../core/types';
 import type { ServerConfig } from '../config';
