@@ -1,14 +1,13 @@
 // Operator API keys and the template key: `npm run keys -- create --name NAME --scopes verify,recognize,manage`,
 // `list`, `revoke ID|NAME`, `rotate-template-key`. Works on DB_PATH (and SECRETS_PATH) like the server.
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { API_SCOPES, createApiKey, parseScopes } from '../src/lib/server/auth/api-keys';
 import { getConfig } from '../src/lib/server/config';
 import { ApiKeysRepository } from '../src/lib/server/db/api-keys';
-import { closeDatabase, getDatabase } from '../src/lib/server/db/database';
+import { closeDatabase, getDatabase, openDatabase } from '../src/lib/server/db/database';
 import { reencryptRows } from '../src/lib/server/db/embedding-table';
-import { openDatabase } from '../src/lib/server/db/database';
 import { loadSecretsFile, TemplateCipher, writeSecretsFile } from '../src/lib/server/secrets';
-import { randomBytes } from 'node:crypto';
 
 const USAGE = `Usage: npm run keys -- <command>
   create --name NAME --scopes ${API_SCOPES.join(',')}   prints the new key alone on the last line (shown once)
@@ -39,7 +38,11 @@ function rotateTemplateKey(): void {
 		template_key: next.toString('base64'),
 		previous_template_keys: [secrets.template_key, ...(secrets.previous_template_keys ?? [])]
 	});
-	const db = openDatabase(config.dbPath, { cipher: new TemplateCipher(next, [old]), busyTimeoutMs: 5000 });
+	const older = (secrets.previous_template_keys ?? []).map((k) => Buffer.from(k, 'base64'));
+	const db = openDatabase(config.dbPath, {
+		cipher: new TemplateCipher(next, [old, ...older]),
+		busyTimeoutMs: 5000
+	});
 	const changed = reencryptRows(db);
 	db.close();
 	writeSecretsFile(config.secretsPath, {
