@@ -76,7 +76,7 @@ beforeAll(async () => {
 afterAll(() => state?.cleanup());
 
 describe('recognising the registered cast in group photos', () => {
-	it('names at least 80 % of the labelled faces and never names a face as the wrong person', async () => {
+	it('names at least 60 % of the labelled faces and never names a face as the wrong person', async () => {
 		const rows: string[] = [];
 		let labelled = 0;
 		let correct = 0;
@@ -109,7 +109,9 @@ describe('recognising the registered cast in group photos', () => {
 		);
 		console.log(`[people] group photos\n  ${rows.join('\n  ')}`);
 		expect(wrong).toBe(0);
-		expect(correct / labelled).toBeGreaterThanOrEqual(0.8);
+		// 15 of 22 at the FAR-calibrated threshold (0.961: at most 1 stranger in 1,000 named at 100 people).
+		// The thresholds before calibration named 19 of 22 here, and 7.3 % of strangers on a public benchmark.
+		expect(correct / labelled).toBeGreaterThanOrEqual(0.6);
 	});
 
 	it('never names anyone in photos of unregistered people', async () => {
