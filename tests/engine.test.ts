@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchWeightsManifest } from '../src/lib/core/embedders';
+import { mirrorChip } from '../src/lib/core/align';
 import { createDlibResnet } from '../src/lib/core/embedders/dlib-resnet';
 import type { FaceEngine } from '../src/lib/core/engine';
 import { CoreError } from '../src/lib/core/errors';
@@ -153,6 +154,26 @@ describe('server face engine (Human BlazeFace + FaceMesh, dlib ResNet on WASM)',
 		for (const image of images) serial.push(await analyse(image));
 		const concurrent = await Promise.all([...images, ...images].map(analyse));
 		expect(concurrent).toEqual([...serial, ...serial]);
+	});
+});
+
+describe('flip averaging (the default embedder)', () => {
+	it('gives a mirrored photo nearly the same descriptor, much closer than the single chip does', async () => {
+		const noflip = await createServerEngine({ embedder: 'dlib-resnet128-noflip' });
+		try {
+			const image = await load('John_Simm/000310_00470421.jpg');
+			const mirrored = mirrorChip(image);
+			const describe = async (e: FaceEngine, img: PixelImage) => e.embed(img, (await e.detect(img))[0]);
+			const flip = cosine(await describe(engine, image), await describe(engine, mirrored));
+			const single = cosine(await describe(noflip, image), await describe(noflip, mirrored));
+			console.log(
+				`[flip] cosine(photo, mirrored photo): flip-averaged ${flip.toFixed(5)}, single chip ${single.toFixed(5)}`
+			);
+			expect(flip).toBeGreaterThan(0.995);
+			expect(1 - flip).toBeLessThan((1 - single) / 2);
+		} finally {
+			await noflip.dispose();
+		}
 	});
 });
 
