@@ -22,6 +22,9 @@ const PENNY = {
 	enrol: ['penny/penny1.png', 'penny/penny2.png', 'penny/penny3.png'],
 	login: 'penny/penny4.png'
 };
+// Face login: the owner is Penny (both her held-back photos pass the strict login threshold), the attacker Amy.
+const OWNER = PENNY;
+const ATTACKER = AMY;
 
 describe('operator API keys', () => {
 	it('the first start printed one admin key, stored only as its hash', () => {
@@ -126,32 +129,32 @@ describe('face-login enrolment belongs to its owner', () => {
 		expect(created.status).toBe(201);
 		expect(created.json).toMatchObject({ nombre: 'Alice', enrolment_token: expect.stringMatching(/^enr_/) });
 		alice = created.json as typeof alice;
-		// The takeover from the issue: Penny posts her own photos to Alice's id, with nothing or a guess.
+		// The takeover from the issue: the attacker posts their own photos to Alice's id, with nothing or a guess.
 		for (const bearer of [undefined, 'enr_guess', 'mvk_' + 'B'.repeat(43)]) {
 			const attack = await send(server, `/registro-imagenes/${alice.id}`, {
 				bearer,
-				body: photos({}, { images: PENNY.enrol })
+				body: photos({}, { images: ATTACKER.enrol })
 			});
 			expect(attack.status, String(bearer)).toBe(401);
 		}
 		const own = await send(server, `/registro-imagenes/${alice.id}`, {
 			bearer: alice.enrolment_token,
-			body: photos({}, { images: AMY.enrol })
+			body: photos({}, { images: OWNER.enrol })
 		});
 		expect(own.status).toBe(200);
 		expect(own.json.faces_used).toBe(3);
 		const replay = await send(server, `/registro-imagenes/${alice.id}`, {
 			bearer: alice.enrolment_token,
-			body: photos({}, { images: PENNY.enrol })
+			body: photos({}, { images: ATTACKER.enrol })
 		});
 		expect(replay.status).toBe(401);
 		expect(
-			(await send(server, '/autenticacion', { body: photos({}, { image: [PENNY.login] }) })).status
+			(await send(server, '/autenticacion', { body: photos({}, { image: [ATTACKER.login] }) })).status
 		).toBe(401);
 	});
 
 	it('replacing the template needs a login of the same user; it revokes every earlier token', async () => {
-		const login = await send(server, '/autenticacion', { body: photos({}, { image: [AMY.login] }) });
+		const login = await send(server, '/autenticacion', { body: photos({}, { image: [OWNER.login] }) });
 		expect(login.status).toBe(200);
 		expect(login.json.user.id).toBe(alice.id);
 		loginToken = login.json.token;
@@ -166,7 +169,7 @@ describe('face-login enrolment belongs to its owner', () => {
 		expect(renewal.status).toBe(200);
 		const again = await send(server, `/registro-imagenes/${alice.id}`, {
 			bearer: renewal.json.enrolment_token,
-			body: photos({}, { images: AMY.enrol })
+			body: photos({}, { images: OWNER.enrol })
 		});
 		expect(again.status).toBe(200);
 		const stale = await send(server, '/actualizar-perfil', {
@@ -178,7 +181,7 @@ describe('face-login enrolment belongs to its owner', () => {
 	});
 
 	it('logout revokes the token; the user can delete themselves, erasing their face', async () => {
-		const first = await send(server, '/autenticacion', { body: photos({}, { image: [AMY.login] }) });
+		const first = await send(server, '/autenticacion', { body: photos({}, { image: [OWNER.login] }) });
 		expect((await send(server, '/logout', { bearer: first.json.token })).status).toBe(200);
 		expect(
 			(
@@ -189,7 +192,7 @@ describe('face-login enrolment belongs to its owner', () => {
 				})
 			).status
 		).toBe(401);
-		const second = await send(server, '/autenticacion', { body: photos({}, { image: [AMY.login] }) });
+		const second = await send(server, '/autenticacion', { body: photos({}, { image: [OWNER.login] }) });
 		const other = await send(server, '/registro-datos', {
 			body: { nombre: 'Bob', correo: 'bob@example.com' }
 		});
@@ -202,9 +205,9 @@ describe('face-login enrolment belongs to its owner', () => {
 			bearer: second.json.token
 		});
 		expect(deleted.json).toEqual({ deleted: true, id: alice.id });
-		expect((await send(server, '/autenticacion', { body: photos({}, { image: [AMY.login] }) })).status).toBe(
-			401
-		);
+		expect(
+			(await send(server, '/autenticacion', { body: photos({}, { image: [OWNER.login] }) })).status
+		).toBe(401);
 		// An operator deletes anyone.
 		expect((await send(server, `/usuarios/${other.json.id}`, { method: 'DELETE', key: admin })).status).toBe(
 			200

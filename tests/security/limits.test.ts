@@ -20,13 +20,14 @@ beforeAll(async () => {
 		PUBLIC_SCOPES: 'verify'
 	});
 	admin = server.apiKey!;
-	const amy = await send(server, '/registro-datos', {
+	// Penny: both her held-back photos pass the strict login threshold.
+	const penny = await send(server, '/registro-datos', {
 		key: admin,
-		body: { nombre: 'Amy', correo: 'amy@example.com' }
+		body: { nombre: 'Penny', correo: 'penny@example.com' }
 	});
-	const enrolled = await send(server, `/registro-imagenes/${amy.json.id}`, {
+	const enrolled = await send(server, `/registro-imagenes/${penny.json.id}`, {
 		key: admin,
-		body: photos({}, { images: ['amy/amy1.png', 'amy/amy2.png', 'amy/amy3.png'] })
+		body: photos({}, { images: ['penny/penny1.png', 'penny/penny2.png', 'penny/penny3.png'] })
 	});
 	expect(enrolled.status).toBe(200);
 });
@@ -53,22 +54,28 @@ describe('face-login attempts', () => {
 	});
 
 	it('a success does not refill the budget: interleaving one’s own face buys nothing', async () => {
-		const sequence = ['amy/amy4.png', 'unknown/sad.jpg', 'amy/amy4.png', 'unknown/sad.jpg', 'amy/amy4.png'];
+		const sequence = [
+			'penny/penny4.png',
+			'unknown/sad.jpg',
+			'penny/penny4.png',
+			'unknown/sad.jpg',
+			'penny/penny4.png'
+		];
 		const statuses = [];
 		for (const file of sequence) statuses.push((await login('198.51.100.2', file)).status);
 		expect(statuses).toEqual([200, 401, 200, 401, 429]);
 	});
 
 	it('behind the trusted proxy, one client’s lockout does not lock out the others', async () => {
-		expect((await login('198.51.100.3', 'amy/amy4.png')).status).toBe(200);
+		expect((await login('198.51.100.3', 'penny/penny4.png')).status).toBe(200);
 	});
 
 	it('one account has its own budget, whichever clients try it', async () => {
-		// Amy has logged in 3 times above; three more from fresh clients reach the account's limit.
+		// Penny has logged in 3 times above; three more from fresh clients reach the account's limit.
 		for (const client of ['198.51.100.4', '198.51.100.5', '198.51.100.6']) {
-			expect((await login(client, 'amy/amy5.png')).status).toBe(200);
+			expect((await login(client, 'penny/penny5.png')).status).toBe(200);
 		}
-		const blocked = await login('198.51.100.7', 'amy/amy4.png');
+		const blocked = await login('198.51.100.7', 'penny/penny4.png');
 		expect(blocked.status).toBe(429);
 		expect(blocked.json.error.message).toMatch(/this account/);
 	});
@@ -138,10 +145,10 @@ describe('back-pressure', () => {
 describe('explicit opt-outs', () => {
 	it('PUBLIC_SCOPES=verify is logged at start and opens /verify only', async () => {
 		expect(server.output()).toMatch(/PUBLIC_SCOPES: POST \/verify answers without an API key/);
-		const verify = await send(server, '/verify', { body: photos({}, { image: ['amy/amy4.png'] }) });
+		const verify = await send(server, '/verify', { body: photos({}, { image: ['penny/penny4.png'] }) });
 		expect(verify.json.error.code).toBe('MODEL_MISSING'); // past the key check; this server has no model
 		expect(
-			(await send(server, '/process_frame', { body: photos({}, { image: ['amy/amy4.png'] }) })).status
+			(await send(server, '/process_frame', { body: photos({}, { image: ['penny/penny4.png'] }) })).status
 		).toBe(401);
 	});
 });
