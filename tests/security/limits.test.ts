@@ -1,5 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getEngine } from '../../src/lib/server/engine';
+import { heldOutMe, trainTestModel } from '../helpers/model';
 import type { RunningServer } from '../helpers/server';
 import { photos, send, sleep, startProduction, type Answer } from './attack';
 
@@ -11,13 +17,15 @@ const MAX_ATTEMPTS = 4;
 const MAX_PER_ACCOUNT = 6;
 let server: RunningServer;
 let admin: string;
+const modelPath = path.join(mkdtempSync(path.join(tmpdir(), 'me-verifier-optout-')), 'model.json');
 
 beforeAll(async () => {
 	server = await startProduction({
 		TRUSTED_PROXIES: '127.0.0.1',
 		LOGIN_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
 		LOGIN_MAX_PER_ACCOUNT: String(MAX_PER_ACCOUNT),
-		PUBLIC_SCOPES: 'verify'
+		PUBLIC_SCOPES: 'verify',
+		MODEL_PATH: modelPath
 	});
 	admin = server.apiKey!;
 	// Penny: both her held-back photos pass the strict login threshold.
@@ -150,5 +158,18 @@ describe('explicit opt-outs', () => {
 		expect(
 			(await send(server, '/process_frame', { body: photos({}, { image: ['penny/penny4.png'] }) })).status
 		).toBe(401);
+	});
+
+	it('anonymous callers of an opened /verify get the decision but no score; key holders get the score', async () => {
+		// The running server re-reads MODEL_PATH when the file appears.
+		const { path: trained } = await trainTestModel(await getEngine());
+		await copyFile(trained, modelPath);
+		const photo = () => photos({}, { image: [heldOutMe()[0]] });
+		const anonymous = await send(server, '/verify', { body: photo() });
+		expect(anonymous.status, JSON.stringify(anonymous.json)).toBe(200);
+		expect(anonymous.json.is_me).toBe(true);
+		expect(anonymous.json).not.toHaveProperty('score');
+		const keyed = await send(server, '/verify', { key: admin, body: photo() });
+		expect(keyed.json.score).toBeGreaterThan(keyed.json.threshold);
 	});
 });
