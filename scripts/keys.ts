@@ -56,6 +56,8 @@ function rotateTemplateKey(): void {
 }
 
 function main(): void {
+	// A command may wait for a running server's write; the server itself waits only briefly.
+	process.env.DB_BUSY_TIMEOUT_MS ??= '5000';
 	const { positionals, values } = parseArgs({
 		allowPositionals: true,
 		options: { name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
