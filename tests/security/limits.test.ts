@@ -139,6 +139,9 @@ describe('back-pressure', () => {
 			expect(write.ms).toBeLessThan(2000);
 			const health = await send(server, '/healthz', { method: 'GET' });
 			expect(health.ms).toBeLessThan(500);
+			console.log(
+				`[security] locked database: 503 in ${write.ms.toFixed(0)} ms, /healthz ${health.ms.toFixed(0)} ms`
+			);
 		} finally {
 			other.exec('ROLLBACK');
 			other.close();
