@@ -9,6 +9,7 @@ import type { FaceEngine } from '../src/lib/core/engine';
 import { CoreError } from '../src/lib/core/errors';
 import { cosine } from '../src/lib/core/pairs';
 import type { DetectedFace, PixelImage } from '../src/lib/core/types';
+import { resetConfig } from '../src/lib/server/config';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { createServerEngine, serverTf } from '../src/lib/server/engine';
 import { readWeightsManifest } from '../src/lib/server/weights';
@@ -173,6 +174,26 @@ describe('flip averaging (the default embedder)', () => {
 			expect(1 - flip).toBeLessThan((1 - single) / 2);
 		} finally {
 			await noflip.dispose();
+		}
+	});
+});
+
+describe('the mirror worker thread', () => {
+	it('gives the same descriptor as the single-thread batch of two', async () => {
+		process.env.FLIP_WORKER = 'off';
+		resetConfig();
+		const oneThread = await createServerEngine({ embedder: 'dlib-resnet128' });
+		delete process.env.FLIP_WORKER;
+		resetConfig();
+		try {
+			const image = await load('John_Simm/000310_00470421.jpg');
+			const [face] = await engine.detect(image);
+			const a = await engine.embed(image, face);
+			const b = await oneThread.embed(image, face);
+			expect(cosine(a, b)).toBeGreaterThan(0.999999);
+			expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-5);
+		} finally {
+			await oneThread.dispose();
 		}
 	});
 });

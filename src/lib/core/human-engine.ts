@@ -14,6 +14,8 @@ export interface HumanEngineOptions {
 	embedder: EmbedderId;
 	/** How the runtime reads embedder weights (files on the server, fetch in the browser). */
 	loadWeights: EmbedderDeps['loadWeights'];
+	/** Optional second thread for the flip chip (the server binding provides one). */
+	describeMirror?: EmbedderDeps['describeMirror'];
 }
 
 /** FaceMesh indices (MediaPipe 468-point topology) for the five alignment points. */
@@ -195,7 +197,8 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 		embedder = await createEmbedder(meta.id, {
 			tf,
 			loadWeights: options.loadWeights,
-			faceres: human.models.models.faceres
+			faceres: human.models.models.faceres,
+			describeMirror: options.describeMirror
 		});
 		if (embedder.version !== meta.version) throw new CoreError('INTERNAL', 'embedder version mismatch');
 		info.backend = tf.getBackend() ?? info.backend;

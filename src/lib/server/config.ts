@@ -22,6 +22,8 @@ export interface ServerConfig {
 	// --- people and face login (issue 4) ---
 	/** Embedder for 1:N recognition and face login; thresholds are calibrated per embedder (gallery/thresholds). */
 	peopleEmbedder: string;
+	/** Run the flip chip of the default embedder on a second thread (FLIP_WORKER=off keeps it on one). */
+	flipWorker: boolean;
 	// --- security (issue 8) ---
 	/** Secrets file (template key, generated JWT secret), mode 0600, never in the database. */
 	secretsPath: string;
@@ -96,7 +98,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		loginWindowSeconds: numberFrom(env, 'LOGIN_WINDOW_SECONDS', 300, 1),
 
 		// --- people and face login (issue 4) ---
-		peopleEmbedder: env.PEOPLE_EMBEDDER?.trim() || 'faceres-bgr',
+		peopleEmbedder: env.PEOPLE_EMBEDDER?.trim() || 'dlib-resnet128',
+		flipWorker: env.FLIP_WORKER?.trim().toLowerCase() !== 'off',
 		// --- security (issue 8) ---
 		secretsPath: path.resolve(
 			env.SECRETS_PATH ??

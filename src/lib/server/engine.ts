@@ -15,6 +15,7 @@ import { CoreError } from '../core/errors';
 import { humanConfig } from '../core/human-config';
 import { createHumanEngine } from '../core/human-engine';
 import { getConfig } from './config';
+import { startMirrorWorker } from './mirror-worker';
 import { readWeightsManifest, registerFileLoadRouter } from './weights';
 
 /**
@@ -102,14 +103,31 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 	await withoutNewProcessListeners(() => human.init());
 	if (tf.getBackend() !== 'wasm')
 		throw new CoreError('ENGINE_UNAVAILABLE', `tfjs backend is ${tf.getBackend()}, not wasm`);
+	const mirror =
+		embedder === 'dlib-resnet128' && getConfig().flipWorker
+			? await startMirrorWorker(readWeightsManifest(WEIGHT_FILES['face-recognition']), wasmDir)
+			: null;
 	const engine = createHumanEngine({
 		human,
 		tf,
 		embedder,
-		loadWeights: async (name) => readWeightsManifest(WEIGHT_FILES[name])
+		loadWeights: async (name) => readWeightsManifest(WEIGHT_FILES[name]),
+		describeMirror: mirror?.describe
 	});
-	await engine.load();
-	return engine;
+	try {
+		await engine.load();
+	} catch (error) {
+		await mirror?.terminate();
+		throw error;
+	}
+	if (!mirror) return engine;
+	return {
+		...engine,
+		async dispose() {
+			await engine.dispose();
+			await mirror.terminate();
+		}
+	};
 }
 
 let shared: Promise<FaceEngine> | null = null;

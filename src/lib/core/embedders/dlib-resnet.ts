@@ -202,18 +202,31 @@ export function flippedChip(image: PixelImage, face: DetectedFace): PixelImage {
 
 const MIRRORED_DLIB_CHIP = mirrorTemplate(DLIB_CHIP);
 
+/** Raw descriptor of one 150x150 chip computed elsewhere (a second thread), so both chips run at once. */
+export type ChipDescriber = (chip: PixelImage) => Promise<Float32Array>;
+
 export function createDlibResnetEmbedder(
 	tf: Tf,
 	weights: RawWeights,
-	options: { alignment?: DlibAlignment } = {}
+	options: { alignment?: DlibAlignment; describeMirror?: ChipDescriber } = {}
 ): Embedder {
 	const alignment = options.alignment ?? 'flip';
+	const { describeMirror } = options;
 	const net = createDlibResnet(tf, weights);
 	const embed = async (image: PixelImage, face: DetectedFace): Promise<Float32Array> => {
 		if (alignment === 'box') return l2normalize(await net.describeChip(cropBox(image, face.box, INPUT_SIZE)));
 		const chip = alignFace(image, face.landmarks, DLIB_CHIP);
 		if (alignment === 'landmarks') return l2normalize(await net.describeChip(chip));
-		const [plain, mirrored] = await net.describeChips([chip, flippedChip(image, face)]);
+		const mirror = flippedChip(image, face);
+		// On one WASM thread a batch of two costs as much as two chips; a second thread halves the wait.
+		// Hand the mirror chip to the other thread first: the local forward pass blocks until it is done.
+		const elsewhere = describeMirror?.(mirror).catch(() => null);
+		let plain: Float32Array;
+		let mirrored: Float32Array | null;
+		if (elsewhere) [plain, mirrored] = [await net.describeChip(chip), await elsewhere];
+		else [plain, mirrored] = await net.describeChips([chip, mirror]);
+		// A second thread that failed costs time, never an answer.
+		mirrored ??= await net.describeChip(mirror);
 		const a = l2normalize(plain);
 		const b = l2normalize(mirrored);
 		return l2normalize(a.map((v, i) => v + b[i]));

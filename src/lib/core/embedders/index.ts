@@ -1,5 +1,5 @@
 import { CoreError } from '../errors';
-import { createDlibResnetEmbedder, dlibResnetMeta } from './dlib-resnet';
+import { createDlibResnetEmbedder, dlibResnetMeta, type ChipDescriber } from './dlib-resnet';
 import { createFaceresEmbedder, faceresMeta, type GraphModelLike } from './faceres';
 import { createFusionEmbedder } from './fusion';
 import type { Embedder, RawWeights, Tf } from './types';
@@ -28,6 +28,8 @@ export interface EmbedderDeps {
 	loadWeights(name: WeightsName): Promise<RawWeights>;
 	/** Human's loaded faceres model, when the engine loaded it. */
 	faceres?: GraphModelLike | null;
+	/** Where the runtime can run the dlib network on a second thread: the flip chip goes there. */
+	describeMirror?: ChipDescriber;
 }
 
 export interface EmbedderMeta {
@@ -73,7 +75,9 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 	};
 	switch (id) {
 		case 'dlib-resnet128':
-			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'));
+			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
+				describeMirror: deps.describeMirror
+			});
 		case 'dlib-resnet128-noflip':
 			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
 				alignment: 'landmarks'
