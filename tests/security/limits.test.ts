@@ -24,6 +24,7 @@ beforeAll(async () => {
 		TRUSTED_PROXIES: '127.0.0.1',
 		LOGIN_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
 		LOGIN_MAX_PER_ACCOUNT: String(MAX_PER_ACCOUNT),
+		SIGNUP_MAX_PER_HOUR: '3',
 		PUBLIC_SCOPES: 'verify',
 		MODEL_PATH: modelPath
 	});
@@ -48,6 +49,21 @@ function login(client: string, file: string): Promise<Answer> {
 		body: photos({}, { image: [file] })
 	});
 }
+
+describe('sign-ups', () => {
+	it('one client cannot create face-login users in bulk; operators are not counted', async () => {
+		const signUp = (i: number, key?: string) =>
+			send(server, '/registro-datos', {
+				key,
+				headers: { 'x-forwarded-for': '203.0.113.9' },
+				body: { nombre: `Bulk ${i}`, correo: `bulk${i}@example.com` }
+			});
+		const statuses = [];
+		for (let i = 0; i < 5; i++) statuses.push((await signUp(i)).status);
+		expect(statuses).toEqual([201, 201, 201, 429, 429]);
+		expect((await signUp(99, admin)).status).toBe(201);
+	});
+});
 
 describe('face-login attempts', () => {
 	it('a burst of 10 parallel guesses gets exactly the allowed number of comparisons', async () => {

@@ -38,6 +38,8 @@ export interface ServerConfig {
 	/** Origins besides the server's own that may post forms (CSRF check). */
 	allowedOrigins: string[];
 	loginMaxPerAccount: number;
+	/** New face-login users per client (address or API key) per hour; operators are not counted. */
+	signupMaxPerHour: number;
 	enrolmentTtlSeconds: number;
 	/** Heavy requests (face work) run at most this many at once per worker, with this many waiting. */
 	heavyConcurrency: number;
@@ -111,6 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		trustedProxies: listFrom(env, 'TRUSTED_PROXIES'),
 		allowedOrigins: listFrom(env, 'ALLOWED_ORIGINS'),
 		loginMaxPerAccount: numberFrom(env, 'LOGIN_MAX_PER_ACCOUNT', 10, 1),
+		signupMaxPerHour: numberFrom(env, 'SIGNUP_MAX_PER_HOUR', 20, 1),
 		enrolmentTtlSeconds: numberFrom(env, 'ENROLMENT_TTL', 900, 1),
 		heavyConcurrency: numberFrom(env, 'HEAVY_CONCURRENCY', 2, 1),
 		heavyQueue: numberFrom(env, 'HEAVY_QUEUE', 8, 0),

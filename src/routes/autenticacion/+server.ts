@@ -1,5 +1,5 @@
 import { optionalCaller } from '#lib/server/auth/api-keys.ts';
-import { clientAddress } from '#lib/server/auth/client-address.ts';
+import { limitBucket } from '#lib/server/auth/client-address.ts';
 import { getConfig } from '#lib/server/config.ts';
 import { errorResponse, json, mbToBytes, readForm, readImageUploads } from '#lib/server/http.ts';
 import { loginWithFace } from '#lib/server/people/login.ts';
@@ -11,10 +11,12 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 	try {
 		const config = getConfig();
 		// A caller with an API key is limited per key; anyone else per address (X-Forwarded-For only from trusted proxies).
-		const key = optionalCaller(request)?.keyId;
-		const client = key
-			? `key:${key}`
-			: `ip:${clientAddress(getClientAddress, request.headers.get('x-forwarded-for'), config.trustedProxies)}`;
+		const client = limitBucket(
+			optionalCaller(request)?.keyId,
+			getClientAddress,
+			request.headers.get('x-forwarded-for'),
+			config.trustedProxies
+		);
 		// The attempt is counted before the body is even read.
 		return await heavyWork(async () =>
 			json(

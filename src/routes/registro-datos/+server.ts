@@ -1,4 +1,7 @@
 import { hasScope, optionalCaller } from '#lib/server/auth/api-keys.ts';
+import { limitBucket } from '#lib/server/auth/client-address.ts';
+import { getSignupLimiter } from '#lib/server/auth/index.ts';
+import { getConfig } from '#lib/server/config.ts';
 import { errorResponse, json } from '#lib/server/http.ts';
 import { createUser } from '#lib/server/people/login.ts';
 import { readTextFields } from '#lib/server/people/body.ts';
@@ -8,9 +11,15 @@ import type { RequestHandler } from './$types';
  * Seed 003, step 1: `nombre` and `correo` (form or JSON) create a face-login user. The answer carries, once,
  * the `enrolment_token` that step 2 needs.
  */
-export const POST: RequestHandler = async ({ request }) => {
+export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 	try {
-		const operator = hasScope(optionalCaller(request), 'manage');
+		const caller = optionalCaller(request);
+		const operator = hasScope(caller, 'manage');
+		if (!operator) {
+			const { trustedProxies } = getConfig();
+			const forwarded = request.headers.get('x-forwarded-for');
+			getSignupLimiter().reserve(limitBucket(caller?.keyId, getClientAddress, forwarded, trustedProxies));
+		}
 		const fields = await readTextFields(request, 64 * 1024);
 		return json(createUser(fields.nombre ?? '', fields.correo ?? '', operator), 201);
 	} catch (error) {

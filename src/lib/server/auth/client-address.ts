@@ -27,3 +27,13 @@ export function clientAddress(
 	for (let i = hops.length - 1; i >= 0; i--) if (!trusted.has(hops[i])) return hops[i];
 	return hops[0] ?? peer;
 }
+
+/** The bucket a request's rate limits use: its API key when it sends one, else its address. */
+export function limitBucket(
+	keyId: string | null | undefined,
+	getPeerAddress: () => string,
+	forwardedFor: string | null,
+	trustedProxies: readonly string[]
+): string {
+	return keyId ? `key:${keyId}` : `ip:${clientAddress(getPeerAddress, forwardedFor, trustedProxies)}`;
+}

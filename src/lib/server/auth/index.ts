@@ -12,6 +12,7 @@ export { TokenService, tokenFromAuthorization, type TokenClaims } from './tokens
 
 let tokens: TokenService | null = null;
 let limiters: { client: AttemptLimiter; account: AttemptLimiter } | null = null;
+let signups: AttemptLimiter | null = null;
 
 /**
  * Call at server start (hooks `init`): in production a weak JWT_SECRET throws here, with a message saying
@@ -49,8 +50,23 @@ export function getLoginLimiters(): { client: AttemptLimiter; account: AttemptLi
 	return limiters;
 }
 
+/**
+ * New face-login users per client per hour: without it anyone could create users (and enrolment tokens) in
+ * bulk. Operators with a `manage` key are not counted.
+ */
+export function getSignupLimiter(): AttemptLimiter {
+	signups ??= new AttemptLimiter({
+		maxAttempts: getConfig().signupMaxPerHour,
+		windowSeconds: 3600,
+		store: new SqliteAttemptStore(getDatabase()),
+		what: 'new users from this client'
+	});
+	return signups;
+}
+
 /** Drops the token service and limiters (attempts stay in the database); tests call it after changing the environment. */
 export function resetAuth(): void {
+	signups = null;
 	tokens = null;
 	limiters = null;
 }
