@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_EMBEDDER, EMBEDDER_IDS, embedderMeta, isEmbedderId } from '../lib/core/embedders';
+import { embedderMeta, isEmbedderId } from '../lib/core/embedders';
 import { buildCalibrationReport, type CalibrationReport, type EmbeddedSample } from '../lib/core/calibration';
 import { formatCalibration } from './lib/calibration-tables';
-import { createServerEngine } from '../lib/server/engine';
+import { EMBEDDER_OPTION, loadCliEngine } from './lib/engine';
 import { parseCommand, parseNumberOption, usage, UsageError, type OptionSpecs } from './lib/args';
 import { listCalibrationSet } from './lib/calibration-set';
 import { runExperiments, formatExperiments, type Experiments } from './lib/calibration-experiments';
@@ -19,11 +19,7 @@ const SPECS = {
 		default: '../shared/data/calibration',
 		description: 'calibration set: one folder per identity (cfp_* frontal/profile, celeba_*)'
 	},
-	embedder: {
-		type: 'string',
-		default: DEFAULT_EMBEDDER,
-		description: `embedder id (${EMBEDDER_IDS.join(', ')})`
-	},
+	embedder: EMBEDDER_OPTION,
 	cache: { type: 'string', default: 'data/cache', description: 'where embeddings are kept between runs' },
 	identities: { type: 'string', description: 'use a seeded subset of this many identities' },
 	'chip-size': {
@@ -67,7 +63,6 @@ export async function loadEmbedded(
 		output.info(USAGE);
 		return null;
 	}
-	if (!isEmbedderId(options.embedder)) throw new UsageError(`unknown embedder "${options.embedder}"`);
 	const chipSize = parseNumberOption(options['chip-size'], 'chip-size', { integer: true, min: 0 });
 	const seed = parseNumberOption(options.seed, 'seed', { integer: true });
 	const identities =
@@ -77,8 +72,7 @@ export async function loadEmbedded(
 	const root = path.resolve(options.dir);
 	const list = await listCalibrationSet(root, { identities, seed });
 	output.info(`${list.length} photos of ${new Set(list.map((s) => s.identity)).size} identities in ${root}`);
-	const engine = await createServerEngine({ embedder: options.embedder });
-	await engine.load();
+	const engine = await loadCliEngine(output, options.embedder);
 	const started = performance.now();
 	const cachePath = cacheFile(path.resolve(options.cache), engine.info, chipSize);
 	const cache = await embedAll(
@@ -87,7 +81,6 @@ export async function loadEmbedded(
 		list.map((s) => s.file),
 		{ cachePath, chipSize, output }
 	);
-	await engine.dispose();
 	output.info(`embeddings ready in ${formatDuration(performance.now() - started)} (${cachePath})`);
 	const samples = list.map((s) => ({ ...s, vector: decodeVector(cache.entries[s.file]) }));
 	return {

@@ -1,3 +1,4 @@
+import { dot } from '../../lib/core/gallery/vector';
 import {
 	enrolmentStudy,
 	fitWccn,
@@ -73,7 +74,7 @@ function fuse(
 		const scores: number[] = [];
 		for (let i = 0; i < faces.length && scores.length < 200_000; i += 7)
 			for (let j = i + 3; j < faces.length && scores.length < 200_000; j += 11)
-				scores.push(dotOf(faces[i], faces[j]));
+				scores.push(dot(faces[i], faces[j]));
 		const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
 		const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
 		return { mean, sd };
@@ -92,12 +93,6 @@ function fuse(
 		v2.forEach((x, i) => (out[v1.length + i] = x * w2));
 		return { ...s, vector: out };
 	});
-}
-
-function dotOf(a: Float32Array, b: Float32Array): number {
-	let s = 0;
-	for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-	return s;
 }
 
 export function formatExperiments(e: Experiments): string[] {

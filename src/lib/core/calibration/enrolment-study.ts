@@ -1,7 +1,7 @@
 import { scoreEmbedding } from '../classifier/score';
 import { trainVerifier } from '../classifier/train';
 import { createRng, shuffleInPlace } from '../random';
-import { dot, unitMean } from './scores';
+import { dot, meanDirection } from '../gallery/vector';
 import { countAtOrAbove, sortedScores, thresholdAtFar, wilson } from './stats';
 import type { EmbeddedSample } from './types';
 
@@ -66,7 +66,7 @@ export async function enrolmentStudy(
 				fitFaces.filter((s) => s.source === source),
 				rng
 			).slice(0, options.negatives);
-			const template = unitMean(enrol.map((p) => p.vector as Float32Array));
+			const template = meanDirection(enrol.map((p) => p.vector as Float32Array));
 			const cos = (s: EmbeddedSample) => (s.vector ? dot(template, s.vector) : -2);
 			const { model } = await trainVerifier(
 				[...enrol, ...negatives].map((p) => p.vector as Float32Array),

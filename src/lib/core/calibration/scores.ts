@@ -1,3 +1,5 @@
+export { dot } from '../gallery/vector';
+import { dot, meanDirection } from '../gallery/vector';
 import { createRng, shuffleInPlace } from '../random';
 import type { EmbeddedSample } from './types';
 
@@ -8,21 +10,6 @@ export const PAIR_GROUPS: readonly PairGroup[] = [
 	'cfp-frontal-profile',
 	'celeba-wild'
 ];
-
-export function dot(a: Float32Array, b: Float32Array): number {
-	let s = 0;
-	for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-	return s;
-}
-
-export function unitMean(vectors: readonly Float32Array[]): Float32Array {
-	const out = new Float32Array(vectors[0].length);
-	for (const v of vectors) for (let i = 0; i < v.length; i++) out[i] += v[i];
-	let norm = 0;
-	for (const x of out) norm += x * x;
-	norm = Math.sqrt(norm) || 1;
-	return out.map((x) => x / norm);
-}
 
 /** A photo with no face cannot be verified: it scores below every threshold (counted as a rejection). */
 export const NO_FACE_SCORE = -2;
@@ -108,7 +95,7 @@ export function enrolIdentities(samples: readonly EmbeddedSample[], k: number, s
 		out.push({
 			identity,
 			source: photos[0].source,
-			template: unitMean([...chosen].map((p) => p.vector as Float32Array)),
+			template: meanDirection([...chosen].map((p) => p.vector as Float32Array)),
 			probes
 		});
 	}

@@ -7,7 +7,7 @@ import {
 } from '../calibration/operating-points';
 import { CoreError } from '../errors';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type TemplateModelFile } from './model-file';
-import { cosine } from './score';
+import { cosine, meanDirection } from '../gallery/vector';
 
 /** Fewer photos than this train a template, but the calibrated FAR assumes at least this many. */
 export const RECOMMENDED_TEMPLATE_PHOTOS = 5;
@@ -37,16 +37,9 @@ export interface TemplateTrainResult {
 	presets: PresetCost[];
 }
 
+/** The template: unit mean of the enrolment embeddings, leaving out one of them when asked. */
 function unitMean(vectors: readonly ArrayLike<number>[], skip = -1): number[] {
-	const size = vectors[0].length;
-	const sum = new Array<number>(size).fill(0);
-	vectors.forEach((v, k) => {
-		if (k === skip) return;
-		for (let i = 0; i < size; i++) sum[i] += v[i];
-	});
-	const norm = Math.hypot(...sum);
-	if (!(norm > 0)) throw new CoreError('NOT_ENOUGH_DATA', 'the enrolment embeddings cancel out');
-	return sum.map((x) => x / norm);
+	return Array.from(meanDirection(vectors.filter((_, k) => k !== skip)));
 }
 
 /** Leave-one-out FRR of every preset, and of any extra threshold asked for. */
