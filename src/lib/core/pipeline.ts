@@ -102,7 +102,9 @@ export function estimatedFar(model: ModelFile, threshold = model.threshold.value
 	}
 	if (threshold !== model.threshold.value) return null;
 	if (model.threshold.far_estimate !== undefined) return model.threshold.far_estimate;
-	return typeof model.metrics.far === 'number' ? model.metrics.far : null;
+	// Zero false accepts among a handful of validation photos is not an estimate of anything.
+	const far = model.metrics.far;
+	return typeof far === 'number' && far > 0 ? far : null;
 }
 
 export function decide(model: ModelFile, embedding: Embedding, threshold = model.threshold.value) {
