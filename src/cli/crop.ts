@@ -56,7 +56,7 @@ const SPECS = {
 
 export const USAGE = usage(
 	'crop',
-	'Finds the main (largest) face in every photo (EXIF orientation honoured) and writes a square crop around it.\n' +
+	'Finds the main face (the most central of the largest ones) in every photo (EXIF orientation honoured) and writes a square crop around it.\n' +
 		'Every skipped file is logged with its reason; photos with several faces are noted.',
 	SPECS
 );
@@ -83,7 +83,7 @@ export interface CropRun {
 	total: number;
 	written: CropRecord[];
 	skipped: SkipRecord[];
-	/** Files where more than one face was found: the largest was kept, worth a look. */
+	/** Files where more than one face was found: the main face was kept, worth a look. */
 	multipleFaces: string[];
 	durationMs: number;
 }
@@ -193,7 +193,7 @@ async function cropFolder(
 				});
 				if (faces.length > 1) {
 					run.multipleFaces.push(file);
-					output.warn(`note  ${file}: ${faces.length} faces found, kept the largest`);
+					output.warn(`note  ${file}: ${faces.length} faces found, kept the main one`);
 				}
 				if (!quality.ok) output.warn(`note  ${file}: kept, but quality issues: ${quality.issues.join(', ')}`);
 			} catch (error) {

@@ -140,7 +140,7 @@ async function embedFile(
 	try {
 		const main = await embedMainFace(engine, await decodeImage(bytes));
 		if (main.facesFound > 1)
-			output.warn(`note  ${file}: ${main.facesFound} faces in the crop, used the largest`);
+			output.warn(`note  ${file}: ${main.facesFound} faces in the crop, used the main one`);
 		return { embedding: main.embedding };
 	} catch (error) {
 		if (!isCoreError(error)) throw error;

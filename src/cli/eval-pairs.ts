@@ -40,7 +40,7 @@ const SPECS = {
 
 export const USAGE = usage(
 	'eval:pairs',
-	'Face verification on a list of pairs: embeds every distinct image once (its largest face) and reports\n' +
+	'Face verification on a list of pairs: embeds every distinct image once (its main face) and reports\n' +
 		'k-fold accuracy (threshold chosen on the other folds), AUC, EER, TAR at FAR 1e-2 and 1e-3 per embedder.\n' +
 		'A pair with an image where no face was found scores -1 (it counts as "cannot verify").',
 	SPECS
