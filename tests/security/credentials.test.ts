@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../helpers/server';
 import { keysCommand, photos, send, startProduction } from './attack';
@@ -180,9 +181,34 @@ describe('face-login enrolment belongs to its owner', () => {
 		expect(stale.status).toBe(401);
 	});
 
+	it('a made-up enrolment token is refused before the body is read, so it cannot hold a face slot', async () => {
+		// A body announced but never sent: if the server read it before checking the token, no answer would come.
+		const { hostname, port } = new URL(server.base);
+		const socket = connect(Number(port), hostname);
+		const statusLine = await new Promise<string>((resolve, reject) => {
+			socket.once('data', (chunk) => resolve(chunk.toString('latin1').split('\r\n')[0]));
+			socket.once('error', reject);
+			socket.write(
+				`POST /registro-imagenes/${alice.id} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+					'Authorization: Bearer enr_made_up\r\nContent-Type: multipart/form-data; boundary=x\r\n' +
+					'Content-Length: 1000000\r\n\r\n--x\r\n'
+			);
+		});
+		socket.destroy();
+		expect(statusLine).toBe('HTTP/1.1 401 Unauthorized');
+	});
+
 	it('logout revokes the token; the user can delete themselves, erasing their face', async () => {
 		const first = await send(server, '/autenticacion', { body: photos({}, { image: [OWNER.login] }) });
+		// An enrolment token obtained with that login must not outlive the logout (a stolen login is not forever).
+		const pending = await send(server, `/registro-imagenes/${alice.id}/token`, { bearer: first.json.token });
+		expect(pending.status).toBe(200);
 		expect((await send(server, '/logout', { bearer: first.json.token })).status).toBe(200);
+		const takeover = await send(server, `/registro-imagenes/${alice.id}`, {
+			bearer: pending.json.enrolment_token,
+			body: photos({}, { images: ATTACKER.enrol })
+		});
+		expect(takeover.status).toBe(401);
 		expect(
 			(
 				await send(server, '/actualizar-perfil', {

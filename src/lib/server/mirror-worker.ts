@@ -11,6 +11,9 @@ import type { RawWeights } from '../core/embedders/types';
  * production build runs build/mirror-worker.js. Anything that keeps the thread from starting leaves the
  * embedder on its single-thread batch of two: slower, same numbers.
  */
+/** One chip takes ~22 ms; anything near this is a stuck thread. */
+const JOB_TIMEOUT_MS = 5000;
+
 export interface MirrorWorker {
 	describe: ChipDescriber;
 	terminate(): Promise<void>;
@@ -64,7 +67,13 @@ export async function startMirrorWorker(weights: RawWeights, wasmDir: string): P
 			if (broken) return Promise.reject(broken);
 			const id = next++;
 			return new Promise((resolve, reject) => {
-				pending.set(id, { resolve, reject });
+				// A thread that hangs must not hold a face slot: give up, and keep the single-thread path from now on.
+				const timer = setTimeout(() => fail(new Error('mirror worker timed out')), JOB_TIMEOUT_MS);
+				timer.unref();
+				pending.set(id, {
+					resolve: (v) => (clearTimeout(timer), resolve(v)),
+					reject: (e) => (clearTimeout(timer), reject(e))
+				});
 				worker.postMessage({ id, chip });
 			});
 		},

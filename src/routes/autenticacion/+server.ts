@@ -17,16 +17,18 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 			request.headers.get('x-forwarded-for'),
 			config.trustedProxies
 		);
-		// The attempt is counted before the body is even read.
-		return await heavyWork(async () =>
-			json(
-				await loginWithFace(client, async () => {
+		// The attempt is counted before the body is even read; the face work then waits for a slot.
+		return json(
+			await loginWithFace(
+				client,
+				async () => {
 					const maxBytes = mbToBytes(config.maxContentMb);
 					const form = await readForm(request, maxBytes);
 					const field = form.has('imagen') && !form.has('image') ? 'imagen' : 'image';
 					const [photo] = await readImageUploads(form, field, { maxBytes });
 					return photo.bytes;
-				})
+				},
+				heavyWork
 			)
 		);
 	} catch (error) {

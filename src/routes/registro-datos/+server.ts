@@ -18,7 +18,8 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 		if (!operator) {
 			const { trustedProxies } = getConfig();
 			const forwarded = request.headers.get('x-forwarded-for');
-			getSignupLimiter().reserve(limitBucket(caller?.keyId, getClientAddress, forwarded, trustedProxies));
+			const bucket = limitBucket(caller?.keyId, getClientAddress, forwarded, trustedProxies);
+			getSignupLimiter().reserve(`signup:${bucket}`); // its own namespace: sign-ups are not login attempts
 		}
 		const fields = await readTextFields(request, 64 * 1024);
 		return json(createUser(fields.nombre ?? '', fields.correo ?? '', operator), 201);

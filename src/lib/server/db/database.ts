@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
 import { ephemeralCipher, type TemplateCipher } from '../secrets/template-cipher';
@@ -20,6 +20,8 @@ export interface OpenOptions {
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
 	if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
 	const db = new SqliteDb(file, options.cipher ?? ephemeralCipher());
+	// Names, e-mails and key hashes are for the server's user only; SQLite gives -wal/-shm the same mode.
+	if (file !== ':memory:') restrictToOwner(file);
 	try {
 		// Server workers share the file: wait briefly for a lock (then 503), and let readers run beside a writer.
 		db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
@@ -34,6 +36,16 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 		throw error;
 	}
 	return db;
+}
+
+function restrictToOwner(file: string): void {
+	for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+		try {
+			chmodSync(f, 0o600);
+		} catch {
+			// -wal/-shm appear later, with the database's mode
+		}
+	}
 }
 
 let shared: Db | null = null;

@@ -5,6 +5,9 @@ import type { Db } from './database';
  * Login attempts for the rate limit, in the database so that every server worker (production runs several
  * processes on one port) counts the same attempts. The table is still called login_failures (migration 3).
  */
+/** Attempts older than any limiter's window are dropped whatever their key, so the table stays bounded. */
+export const RETENTION_MS = 7 * 24 * 3600 * 1000;
+
 export class SqliteAttemptStore implements AttemptStore {
 	constructor(private readonly db: Db) {}
 
@@ -16,7 +19,9 @@ export class SqliteAttemptStore implements AttemptStore {
 	}
 
 	add(key: string, atMs: number, forgetBeforeMs: number): void {
-		this.db.prepare('DELETE FROM login_failures WHERE at_ms <= ?').run(forgetBeforeMs);
+		// Each limiter forgets only its own key's old attempts: limiters with different windows share the table.
+		this.db.prepare('DELETE FROM login_failures WHERE client = ? AND at_ms <= ?').run(key, forgetBeforeMs);
+		this.db.prepare('DELETE FROM login_failures WHERE at_ms <= ?').run(atMs - RETENTION_MS);
 		this.db.prepare('INSERT INTO login_failures (client, at_ms) VALUES (?, ?)').run(key, atMs);
 	}
 

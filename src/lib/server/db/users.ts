@@ -106,8 +106,18 @@ export class UsersRepository {
 		return embeddings.length;
 	}
 
+	/**
+	 * Revokes every credential issued before now: login tokens (their version no longer matches) and any
+	 * pending enrolment token, so one stolen login cannot be turned into a template change after a logout
+	 * or a re-enrolment.
+	 */
 	bumpTokenVersion(userId: number): void {
-		this.db.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?').run(userId);
+		this.db
+			.prepare(
+				`UPDATE users SET token_version = token_version + 1, enrolment_hash = NULL, enrolment_expires_ms = NULL
+				 WHERE id = ?`
+			)
+			.run(userId);
 	}
 
 	setEnrolmentToken(userId: number, hash: string, expiresMs: number): void {
@@ -130,6 +140,8 @@ export class UsersRepository {
 	/** Deletes the user and (by cascade) every embedding, then checkpoints so no copy stays on disk. */
 	delete(userId: number): boolean {
 		const deleted = Number(this.db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes) > 0;
+		// The per-account login attempts name the user too.
+		if (deleted) this.db.prepare('DELETE FROM login_failures WHERE client = ?').run(`account:${userId}`);
 		if (deleted) this.db.checkpoint();
 		return deleted;
 	}

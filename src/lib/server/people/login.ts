@@ -117,11 +117,12 @@ const NOT_YOURS =
  * checked before anything else, with one answer whether or not the id exists; the enrolment token is
  * used up in the same transaction that stores the template, so two parallel uploads cannot both use it.
  */
-export async function enrolUserFaces(
-	userId: number,
-	uploads: readonly Upload[],
-	credential: EnrolCredential
-): Promise<EnrolResult> {
+/**
+ * Refuses a wrong credential (same answer whether or not the id exists), before the route reads the body
+ * or takes a face slot: a stranger with a made-up token must not be able to hold the queue. Returns the
+ * enrolment token's hash, which the enrolment then uses up.
+ */
+export function assertEnrolCredential(userId: number, credential: EnrolCredential): string | null {
 	const repo = users();
 	const tokenHash = credential.kind === 'enrolment' ? hashToken(credential.token) : null;
 	if (tokenHash) {
@@ -132,6 +133,16 @@ export async function enrolUserFaces(
 	} else if (!repo.get(userId)) {
 		throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
 	}
+	return tokenHash;
+}
+
+export async function enrolUserFaces(
+	userId: number,
+	uploads: readonly Upload[],
+	credential: EnrolCredential
+): Promise<EnrolResult> {
+	const repo = users();
+	const tokenHash = assertEnrolCredential(userId, credential);
 	if (uploads.length > MAX_ENROLMENT_PHOTOS) {
 		throw new CoreError('BAD_REQUEST', `Send at most ${MAX_ENROLMENT_PHOTOS} images per request.`);
 	}
@@ -170,11 +181,20 @@ export interface LoginResult {
  */
 export async function loginWithFace(
 	clientKey: string,
-	readPhoto: () => Promise<Uint8Array>
+	readPhoto: () => Promise<Uint8Array>,
+	faceWork: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()
 ): Promise<LoginResult> {
 	const limiters = getLoginLimiters();
 	limiters.client.reserve(`client:${clientKey}`);
+	// The body is read before a face slot is taken: a slow upload must not hold the queue.
 	const bytes = await readPhoto();
+	return faceWork(() => matchLogin(bytes, limiters));
+}
+
+async function matchLogin(
+	bytes: Uint8Array,
+	limiters: ReturnType<typeof getLoginLimiters>
+): Promise<LoginResult> {
 	const engine = await getPeopleEngine();
 	const image = await decodeUpload(bytes, getConfig());
 	const faces = await detectFaces(engine, image);

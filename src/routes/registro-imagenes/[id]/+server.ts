@@ -3,7 +3,12 @@ import { tokenFromAuthorization } from '#lib/server/auth/tokens.ts';
 import { getConfig } from '#lib/server/config.ts';
 import { errorResponse, json, mbToBytes, readForm, readImageUploads } from '#lib/server/http.ts';
 import { MAX_ENROLMENT_PHOTOS } from '#lib/server/people/registry.ts';
-import { enrolUserFaces, parseUserId, type EnrolCredential } from '#lib/server/people/login.ts';
+import {
+	assertEnrolCredential,
+	enrolUserFaces,
+	parseUserId,
+	type EnrolCredential
+} from '#lib/server/people/login.ts';
 import { heavyWork } from '#lib/server/work-queue.ts';
 import type { RequestHandler } from './$types';
 
@@ -21,6 +26,7 @@ export const POST: RequestHandler = async ({ request, params }) => {
 	try {
 		const credential = credentialOf(request);
 		const userId = parseUserId(params.id);
+		assertEnrolCredential(userId, credential); // before the body is read or a face slot is taken
 		return await heavyWork(async () => {
 			const maxBytes = mbToBytes(getConfig().maxContentMb);
 			const form = await readForm(request, maxBytes * MAX_ENROLMENT_PHOTOS);
