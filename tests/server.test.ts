@@ -202,6 +202,15 @@ describe('POST /verify error cases', () => {
 		useEnv({ MAX_IMAGE_PIXELS: undefined });
 	});
 
+	it('a thin strip under the pixel limit but with a side above 20,000 px: 413 before decoding', async () => {
+		const strip = await sharp({
+			create: { width: 1, height: 40_000, channels: 3, background: '#808080' }
+		})
+			.png()
+			.toBuffer();
+		await expectError(form(strip, 'strip.png', 'image/png'), 413, 'IMAGE_TOO_LARGE');
+	});
+
 	it('missing model: 503 MODEL_MISSING; a model for another embedder: 503 MODEL_INCOMPATIBLE', async () => {
 		useEnv({ MODEL_PATH: '/nonexistent/model.json' });
 		await expectError(form(photo('amy/amy1.png')), 503, 'MODEL_MISSING');

@@ -14,6 +14,8 @@ export interface DecodeOptions {
 
 const DEFAULT_MAX_SIDE = 1280;
 const DEFAULT_MAX_PIXELS = 50_000_000;
+/** Longest side accepted at all (a 50 MP photo is about 8,700 x 5,800). */
+export const MAX_SIDE_PIXELS = 20_000;
 
 /** Format from the magic bytes; the file name and the declared type are never trusted. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
@@ -42,6 +44,13 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
 		throw new CoreError('BAD_IMAGE', `The ${format.toUpperCase()} file is corrupt or truncated.`);
 	}
 	if (!width || !height) throw new CoreError('BAD_IMAGE', 'The image has no size.');
+	// A strip of 1 x 40 million pixels passes the pixel limit but costs seconds to decode: no photo is that thin.
+	if (Math.max(width, height) > MAX_SIDE_PIXELS) {
+		throw new CoreError(
+			'IMAGE_TOO_LARGE',
+			`The image is ${width}x${height}; no side may exceed ${MAX_SIDE_PIXELS} pixels.`
+		);
+	}
 	if (width * height > maxPixels) {
 		throw new CoreError(
 			'IMAGE_TOO_LARGE',

@@ -1,3 +1,4 @@
+import { limitBucket } from './client-address';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
 import { AttemptLimiter, MemoryAttemptStore } from './rate-limit';
@@ -190,5 +191,19 @@ describe('AttemptLimiter', () => {
 		limiter.reserve('c');
 		expect(limiter.retryAfterSeconds('a')).toBe(0);
 		expect(limiter.retryAfterSeconds('c')).toBeGreaterThan(0);
+	});
+});
+
+describe('rate-limit buckets', () => {
+	it('one bucket per IPv6 /64, per IPv4 address, and per API key', () => {
+		const peer = (address: string) => () => address;
+		const bucket = (address: string) => limitBucket(null, peer(address), null, []);
+		expect(bucket('2001:db8:1:2:aaaa::1')).toBe(bucket('2001:0db8:0001:0002:ffff:1:2:3'));
+		expect(bucket('2001:db8:1:2::9')).toBe('ip:2001:db8:1:2::/64');
+		expect(bucket('2001:db8:1:3::9')).not.toBe(bucket('2001:db8:1:2::9'));
+		expect(bucket('::1')).toBe('ip:0:0:0:0::/64');
+		expect(bucket('198.51.100.7')).toBe('ip:198.51.100.7');
+		expect(bucket('::ffff:198.51.100.7')).toBe('ip:198.51.100.7');
+		expect(limitBucket('key_1', peer('198.51.100.7'), null, [])).toBe('key:key_1');
 	});
 });

@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net';
+
 /** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) and `1.2.3.4` are the same client. */
 function normalise(address: string): string {
 	const trimmed = address.trim();
@@ -28,12 +30,31 @@ export function clientAddress(
 	return hops[0] ?? peer;
 }
 
-/** The bucket a request's rate limits use: its API key when it sends one, else its address. */
+/**
+ * An IPv6 client usually owns a whole /64 (2^64 addresses): one bucket per /64, or a client could take a
+ * fresh bucket per request. IPv4 and anything unparsable are returned as they are.
+ */
+export function addressBucket(address: string): string {
+	if (!isIPv6(address)) return address;
+	const [head, tail = ''] = address.split('::');
+	const left = head ? head.split(':') : [];
+	const right = tail ? tail.split(':') : [];
+	const groups = address.includes('::')
+		? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+		: left;
+	return `${groups
+		.slice(0, 4)
+		.map((g) => parseInt(g, 16).toString(16))
+		.join(':')}::/64`;
+}
+
+/** The bucket a request's rate limits use: its API key when it sends one, else its address (IPv6: its /64). */
 export function limitBucket(
 	keyId: string | null | undefined,
 	getPeerAddress: () => string,
 	forwardedFor: string | null,
 	trustedProxies: readonly string[]
 ): string {
-	return keyId ? `key:${keyId}` : `ip:${clientAddress(getPeerAddress, forwardedFor, trustedProxies)}`;
+	if (keyId) return `key:${keyId}`;
+	return `ip:${addressBucket(clientAddress(getPeerAddress, forwardedFor, trustedProxies))}`;
 }

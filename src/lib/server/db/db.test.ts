@@ -7,7 +7,7 @@ import { CoreError } from '../../core/errors';
 import { MIGRATIONS, openDatabase, PeopleRepository, schemaVersion, UsersRepository, type Db } from './index';
 import { AttemptLimiter } from '../auth/rate-limit';
 import { ephemeralCipher } from '../secrets/template-cipher';
-import { SqliteAttemptStore } from './shared-state';
+import { RETENTION_MS, SqliteAttemptStore } from './shared-state';
 import { blobToVector, vectorToBlob } from './vectors';
 
 const MODEL = { embedder: 'test-embedder', version: '1' };
@@ -233,8 +233,19 @@ describe('state shared by server workers', () => {
 			expect(workerB.retryAfterSeconds('203.0.113.9')).toBe(60);
 			workerA.reserve('a');
 			now += 61_000;
+			// A limiter forgets only its own key's old attempts: another limiter may keep a longer window.
 			workerB.reserve('b');
-			expect(db.prepare('SELECT client FROM login_failures').all()).toEqual([{ client: 'b' }]);
+			const clients = () =>
+				(db.prepare('SELECT client FROM login_failures ORDER BY rowid').all() as { client: string }[]).map(
+					(r) => r.client
+				);
+			expect(clients()).toEqual(['203.0.113.9', '203.0.113.9', 'a', 'b']);
+			workerA.reserve('a');
+			expect(clients()).toEqual(['203.0.113.9', '203.0.113.9', 'b', 'a']);
+			// Past the retention every old attempt goes, whatever its key: the table stays bounded.
+			now += RETENTION_MS;
+			workerB.reserve('b');
+			expect(clients()).toEqual(['b']);
 		} finally {
 			other.close();
 		}
