@@ -47,10 +47,13 @@ export const USAGE = usage(
 	SPECS
 );
 
+type Options = ReturnType<typeof parseCommand<typeof SPECS>>['options'];
+
 export async function loadEmbedded(
 	argv: string[],
 	context: CommandContext = {}
 ): Promise<{
+	options: Options;
 	samples: EmbeddedSample[];
 	embedder: string;
 	embedderVersion: string;
@@ -84,6 +87,7 @@ export async function loadEmbedded(
 	output.info(`embeddings ready in ${formatDuration(performance.now() - started)} (${cachePath})`);
 	const samples = list.map((s) => ({ ...s, vector: decodeVector(cache.entries[s.file]) }));
 	return {
+		options,
 		samples,
 		embedder: engine.info.embedder,
 		embedderVersion: engine.info.embedderVersion,
@@ -96,7 +100,7 @@ export async function main(argv: string[], context: CommandContext = {}): Promis
 	const loaded = await loadEmbedded(argv, context);
 	if (!loaded) return null;
 	const output = context.output ?? terminalOutput();
-	const { options } = parseCommand(argv, SPECS, context.env);
+	const { options } = loaded;
 	const report = buildCalibrationReport(loaded.samples, { seed: loaded.seed });
 	for (const line of formatCalibration(report, loaded)) output.info(line);
 	let experiments: Experiments | undefined;

@@ -218,6 +218,7 @@ async function trainTemplateCommand(
 			`embedder ${set.embedder.id} ${set.embedder.version} has no calibration: add "not me" photos (--mode logistic)`
 		);
 	}
+	const meSamples = set.samples.filter((s) => s.label === 1);
 	const me = set.vectors.filter((_, i) => set.samples[i].label === 1);
 	const result = trainTemplate(me, set.embedder, {
 		calibration,
@@ -245,10 +246,7 @@ async function trainTemplateCommand(
 		},
 		training: { ...model.training, duration_ms: durationMs },
 		metrics: model.metrics,
-		leave_one_out: result.leaveOneOut.map((score, i) => ({
-			file: set.samples.filter((s) => s.label === 1)[i].file,
-			score
-		}))
+		leave_one_out: result.leaveOneOut.map((score, i) => ({ file: meSamples[i].file, score }))
 	});
 	const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 	output.info(

@@ -1,4 +1,4 @@
-import { calibrationFor, thresholdForFar } from '../core/calibration/operating-points';
+import { calibrationFor } from '../core/calibration/operating-points';
 import type { ModelFile } from '../core/classifier/model-file';
 import { trainTemplate, type TemplateTrainResult } from '../core/classifier/template';
 import { trainVerifier, type TrainResult } from '../core/classifier/train';
@@ -112,8 +112,7 @@ export class TrainingSession {
 	/** The template model with the preset the user picked: its FAR target, threshold and leave-one-out FRR. */
 	#finalTemplate(t: TemplateTrainResult): ModelFile {
 		const preset = t.presets.find((p) => p.far === this.templateFar) ?? t.presets[0];
-		const calibration = calibrationFor(t.model.embedder.id, t.model.embedder.version);
-		const value = calibration ? thresholdForFar(calibration, preset.far) : preset.threshold;
+		const value = preset.threshold; // already the calibrated threshold for this FAR
 		return {
 			...t.model,
 			threshold: { value, method: 'target_far', target_far: preset.far, far_estimate: preset.far },

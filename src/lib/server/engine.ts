@@ -9,6 +9,7 @@ import {
 	embedderMeta,
 	isEmbedderId,
 	type EmbedderId,
+	type RawWeights,
 	type WeightsName
 } from '../core/embedders';
 import { CoreError } from '../core/errors';
@@ -103,15 +104,21 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 	await withoutNewProcessListeners(() => human.init());
 	if (tf.getBackend() !== 'wasm')
 		throw new CoreError('ENGINE_UNAVAILABLE', `tfjs backend is ${tf.getBackend()}, not wasm`);
+	// Each weights file is read from disk once, even when the mirror thread needs a copy of it too.
+	const read = new Map<WeightsName, RawWeights>();
+	const weightsOf = (name: WeightsName): RawWeights => {
+		if (!read.has(name)) read.set(name, readWeightsManifest(WEIGHT_FILES[name]));
+		return read.get(name)!;
+	};
 	const mirror =
 		embedder === 'dlib-resnet128' && getConfig().flipWorker
-			? await startMirrorWorker(readWeightsManifest(WEIGHT_FILES['face-recognition']), wasmDir)
+			? await startMirrorWorker(weightsOf('face-recognition'), wasmDir)
 			: null;
 	const engine = createHumanEngine({
 		human,
 		tf,
 		embedder,
-		loadWeights: async (name) => readWeightsManifest(WEIGHT_FILES[name]),
+		loadWeights: async (name) => weightsOf(name),
 		describeMirror: mirror?.describe
 	});
 	try {
@@ -119,6 +126,8 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 	} catch (error) {
 		await mirror?.terminate();
 		throw error;
+	} finally {
+		read.clear(); // the networks hold their own tensors now: do not keep 22 MB of raw weights alive
 	}
 	if (!mirror) return engine;
 	return {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { CoreError, isCoreError } from '../../core/errors';
 import {
 	loginPolicyFor,
@@ -8,6 +8,7 @@ import {
 } from '../../core/gallery';
 import { detectFaces, pickSoleFace } from '../../core/pipeline';
 import { getLoginLimiters, getTokenService, tokenFromAuthorization, type TokenClaims } from '../auth';
+import { hashApiKey } from '../auth/api-keys';
 import { getConfig } from '../config';
 import { getDatabase, UsersRepository, type UserRow } from '../db';
 import type { Upload } from '../http';
@@ -43,8 +44,11 @@ function users(): UsersRepository {
 	return new UsersRepository(getDatabase());
 }
 
-function hashToken(token: string): string {
-	return createHash('sha256').update(token).digest('hex');
+/** Enrolment tokens are 32 random bytes, like API keys: the same fast hash serves (nothing to brute-force). */
+const hashToken = hashApiKey;
+
+function newEnrolmentToken(): string {
+	return `enr_${randomBytes(32).toString('base64url')}`;
 }
 
 export interface EnrolmentGrant {
@@ -56,7 +60,7 @@ export interface EnrolmentGrant {
 /** A fresh single-use enrolment token for the user (replacing any earlier one); only its hash is stored. */
 function grantEnrolment(userId: number): EnrolmentGrant {
 	const ttl = getConfig().enrolmentTtlSeconds;
-	const token = `enr_${randomBytes(32).toString('base64url')}`;
+	const token = newEnrolmentToken();
 	users().setEnrolmentToken(userId, hashToken(token), Date.now() + ttl * 1000);
 	return { enrolment_token: token, enrolment_expires_in: ttl };
 }
@@ -79,7 +83,7 @@ export function createUser(nombre: string, correo: string, operator = false): Us
 			id: randomInt(1, 2 ** 48),
 			nombre: name,
 			correo: email,
-			enrolment_token: `enr_${randomBytes(32).toString('base64url')}`,
+			enrolment_token: newEnrolmentToken(),
 			enrolment_expires_in: ttl
 		};
 	}
