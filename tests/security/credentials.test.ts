@@ -198,6 +198,39 @@ describe('face-login enrolment belongs to its owner', () => {
 		expect(statusLine).toBe('HTTP/1.1 401 Unauthorized');
 	});
 
+	it('the user routes refuse callers without a credential; a parallel burst of one enrolment token enrols once', async () => {
+		for (const [method, route] of [
+			['POST', '/logout'],
+			['POST', `/registro-imagenes/${alice.id}/token`],
+			['DELETE', `/usuarios/${alice.id}`],
+			['PUT', '/actualizar-perfil']
+		]) {
+			const answer = await send(server, route, {
+				method,
+				body: method === 'PUT' ? { nombre: 'x' } : undefined
+			});
+			expect(answer.status, `${method} ${route}`).toBe(401);
+			expect(answer.json.error.code).toBe('UNAUTHORIZED');
+		}
+		// An operator key is not a user's login: it cannot log a user out or renew their enrolment.
+		expect((await send(server, '/logout', { bearer: admin })).status).toBe(401);
+		const carol = await send(server, '/registro-datos', {
+			body: { nombre: 'Carol', correo: 'carol@example.com' }
+		});
+		const burst = await Promise.all(
+			Array.from({ length: 3 }, () =>
+				send(server, `/registro-imagenes/${carol.json.id}`, {
+					bearer: carol.json.enrolment_token,
+					body: photos({}, { images: OWNER.enrol })
+				})
+			)
+		);
+		expect(burst.map((a) => a.status).sort()).toEqual([200, 401, 401]);
+		expect((await send(server, `/usuarios/${carol.json.id}`, { method: 'DELETE', key: admin })).status).toBe(
+			200
+		);
+	});
+
 	it('logout revokes the token; the user can delete themselves, erasing their face', async () => {
 		const first = await send(server, '/autenticacion', { body: photos({}, { image: [OWNER.login] }) });
 		// An enrolment token obtained with that login must not outlive the logout (a stolen login is not forever).
