@@ -11,7 +11,20 @@ export default ts.config(
 		languageOptions: { globals: { ...globals.browser, ...globals.node } },
 		rules: {
 			'no-undef': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			// The store is async (PostgreSQL): a check that is not awaited lets every request through.
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector:
+						'ExpressionStatement > CallExpression[callee.name=/^(authorize|optionalCaller|assertEnrolCredential|requireToken)$/]',
+					message: 'Await this check: it is async, and a floating promise lets the request through.'
+				},
+				{
+					selector: "ExpressionStatement > CallExpression[callee.property.name='reserve']",
+					message: 'Await the rate limit: it is async, and a floating promise counts nothing.'
+				}
+			]
 		}
 	},
 	{

@@ -1,12 +1,10 @@
 // Operator API keys and the template key: `npm run keys -- create --name NAME --scopes verify,recognize,manage`,
-// `list`, `revoke ID|NAME`, `rotate-template-key`. Works on DB_PATH (and SECRETS_PATH) like the server.
+// `list`, `revoke ID|NAME`, `rotate-template-key`. Works on DATABASE_URL or DB_PATH (and SECRETS_PATH) like the server.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { API_SCOPES, createApiKey, parseScopes } from '../src/lib/server/auth/api-keys';
 import { getConfig } from '../src/lib/server/config';
-import { ApiKeysRepository } from '../src/lib/server/db/api-keys';
-import { closeDatabase, getDatabase, openDatabase } from '../src/lib/server/db/database';
-import { reencryptRows } from '../src/lib/server/db/embedding-table';
+import { closeStore, getStore, openStore } from '../src/lib/server/db/database';
 import { loadSecretsFile, TemplateCipher, writeSecretsFile } from '../src/lib/server/secrets';
 
 const USAGE = `Usage: npm run keys -- <command>
@@ -21,7 +19,7 @@ function fail(message: string): never {
 	process.exit(2);
 }
 
-function rotateTemplateKey(): void {
+async function rotateTemplateKey(): Promise<void> {
 	const config = getConfig();
 	if (config.templateKey) {
 		fail(
@@ -39,12 +37,14 @@ function rotateTemplateKey(): void {
 		previous_template_keys: [secrets.template_key, ...(secrets.previous_template_keys ?? [])]
 	});
 	const older = (secrets.previous_template_keys ?? []).map((k) => Buffer.from(k, 'base64'));
-	const db = openDatabase(config.dbPath, {
+	const store = await openStore({
+		databaseUrl: config.databaseUrl,
+		dbPath: config.dbPath,
 		cipher: new TemplateCipher(next, [old, ...older]),
 		busyTimeoutMs: 5000
 	});
-	const changed = reencryptRows(db);
-	db.close();
+	const changed = await store.reencryptRows();
+	await store.close();
 	writeSecretsFile(config.secretsPath, {
 		...secrets,
 		template_key: next.toString('base64'),
@@ -55,7 +55,7 @@ function rotateTemplateKey(): void {
 	);
 }
 
-function main(): void {
+async function main(): Promise<void> {
 	// A command may wait for a running server's write; the server itself waits only briefly.
 	process.env.DB_BUSY_TIMEOUT_MS ??= '5000';
 	const { positionals, values } = parseArgs({
@@ -68,15 +68,15 @@ function main(): void {
 		return;
 	}
 	if (command === 'rotate-template-key') return rotateTemplateKey();
-	const db = getDatabase();
+	const store = await getStore();
 	try {
 		if (command === 'create') {
 			if (!values.name || !values.scopes) fail(USAGE);
-			const { row, key } = createApiKey(db, values.name, parseScopes(values.scopes));
+			const { row, key } = await createApiKey(store, values.name, parseScopes(values.scopes));
 			console.log(`created ${row.id} "${row.name}" with scopes ${row.scopes}. The key is shown only now:`);
 			console.log(key);
 		} else if (command === 'list') {
-			const rows = new ApiKeysRepository(db).list();
+			const rows = await store.apiKeys.list();
 			if (rows.length === 0) console.log('no keys (the server creates an admin key on its first start)');
 			for (const r of rows) {
 				const state = r.revoked_at ? `revoked ${r.revoked_at}` : 'active';
@@ -84,20 +84,18 @@ function main(): void {
 			}
 		} else if (command === 'revoke') {
 			if (!target) fail(USAGE);
-			const revoked = new ApiKeysRepository(db).revoke(target);
+			const revoked = await store.apiKeys.revoke(target);
 			if (revoked === 0) fail(`no active key with id or name '${target}'`);
 			console.log(`revoked ${revoked} key(s)`);
 		} else {
 			fail(USAGE);
 		}
 	} finally {
-		closeDatabase();
+		await closeStore();
 	}
 }
 
-try {
-	main();
-} catch (error) {
+main().catch((error) => {
 	console.error((error as Error).message);
 	process.exit(1);
-}
+});

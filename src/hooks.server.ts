@@ -1,9 +1,9 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { API_DESCRIPTION } from '#lib/server/api-description.ts';
 import { ensureFirstKey } from '#lib/server/auth/api-keys.ts';
-import { initAuth } from '#lib/server/auth/index.ts';
+import { checkSharedSecrets, initAuth } from '#lib/server/auth/index.ts';
 import { getConfig } from '#lib/server/config.ts';
-import { closeDatabase, getDatabase } from '#lib/server/db/index.ts';
+import { closeStore } from '#lib/server/db/index.ts';
 import { json } from '#lib/server/http.ts';
 import { getPeopleEngine } from '#lib/server/people/index.ts';
 import { isCrossSiteForbidden, withSecurityHeaders } from '#lib/server/security-headers.ts';
@@ -16,15 +16,15 @@ export const init: ServerInit = async () => {
 	// adapter-node emits this once in-flight requests are done after SIGTERM/SIGINT; the engine's handles would
 	// otherwise keep the worker alive until the primary gives up on it.
 	process.once('sveltekit:shutdown', () => {
-		closeDatabase();
-		process.exit(0);
+		closeStore().finally(() => process.exit(0));
 	});
 	try {
 		// Create/migrate the database (waiting out another process's lock) and resolve the JWT secret now:
 		// production with a weak JWT_SECRET must refuse to start, not fail on the first login.
-		await openDatabaseAtStart();
+		const store = await openDatabaseAtStart();
 		initAuth();
-		const first = ensureFirstKey(getDatabase());
+		await checkSharedSecrets(store);
+		const first = await ensureFirstKey(store);
 		if (first) {
 			console.log(
 				`[me-verifier] first start: created the API key "admin" (${first.row.id}; scopes ${first.row.scopes}).\n` +

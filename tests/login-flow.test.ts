@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initAuth, resetAuth } from '../src/lib/server/auth';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/lib/server/auth/tokens';
 import { resetConfig } from '../src/lib/server/config';
-import { getDatabase, UsersRepository } from '../src/lib/server/db';
+import { getStore } from '../src/lib/server/db';
 import { PUT as updateProfile } from '../src/routes/actualizar-perfil/+server';
 import { POST as login } from '../src/routes/autenticacion/+server';
 import { POST as createUser } from '../src/routes/registro-datos/+server';
@@ -78,7 +78,7 @@ describe('registration', () => {
 		expect(tooFew.status).toBe(400);
 		expect(tooFew.json.error.code).toBe('NOT_ENOUGH_DATA');
 		expect(tooFew.json.error.rejected).toHaveLength(2);
-		expect(new UsersRepository(getDatabase()).countEmbeddings(amyId)).toBe(0);
+		expect(await (await getStore()).users.countEmbeddings(amyId)).toBe(0);
 
 		// A failed upload does not use up the enrolment token.
 		const amy = await enrol(amyId, { images: ['amy/amy1.png', 'amy/amy2.png', 'amy/amy3.png'] });
@@ -87,7 +87,7 @@ describe('registration', () => {
 			imagenes: ['penny/penny1.png', 'penny/penny2.png', 'penny/penny3.png']
 		});
 		expect(penny.json.faces_used).toBe(3);
-		expect(new UsersRepository(getDatabase()).countEmbeddings()).toBe(6);
+		expect(await (await getStore()).users.countEmbeddings()).toBe(6);
 	});
 
 	it('unknown or malformed user ids are refused', async () => {
@@ -184,7 +184,7 @@ describe('face login and the protected route', () => {
 			expect(json.error.code, label).toBe('UNAUTHORIZED');
 		}
 		expect((await putProfile(`Bearer ${expired}`, { nombre: 'x' })).json.error.message).toMatch(/expired/);
-		expect(new UsersRepository(getDatabase()).get(amyId)!.name).toBe('Amy F. Fowler');
+		expect((await (await getStore()).users.get(amyId))!.name).toBe('Amy F. Fowler');
 	});
 
 	it(`after ${MAX_FAILURES} failed logins a client gets 429 with Retry-After, even with the right face`, async () => {

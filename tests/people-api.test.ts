@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDatabase, PeopleRepository } from '../src/lib/server/db';
+import { getStore, SqliteStore } from '../src/lib/server/db';
+
+const people = async () => (await getStore()).people;
 import { getPeopleEngine } from '../src/lib/server/people';
 import { DELETE as deletePerson, GET as getPerson } from '../src/routes/people/[id]/+server';
 import { GET as listPeople } from '../src/routes/people/+server';
@@ -46,26 +48,26 @@ describe('POST /register', () => {
 			{ file: 'brick.png', code: 'NO_FACE', reason: expect.any(String) },
 			{ file: 'bbt3.jpg', code: 'MULTIPLE_FACES', reason: expect.stringMatching(/5 faces/) }
 		]);
-		expect(new PeopleRepository(getDatabase()).countEmbeddings(json.person_id)).toBe(3);
+		expect(await (await people()).countEmbeddings(json.person_id)).toBe(3);
 	});
 
 	it('a taken name (any case) is a conflict, never a way in; photos are added by person_id', async () => {
 		const clash = await call(register, form({ name: 'amy' }, { images: ['amy/amy4.png'] }));
 		expect(clash.status).toBe(409);
 		expect(clash.json.error.code).toBe('CONFLICT');
-		const amy = new PeopleRepository(getDatabase()).findByName('Amy')!;
-		expect(new PeopleRepository(getDatabase()).countEmbeddings(amy.id)).toBe(3);
+		const amy = (await (await people()).findByName('Amy'))!;
+		expect(await (await people()).countEmbeddings(amy.id)).toBe(3);
 		const { status, json } = await call(
 			register,
 			form({ name: 'Amy', person_id: amy.id }, { images: ['amy/amy4.png'] })
 		);
 		expect(status).toBe(200);
 		expect(json).toMatchObject({ name: 'Amy', created: false, faces_used: 1, rejected: [] });
-		expect(new PeopleRepository(getDatabase()).countEmbeddings(json.person_id)).toBe(4);
+		expect(await (await people()).countEmbeddings(json.person_id)).toBe(4);
 	});
 
 	it('writes nothing when no photo is usable, and says why for each', async () => {
-		const before = new PeopleRepository(getDatabase()).list({ embedder: 'x', version: 'x' }).length;
+		const before = (await (await people()).list({ embedder: 'x', version: 'x' })).length;
 		const { status, json } = await call(register, badBytes());
 		expect(status).toBe(400);
 		expect(json.error.code).toBe('NOT_ENOUGH_DATA');
@@ -73,8 +75,8 @@ describe('POST /register', () => {
 			'BAD_IMAGE',
 			'UNSUPPORTED_FORMAT'
 		]);
-		expect(new PeopleRepository(getDatabase()).findByName('Broken')).toBeNull();
-		expect(new PeopleRepository(getDatabase()).list({ embedder: 'x', version: 'x' }).length).toBe(before);
+		expect(await (await people()).findByName('Broken')).toBeNull();
+		expect((await (await people()).list({ embedder: 'x', version: 'x' })).length).toBe(before);
 	});
 
 	it('answers bad requests with JSON errors', async () => {
@@ -155,12 +157,12 @@ describe('recognition, listing, deletion and restart', () => {
 
 	it('embeddings of another embedder version are kept but never compared', async () => {
 		const engine = await getPeopleEngine();
-		const people = new PeopleRepository(getDatabase());
-		const amy = people.findByName('Amy')!;
+		const store = await people();
+		const amy = (await store.findByName('Amy'))!;
 		const old = { embedder: engine.info.embedder, version: 'an-older-version' };
 		const noise = Float32Array.from({ length: engine.info.embeddingSize }, (_, i) => Math.sin(i));
-		people.enroll({ id: amy.id }, amy, [{ vector: noise }], old);
-		people.enroll({ name: 'Ghost' }, { id: 'ghost', name: 'Ghost' }, [{ vector: noise }], old);
+		await store.enroll({ id: amy.id }, amy, [{ vector: noise }], old);
+		await store.enroll({ name: 'Ghost' }, { id: 'ghost', name: 'Ghost' }, [{ vector: noise }], old);
 		const amyNow = await call(getPerson, null, { method: 'GET', params: { id: amy.id } });
 		expect(amyNow.json).toMatchObject({ embeddings: 4, other_model_embeddings: 1 });
 		expect(await frameNames('multi/bbt4.jpg')).toEqual(['Amy', 'CUI-2024-001']);
@@ -179,7 +181,7 @@ describe('recognition, listing, deletion and restart', () => {
 		const id = 'CUI-2024-001';
 		const gone = await call(deletePerson, null, { method: 'DELETE', params: { id } });
 		expect(gone.json).toEqual({ deleted: true, person_id: id, embeddings_removed: 3 });
-		const rows = getDatabase()
+		const rows = ((await getStore()) as SqliteStore).db
 			.prepare('SELECT COUNT(*) AS n FROM person_embeddings WHERE person_id = ?')
 			.get(id);
 		expect(rows).toEqual({ n: 0 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { resetAuth } from '../src/lib/server/auth';
 import { API_SCOPES, createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
-import { closeDatabase, getDatabase } from '../src/lib/server/db';
+import { closeStore, getStore } from '../src/lib/server/db';
 import { facePath } from './helpers/faces';
 
 /** Shared by the people and login tests: route handlers called in-process with real photo bytes. */
@@ -25,7 +25,7 @@ export interface CallOptions {
 }
 
 /** The operator key of the current isolated state; `call` sends it unless told not to. */
-let operatorKey: string | null = null;
+let operatorKey: Promise<string> | null = null;
 
 export async function call(
 	handler: Handler,
@@ -34,7 +34,7 @@ export async function call(
 ): Promise<{ status: number; headers: Headers; json: JsonBody }> {
 	const headers = new Headers(options.headers);
 	if (operatorKey && !options.anonymous && !headers.has('authorization'))
-		headers.set('x-api-key', operatorKey);
+		headers.set('x-api-key', await operatorKey);
 	let payload: BodyInit | undefined;
 	if (body instanceof FormData) payload = body;
 	else if (body) {
@@ -79,19 +79,21 @@ export function isolatedServerState(env: Record<string, string> = {}) {
 	const saved = { ...process.env };
 	Object.assign(process.env, { DB_PATH: dbPath, NODE_ENV: 'test', ...env });
 	const restart = () => {
-		closeDatabase();
+		void closeStore();
 		resetConfig();
 		resetAuth();
 	};
 	restart();
-	operatorKey = createApiKey(getDatabase(), 'test operator', API_SCOPES).key;
+	operatorKey = getStore()
+		.then((store) => createApiKey(store, 'test operator', API_SCOPES))
+		.then((created) => created.key);
 	return {
 		dbPath,
 		operatorKey,
 		restart,
 		cleanup() {
 			operatorKey = null;
-			closeDatabase();
+			void closeStore();
 			process.env = saved;
 			resetConfig();
 			resetAuth();

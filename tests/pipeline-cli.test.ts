@@ -14,7 +14,7 @@ import { parseModelFile } from '../src/lib/core/classifier/model-file';
 import { embedMainFace } from '../src/lib/core/pipeline';
 import { createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
-import { closeDatabase, getDatabase } from '../src/lib/server/db/database';
+import { closeStore, getStore } from '../src/lib/server/db/database';
 import { POST as verifyRoute } from '../src/routes/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { getEngine } from '../src/lib/server/engine';
@@ -69,8 +69,8 @@ beforeAll(async () => {
 	output = collectingOutput();
 	process.env.DB_PATH = path.join(root, 'server.db');
 	resetConfig();
-	closeDatabase();
-	apiKey = createApiKey(getDatabase(), 'pipeline test', ['verify']).key;
+	await closeStore();
+	apiKey = (await createApiKey(await getStore(), 'pipeline test', ['verify'])).key;
 	await getEngine();
 	cropRuns = await timed('crop', () => crop([], { output, env }));
 	await timed('embed', () => embed([], { output, env }));
@@ -80,7 +80,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-	closeDatabase();
+	await closeStore();
 	delete process.env.DB_PATH;
 	resetConfig();
 	if (root) await rm(root, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES, createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
-import { closeDatabase, getDatabase } from '../src/lib/server/db';
+import { closeStore, getStore } from '../src/lib/server/db';
 import { startEngine } from '../src/lib/server/verifier';
 import { GET as healthz } from '../src/routes/healthz/+server';
 import { POST as verify } from '../src/routes/verify/+server';
@@ -71,12 +71,12 @@ beforeAll(async () => {
 		MAX_CONTENT_MB: undefined,
 		DB_PATH: path.join(dir, 'verify.db')
 	});
-	closeDatabase();
-	apiKey = createApiKey(getDatabase(), 'server test', API_SCOPES).key;
+	await closeStore();
+	apiKey = (await createApiKey(await getStore(), 'server test', API_SCOPES)).key;
 });
 
-afterAll(() => {
-	closeDatabase();
+afterAll(async () => {
+	await closeStore();
 	process.env = savedEnv;
 	resetConfig();
 });

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { decide, pickMainFace } from '../../src/lib/core/pipeline';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
-import { openDatabase } from '../../src/lib/server/db/database';
+import { openStore } from '../../src/lib/server/db/database';
 import { decodeImage } from '../../src/lib/server/decode';
 import { getEngine } from '../../src/lib/server/engine';
 import { facePath } from '../../tests/helpers/faces';
@@ -76,11 +76,11 @@ async function serverRss(pid: number): Promise<number> {
 }
 
 /** Its own database (never the checkout's, which a running server may hold) with a `verify` key made up front. */
-function benchDatabase(): { dbPath: string; key: string } {
+async function benchDatabase(): Promise<{ dbPath: string; key: string }> {
 	const dbPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'me-verifier-bench-')), 'bench.db');
-	const db = openDatabase(dbPath);
-	const { key } = createApiKey(db, 'bench', ['verify']);
-	db.close();
+	const store = await openStore({ dbPath });
+	const { key } = await createApiKey(store, 'bench', ['verify']);
+	await store.close();
 	return { dbPath, key };
 }
 
@@ -88,7 +88,7 @@ let apiKey = '';
 
 async function startServer(modelPath: string) {
 	const port = 4100 + Math.floor(Math.random() * 800);
-	const { dbPath, key } = benchDatabase();
+	const { dbPath, key } = await benchDatabase();
 	apiKey = key;
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		env: {

@@ -14,6 +14,8 @@ export interface ServerConfig {
 	maxImageSide: number;
 	embedder: string | null;
 	dbPath: string;
+	/** postgres://… switches the store (everything replicas share) to PostgreSQL; null = SQLite at dbPath. */
+	databaseUrl: string | null;
 	jwtSecret: string | null;
 	jwtTtlSeconds: number;
 	loginMaxFailures: number;
@@ -80,6 +82,18 @@ function numberFrom(env: NodeJS.ProcessEnv, key: string, fallback: number, min =
 	return value;
 }
 
+function databaseUrlFrom(env: NodeJS.ProcessEnv): string | null {
+	const url = env.DATABASE_URL?.trim();
+	if (!url) return null;
+	if (!/^postgres(ql)?:\/\//i.test(url)) {
+		throw new CoreError(
+			'BAD_REQUEST',
+			'DATABASE_URL must be a postgres:// URL (leave it unset for SQLite at DB_PATH).'
+		);
+	}
+	return url;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 	const threshold = env.VERIFY_THRESHOLD?.trim() ? numberFrom(env, 'VERIFY_THRESHOLD', 0.5) : null;
 	if (threshold !== null && threshold > 1)
@@ -93,6 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		maxImageSide: numberFrom(env, 'MAX_IMAGE_SIDE', 1280, 64),
 		embedder: env.EMBEDDER?.trim() || null,
 		dbPath: path.resolve(env.DB_PATH ?? 'data/me-verifier.db'),
+		databaseUrl: databaseUrlFrom(env),
 		jwtSecret: env.JWT_SECRET?.trim() || null,
 		jwtTtlSeconds: numberFrom(env, 'JWT_TTL', 900, 1),
 		// Attempts, not only failures: each is counted before any face work and a success gives none back.

@@ -1,5 +1,5 @@
 import { CoreError, isCoreError, type ErrorCode } from '../core/errors';
-import { isDatabaseBusy } from './db/sqlite';
+import { isStoreBusy } from './db/errors';
 
 /** The one place that maps error codes to HTTP status. */
 const STATUS: Record<ErrorCode, number> = {
@@ -39,7 +39,7 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 
 /** Expected errors become `{error: {code, message}}`; anything else is logged and answered without details. */
 export function errorResponse(error: unknown): Response {
-	if (isDatabaseBusy(error)) {
+	if (isStoreBusy(error)) {
 		error = new CoreError('BUSY', 'The database is busy; retry shortly.', { retryAfterSeconds: 1 });
 	}
 	if (isCoreError(error)) {

@@ -12,7 +12,7 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 		const config = getConfig();
 		// A caller with an API key is limited per key; anyone else per address (X-Forwarded-For only from trusted proxies).
 		const client = limitBucket(
-			optionalCaller(request)?.keyId,
+			(await optionalCaller(request))?.keyId,
 			getClientAddress,
 			request.headers.get('x-forwarded-for'),
 			config.trustedProxies

@@ -5,7 +5,7 @@ import type { RequestHandler } from './$types';
 /** Face login: revokes every token of the caller's user (this one included). */
 export const POST: RequestHandler = async ({ request }) => {
 	try {
-		return json(logout(await requireToken(request.headers.get('authorization'))));
+		return json(await logout(await requireToken(request.headers.get('authorization'))));
 	} catch (error) {
 		return errorResponse(error);
 	}

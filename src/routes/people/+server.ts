@@ -4,10 +4,10 @@ import { listPeople } from '#lib/server/people/registry.ts';
 import type { RequestHandler } from './$types';
 
 /** Scope `manage`: the list of names is itself personal data. */
-export const GET: RequestHandler = ({ request }) => {
+export const GET: RequestHandler = async ({ request }) => {
 	try {
-		authorize(request, 'manage');
-		return json(listPeople());
+		await authorize(request, 'manage');
+		return json(await listPeople());
 	} catch (error) {
 		return errorResponse(error);
 	}

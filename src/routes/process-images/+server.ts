@@ -15,7 +15,7 @@ import type { RequestHandler } from './$types';
 /** Seed 002: `id` (the caller's own, e.g. a student number), optional `name`, and `images`. Scope `manage`. */
 export const POST: RequestHandler = async ({ request }) => {
 	try {
-		authorize(request, 'manage');
+		await authorize(request, 'manage');
 		return await heavyWork(async () => {
 			const maxBytes = mbToBytes(getConfig().maxContentMb);
 			const form = await readForm(request, maxBytes * MAX_ENROLMENT_PHOTOS);

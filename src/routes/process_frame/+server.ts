@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request }) => {
 	const startedAt = performance.now();
 	try {
-		const caller = authorize(request, 'recognize');
+		const caller = await authorize(request, 'recognize');
 		return await heavyWork(async () => {
 			const maxBytes = mbToBytes(getConfig().maxContentMb);
 			const form = await readForm(request, maxBytes);

@@ -15,7 +15,7 @@ import type { RequestHandler } from './$types';
 /** Seeds 002/004: `name` + one or more `images` make a new person; `person_id` adds photos to one. Scope `manage`. */
 export const POST: RequestHandler = async ({ request }) => {
 	try {
-		authorize(request, 'manage');
+		await authorize(request, 'manage');
 		return await heavyWork(async () => {
 			const maxBytes = mbToBytes(getConfig().maxContentMb);
 			const form = await readForm(request, maxBytes * MAX_ENROLMENT_PHOTOS);

@@ -13,16 +13,16 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 	try {
-		const caller = optionalCaller(request);
+		const caller = await optionalCaller(request);
 		const operator = hasScope(caller, 'manage');
 		if (!operator) {
 			const { trustedProxies } = getConfig();
 			const forwarded = request.headers.get('x-forwarded-for');
 			const bucket = limitBucket(caller?.keyId, getClientAddress, forwarded, trustedProxies);
-			getSignupLimiter().reserve(`signup:${bucket}`); // its own namespace: sign-ups are not login attempts
+			await getSignupLimiter().reserve(`signup:${bucket}`); // its own namespace: sign-ups are not login attempts
 		}
 		const fields = await readTextFields(request, 64 * 1024);
-		return json(createUser(fields.nombre ?? '', fields.correo ?? '', operator), 201);
+		return json(await createUser(fields.nombre ?? '', fields.correo ?? '', operator), 201);
 	} catch (error) {
 		return errorResponse(error);
 	}

@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request }) => {
 	const startedAt = performance.now();
 	try {
-		const caller = authorize(request, 'verify');
+		const caller = await authorize(request, 'verify');
 		return await heavyWork(async () => {
 			const config = getConfig();
 			const maxBytes = mbToBytes(config.maxContentMb);

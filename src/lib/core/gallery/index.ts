@@ -1,5 +1,6 @@
 export { matchFace, matchFrame, rankPeople } from './match';
-export type { Candidate, FaceMatch, UnknownReason } from './match';
+export type { Candidate, FaceMatch, Gallery, UnknownReason } from './match';
+export { GalleryMatrix, type TopTwo } from './matrix';
 export { buildTemplate, scorePerson } from './template';
 export type { PersonTemplate, ScoreStrategy } from './template';
 export {

@@ -1,3 +1,4 @@
+import { GalleryMatrix } from './matrix';
 import type { PersonTemplate } from './template';
 import { scorePerson } from './template';
 import type { MatchPolicy } from './thresholds';
@@ -31,13 +32,15 @@ export function rankPeople(
 		.sort((a, b) => b.score - a.score);
 }
 
+/** A gallery as a list of templates, or as the server's contiguous matrix (same decisions, one fused pass). */
+export type Gallery = readonly PersonTemplate[] | GalleryMatrix;
+
 /** 1:N decision for one face: the nearest person is named only if close enough and clearly ahead. */
-export function matchFace(
-	query: ArrayLike<number>,
-	gallery: readonly PersonTemplate[],
-	policy: MatchPolicy
-): FaceMatch {
-	const [best = null, runnerUp = null] = rankPeople(query, gallery, policy);
+export function matchFace(query: ArrayLike<number>, gallery: Gallery, policy: MatchPolicy): FaceMatch {
+	const { best, runnerUp } =
+		gallery instanceof GalleryMatrix
+			? gallery.topTwo(normalize(query), policy.strategy)
+			: topTwoOf(rankPeople(query, gallery, policy));
 	if (!best) return { status: 'unknown', reason: 'empty_gallery', best: null, runnerUp: null };
 	if (best.score < policy.threshold) return { status: 'unknown', reason: 'below_threshold', best, runnerUp };
 	if (runnerUp && best.score - runnerUp.score < policy.margin) {
@@ -53,7 +56,7 @@ export function matchFace(
  */
 export function matchFrame(
 	queries: readonly ArrayLike<number>[],
-	gallery: readonly PersonTemplate[],
+	gallery: Gallery,
 	policy: MatchPolicy
 ): FaceMatch[] {
 	const matches = queries.map((query) => matchFace(query, gallery, policy));
@@ -70,4 +73,8 @@ export function matchFrame(
 		if (match.status !== 'known' || winner.get(match.person.id) === index) return match;
 		return { status: 'unknown', reason: 'duplicate_in_frame', best: match.person, runnerUp: match.runnerUp };
 	});
+}
+
+function topTwoOf(ranked: Candidate[]): { best: Candidate | null; runnerUp: Candidate | null } {
+	return { best: ranked[0] ?? null, runnerUp: ranked[1] ?? null };
 }

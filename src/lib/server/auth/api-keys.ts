@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CoreError } from '../../core/errors';
 import { API_SCOPES, getConfig, type ApiScope } from '../config';
-import { ApiKeysRepository, type ApiKeyRow } from '../db/api-keys';
-import { getDatabase, type Db } from '../db/database';
+import { getStore } from '../db/database';
+import type { ApiKeyRow, Store } from '../db/store';
 
 export { API_SCOPES, type ApiScope } from '../config';
 
@@ -34,23 +34,36 @@ export interface CreatedKey {
 	key: string;
 }
 
-export function createApiKey(db: Db, name: string, scopes: readonly ApiScope[]): CreatedKey {
+function newKey(name: string, scopes: readonly ApiScope[]) {
 	const trimmed = name.trim();
 	if (!trimmed || trimmed.length > 100) throw new CoreError('BAD_REQUEST', 'A key name is 1-100 characters.');
 	const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-	const row = new ApiKeysRepository(db).insert({
+	const row = {
 		name: trimmed,
 		scopes: scopes.join(','),
 		key_hash: hashApiKey(key),
 		prefix: key.slice(0, KEY_PREFIX.length + 6)
-	});
-	return { row, key };
+	};
+	return { key, row };
 }
 
-/** On first start (no key at all, not even a revoked one) creates the admin key; null when one existed. */
-export function ensureFirstKey(db: Db): CreatedKey | null {
-	const repo = new ApiKeysRepository(db);
-	return repo.exclusively(() => (repo.count() > 0 ? null : createApiKey(db, 'admin', API_SCOPES)));
+export async function createApiKey(
+	store: Store,
+	name: string,
+	scopes: readonly ApiScope[]
+): Promise<CreatedKey> {
+	const { key, row } = newKey(name, scopes);
+	return { row: await store.apiKeys.insert(row), key };
+}
+
+/**
+ * On first start (no key at all, not even a revoked one) creates the admin key; null when one existed.
+ * Atomic across workers and replicas starting together: one admin key, not two.
+ */
+export async function ensureFirstKey(store: Store): Promise<CreatedKey | null> {
+	const { key, row } = newKey('admin', API_SCOPES);
+	const inserted = await store.apiKeys.insertIfNone(row);
+	return inserted ? { row: inserted, key } : null;
 }
 
 /** The API key of a request: `x-api-key`, or `Authorization: Bearer mvk_…`. */
@@ -67,18 +80,18 @@ export interface Caller {
 	scopes: readonly ApiScope[];
 }
 
-function keyRowOf(request: Request): ApiKeyRow | null {
+async function keyRowOf(request: Request): Promise<ApiKeyRow | null> {
 	const key = apiKeyOf(request);
 	if (!key) return null;
-	const row = new ApiKeysRepository(getDatabase()).byHash(hashApiKey(key));
+	const row = await (await getStore()).apiKeys.byHash(hashApiKey(key));
 	if (!row || row.revoked_at)
 		throw new CoreError('UNAUTHORIZED', 'The API key is not valid (unknown or revoked).');
 	return row;
 }
 
 /** The caller's key if it sent one (checked); null for an anonymous request. */
-export function optionalCaller(request: Request): Caller | null {
-	const row = keyRowOf(request);
+export async function optionalCaller(request: Request): Promise<Caller | null> {
+	const row = await keyRowOf(request);
 	return row ? { keyId: row.id, scopes: row.scopes.split(',') as ApiScope[] } : null;
 }
 
@@ -86,8 +99,8 @@ export function optionalCaller(request: Request): Caller | null {
  * 401 without a valid key, 403 with a key that lacks the scope. A scope listed in PUBLIC_SCOPES needs no key
  * (a key that is sent is still checked).
  */
-export function authorize(request: Request, scope: ApiScope): Caller {
-	const caller = optionalCaller(request);
+export async function authorize(request: Request, scope: ApiScope): Promise<Caller> {
+	const caller = await optionalCaller(request);
 	if (!caller) {
 		if (getConfig().publicScopes.includes(scope)) return { keyId: null, scopes: [] };
 		throw new CoreError(

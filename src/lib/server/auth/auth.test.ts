@@ -151,46 +151,50 @@ describe('resolveJwtSecret', () => {
 });
 
 describe('AttemptLimiter', () => {
-	it('blocks after maxAttempts inside the window, with Retry-After until the oldest expires', () => {
+	it('blocks after maxAttempts inside the window, with Retry-After until the oldest expires', async () => {
 		let now = 0;
 		const limiter = new AttemptLimiter({ maxAttempts: 3, windowSeconds: 60, now: () => now });
 		for (let i = 0; i < 3; i++) {
-			limiter.reserve('1.2.3.4');
+			await limiter.reserve('1.2.3.4');
 			now += 10_000;
 		}
 		// Attempts at 0, 10 and 20 s; now 30 s: the first expires at 60 s.
-		expect(() => limiter.reserve('1.2.3.4')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }));
-		expect(limiter.retryAfterSeconds('1.2.3.4')).toBe(30);
-		try {
-			limiter.reserve('1.2.3.4');
-		} catch (error) {
-			expect((error as { details: unknown }).details).toEqual({ retryAfterSeconds: 30 });
-		}
-		expect(() => limiter.reserve('5.6.7.8')).not.toThrow();
+		await expect(limiter.reserve('1.2.3.4')).rejects.toThrow(
+			expect.objectContaining({ code: 'RATE_LIMITED' })
+		);
+		expect(await limiter.retryAfterSeconds('1.2.3.4')).toBe(30);
+		await expect(limiter.reserve('1.2.3.4')).rejects.toMatchObject({ details: { retryAfterSeconds: 30 } });
+		await expect(limiter.reserve('5.6.7.8')).resolves.toBeUndefined();
 		now = 60_001;
-		expect(() => limiter.reserve('1.2.3.4')).not.toThrow();
+		await expect(limiter.reserve('1.2.3.4')).resolves.toBeUndefined();
 	});
 
-	it('a refused attempt is not counted, and nothing gives an attempt back', () => {
+	it('a refused attempt is not counted, and nothing gives an attempt back', async () => {
 		const limiter = new AttemptLimiter({ maxAttempts: 2, windowSeconds: 60 });
-		limiter.reserve('k');
-		limiter.reserve('k');
-		for (let i = 0; i < 5; i++) expect(() => limiter.reserve('k')).toThrow(/Too many/);
-		expect(limiter.retryAfterSeconds('k')).toBeGreaterThan(0);
+		await limiter.reserve('k');
+		await limiter.reserve('k');
+		for (let i = 0; i < 5; i++) await expect(limiter.reserve('k')).rejects.toThrow(/Too many/);
+		expect(await limiter.retryAfterSeconds('k')).toBeGreaterThan(0);
 		expect(limiter).not.toHaveProperty('reset');
 	});
 
-	it('remembers a bounded number of clients', () => {
+	it('parallel requests of one process cannot all pass one check', async () => {
+		const limiter = new AttemptLimiter({ maxAttempts: 3, windowSeconds: 60 });
+		const results = await Promise.allSettled(Array.from({ length: 10 }, () => limiter.reserve('burst')));
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+	});
+
+	it('remembers a bounded number of clients', async () => {
 		const limiter = new AttemptLimiter({
 			maxAttempts: 1,
 			windowSeconds: 60,
 			store: new MemoryAttemptStore(2)
 		});
-		limiter.reserve('a');
-		limiter.reserve('b');
-		limiter.reserve('c');
-		expect(limiter.retryAfterSeconds('a')).toBe(0);
-		expect(limiter.retryAfterSeconds('c')).toBeGreaterThan(0);
+		await limiter.reserve('a');
+		await limiter.reserve('b');
+		await limiter.reserve('c');
+		expect(await limiter.retryAfterSeconds('a')).toBe(0);
+		expect(await limiter.retryAfterSeconds('c')).toBeGreaterThan(0);
 	});
 });
 

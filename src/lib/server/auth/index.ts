@@ -1,9 +1,10 @@
 import { getConfig } from '../config';
-import { getDatabase } from '../db/database';
-import { SqliteAttemptStore } from '../db/shared-state';
+import { getStore } from '../db/database';
+import { createHmac } from 'node:crypto';
+import type { AttemptStore, Store } from '../db/store';
 import { loadSecretsFile } from '../secrets';
 import { AttemptLimiter } from './rate-limit';
-import { resolveJwtSecret } from './secret';
+import { MissingSecretError, resolveJwtSecret } from './secret';
 import { TokenService } from './tokens';
 
 export { AttemptLimiter, MemoryAttemptStore, type AttemptStore } from './rate-limit';
@@ -31,11 +32,17 @@ export function getTokenService(): TokenService {
 	return tokens;
 }
 
-/** Login attempts per client (address or API key) and per matched account, shared by every worker. */
+/** The store's attempts, resolved per call: the store may be reopened (tests restart it). */
+const sharedAttempts: AttemptStore = {
+	recent: async (key, sinceMs) => (await getStore()).attempts.recent(key, sinceMs),
+	tryAdd: async (key, atMs, sinceMs, max) => (await getStore()).attempts.tryAdd(key, atMs, sinceMs, max)
+};
+
+/** Login attempts per client (address or API key) and per matched account, shared by every worker and replica. */
 export function getLoginLimiters(): { client: AttemptLimiter; account: AttemptLimiter } {
 	if (!limiters) {
 		const config = getConfig();
-		const store = new SqliteAttemptStore(getDatabase());
+		const store = sharedAttempts;
 		const windowSeconds = config.loginWindowSeconds;
 		limiters = {
 			client: new AttemptLimiter({ maxAttempts: config.loginMaxFailures, windowSeconds, store }),
@@ -58,10 +65,29 @@ export function getSignupLimiter(): AttemptLimiter {
 	signups ??= new AttemptLimiter({
 		maxAttempts: getConfig().signupMaxPerHour,
 		windowSeconds: 3600,
-		store: new SqliteAttemptStore(getDatabase()),
+		store: sharedAttempts,
 		what: 'new users from this client'
 	});
 	return signups;
+}
+
+/**
+ * Replicas on one PostgreSQL must sign tokens with one secret, or a token from A fails on B. The first replica
+ * stores a fingerprint of its secret (an HMAC, which reveals nothing of the secret); a replica started with
+ * another secret refuses to start, saying so.
+ */
+export async function checkSharedSecrets(store: Store): Promise<void> {
+	if (store.kind !== 'postgres') return;
+	const fingerprint = createHmac('sha256', getTokenService().secretBytes)
+		.update('me-verifier:jwt-secret-fingerprint')
+		.digest('hex');
+	const stored = await store.settings.setIfAbsent('jwt_secret_fingerprint', fingerprint);
+	if (stored !== fingerprint) {
+		throw new MissingSecretError(
+			'This replica signs tokens with another JWT secret than the replicas already using this DATABASE_URL: ' +
+				'give every replica the same JWT_SECRET (and TEMPLATE_KEY).'
+		);
+	}
 }
 
 /** Drops the token service and limiters (attempts stay in the database); tests call it after changing the environment. */

@@ -1,14 +1,7 @@
 import { CoreError } from '../../core/errors';
+import type { AttemptStore } from '../db/store';
 
-/** Where attempts are kept: in memory for one process, or in SQLite for all server workers. */
-export interface AttemptStore {
-	/** Attempt times (ms) of this key after `sinceMs`, oldest first. */
-	recent(key: string, sinceMs: number): number[];
-	/** Records an attempt and forgets every attempt (any key) at or before `forgetBeforeMs`. */
-	add(key: string, atMs: number, forgetBeforeMs: number): void;
-	/** Runs check-then-add as one step: no other worker or request can slip in between. */
-	atomically<T>(fn: () => T): T;
-}
+export type { AttemptStore } from '../db/store';
 
 /** A bounded in-process store: a flood of addresses cannot grow memory without limit. */
 export class MemoryAttemptStore implements AttemptStore {
@@ -16,24 +9,31 @@ export class MemoryAttemptStore implements AttemptStore {
 
 	constructor(private readonly maxKeys = 10_000) {}
 
-	recent(key: string, sinceMs: number): number[] {
+	private recentSync(key: string, sinceMs: number): number[] {
 		return (this.attempts.get(key) ?? []).filter((t) => t > sinceMs);
 	}
 
-	add(key: string, atMs: number, forgetBeforeMs: number): void {
-		const kept = this.recent(key, forgetBeforeMs);
-		kept.push(atMs);
+	async recent(key: string, sinceMs: number): Promise<number[]> {
+		return this.recentSync(key, sinceMs);
+	}
+
+	// One thread, no await inside: already atomic.
+	async tryAdd(
+		key: string,
+		atMs: number,
+		sinceMs: number,
+		max: number
+	): Promise<{ added: boolean; recent: number[] }> {
+		const recent = this.recentSync(key, sinceMs);
+		if (recent.length >= max) return { added: false, recent };
 		// Re-inserting keeps the Map in order of last attempt: the first key is the one idle the longest.
 		this.attempts.delete(key);
-		this.attempts.set(key, kept);
+		this.attempts.set(key, [...recent, atMs]);
 		if (this.attempts.size > this.maxKeys) {
 			const stalest = this.attempts.keys().next().value;
 			if (stalest !== undefined) this.attempts.delete(stalest);
 		}
-	}
-
-	atomically<T>(fn: () => T): T {
-		return fn(); // one thread, synchronous: already atomic
+		return { added: true, recent };
 	}
 }
 
@@ -66,26 +66,29 @@ export class AttemptLimiter {
 		this.now = options.now ?? Date.now;
 	}
 
-	/** Seconds until this key may try again; 0 when it may try now. */
-	retryAfterSeconds(key: string): number {
-		const now = this.now();
-		const recent = this.store.recent(key, now - this.windowMs);
+	private secondsUntilFree(recent: readonly number[], now: number): number {
 		if (recent.length < this.maxAttempts) return 0;
 		const oldestThatCounts = recent[recent.length - this.maxAttempts];
 		return Math.max(1, Math.ceil((oldestThatCounts + this.windowMs - now) / 1000));
 	}
 
-	/** Counts one attempt for `key`, or throws RATE_LIMITED (429 with Retry-After) and counts nothing. */
-	reserve(key: string): void {
-		this.store.atomically(() => {
-			const retryAfterSeconds = this.retryAfterSeconds(key);
-			if (retryAfterSeconds > 0) {
-				throw new CoreError('RATE_LIMITED', `Too many ${this.what}. Try again in ${retryAfterSeconds} s.`, {
-					retryAfterSeconds
-				});
-			}
-			const now = this.now();
-			this.store.add(key, now, now - this.windowMs);
+	/** Seconds until this key may try again; 0 when it may try now. */
+	async retryAfterSeconds(key: string): Promise<number> {
+		const now = this.now();
+		return this.secondsUntilFree(await this.store.recent(key, now - this.windowMs), now);
+	}
+
+	/**
+	 * Counts one attempt for `key`, or throws RATE_LIMITED (429 with Retry-After) and counts nothing. The check
+	 * and the count are one atomic step in the store, across workers and replicas.
+	 */
+	async reserve(key: string): Promise<void> {
+		const now = this.now();
+		const { added, recent } = await this.store.tryAdd(key, now, now - this.windowMs, this.maxAttempts);
+		if (added) return;
+		const retryAfterSeconds = this.secondsUntilFree(recent, now);
+		throw new CoreError('RATE_LIMITED', `Too many ${this.what}. Try again in ${retryAfterSeconds} s.`, {
+			retryAfterSeconds
 		});
 	}
 }

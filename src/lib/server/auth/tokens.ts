@@ -33,6 +33,11 @@ export class TokenService {
 	private readonly secret: Uint8Array;
 	private readonly now: () => number;
 
+	/** The signing key (for the replicas' shared-secret check; never sent anywhere). */
+	get secretBytes(): Uint8Array {
+		return this.secret;
+	}
+
 	constructor(options: TokenServiceOptions) {
 		this.secret = options.secret;
 		this.ttlSeconds = options.ttlSeconds;

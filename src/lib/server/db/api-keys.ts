@@ -1,24 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from './database';
+import type { SqliteDb } from './sqlite';
+import type { ApiKeyRow, ApiKeysStore } from './store';
 
-export interface ApiKeyRow {
-	id: string;
-	name: string;
-	/** Comma-separated scopes. */
-	scopes: string;
-	key_hash: string;
-	/** The key's first characters, shown in listings so an operator can tell keys apart. */
-	prefix: string;
-	created_at: string;
-	last_used_at: string | null;
-	revoked_at: string | null;
-}
+export type { ApiKeyRow } from './store';
 
-/** Operator API keys: only their SHA-256 hashes are stored, never the keys. */
-export class ApiKeysRepository {
-	constructor(private readonly db: Db) {}
+type NewKey = { name: string; scopes: string; key_hash: string; prefix: string };
 
-	insert(row: { name: string; scopes: string; key_hash: string; prefix: string }): ApiKeyRow {
+/** ApiKeysStore on SQLite. */
+export class SqliteApiKeysStore implements ApiKeysStore {
+	constructor(private readonly db: SqliteDb) {}
+
+	private insertSync(row: NewKey): ApiKeyRow {
 		const id = `key_${randomBytes(6).toString('hex')}`;
 		this.db
 			.prepare('INSERT INTO api_keys (id, name, scopes, key_hash, prefix) VALUES (?, ?, ?, ?, ?)')
@@ -26,21 +18,34 @@ export class ApiKeysRepository {
 		return this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as unknown as ApiKeyRow;
 	}
 
-	byHash(hash: string): ApiKeyRow | null {
+	async insert(row: NewKey): Promise<ApiKeyRow> {
+		return this.insertSync(row);
+	}
+
+	async insertIfNone(row: NewKey): Promise<ApiKeyRow | null> {
+		// IMMEDIATE takes the write lock before counting: workers starting at once create one first key, not two.
+		return this.db
+			.transaction(() => {
+				const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM api_keys').get() as { n: number };
+				return n > 0 ? null : this.insertSync(row);
+			})
+			.immediate();
+	}
+
+	async byHash(hash: string): Promise<ApiKeyRow | null> {
 		const row = this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(hash);
 		return (row as ApiKeyRow | undefined) ?? null;
 	}
 
-	list(): ApiKeyRow[] {
+	async list(): Promise<ApiKeyRow[]> {
 		return this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as unknown as ApiKeyRow[];
 	}
 
-	count(): number {
+	async count(): Promise<number> {
 		return (this.db.prepare('SELECT COUNT(*) AS n FROM api_keys').get() as { n: number }).n;
 	}
 
-	/** Revokes by id or by name (every active key of that name); returns how many were revoked. */
-	revoke(idOrName: string): number {
+	async revoke(idOrName: string): Promise<number> {
 		const { changes } = this.db
 			.prepare(
 				`UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -48,10 +53,5 @@ export class ApiKeysRepository {
 			)
 			.run(idOrName, idOrName);
 		return Number(changes);
-	}
-
-	/** Runs `fn` holding the write lock, so several workers starting at once create one first key, not two. */
-	exclusively<T>(fn: () => T): T {
-		return this.db.transaction(fn).immediate();
 	}
 }

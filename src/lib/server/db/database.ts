@@ -1,11 +1,13 @@
-import { mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
-import { ephemeralCipher, type TemplateCipher } from '../secrets/template-cipher';
 import { templateCipherFromConfig } from '../secrets';
+import { ephemeralCipher, type TemplateCipher } from '../secrets/template-cipher';
 import { encryptPlaintextRows } from './embedding-table';
 import { migrate } from './migrations';
 import { SqliteDb } from './sqlite';
+import { SqliteStore } from './sqlite-store';
+import type { Store } from './store';
 
 export type Db = SqliteDb;
 
@@ -16,7 +18,7 @@ export interface OpenOptions {
 	busyTimeoutMs?: number;
 }
 
-/** Opens (creating file and folder on first start) and migrates a database. ':memory:' works too. */
+/** Opens (creating file and folder on first start) and migrates a SQLite database. ':memory:' works too. */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
 	if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
 	const db = new SqliteDb(file, options.cipher ?? ephemeralCipher());
@@ -48,22 +50,45 @@ function restrictToOwner(file: string): void {
 	}
 }
 
-let shared: Db | null = null;
+export interface StoreOptions extends OpenOptions {
+	/** postgres://… selects PostgreSQL; otherwise SQLite at `dbPath`. */
+	databaseUrl?: string | null;
+	dbPath?: string;
+}
 
-/** The process-wide database at `DB_PATH`, opened on first use. */
-export function getDatabase(): Db {
+/** Opens and migrates the store the options name: PostgreSQL with a `databaseUrl`, else SQLite. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+	if (options.databaseUrl) {
+		const { openPostgresStore } = await import('./postgres/store');
+		return openPostgresStore(options.databaseUrl, { cipher: options.cipher ?? ephemeralCipher() });
+	}
+	return new SqliteStore(openDatabase(options.dbPath ?? ':memory:', options));
+}
+
+let shared: Promise<Store> | null = null;
+
+/** The process-wide store (DATABASE_URL, else SQLite at DB_PATH), opened and migrated on first use. */
+export function getStore(): Promise<Store> {
 	if (!shared) {
 		const config = getConfig();
-		shared = openDatabase(config.dbPath, {
+		const opening = openStore({
+			databaseUrl: config.databaseUrl,
+			dbPath: config.dbPath,
 			cipher: templateCipherFromConfig(config),
 			busyTimeoutMs: config.dbBusyTimeoutMs
+		});
+		shared = opening;
+		// A failed open is not cached: the next call tries again (startup retries while a lock is held).
+		opening.catch(() => {
+			if (shared === opening) shared = null;
 		});
 	}
 	return shared;
 }
 
-/** Closes the shared database; the next `getDatabase()` reopens it (tests use this as a restart). */
-export function closeDatabase(): void {
-	shared?.close();
+/** Closes the shared store; the next `getStore()` reopens it (tests use this as a restart). */
+export async function closeStore(): Promise<void> {
+	const current = shared;
 	shared = null;
+	if (current) await (await current.catch(() => null))?.close();
 }

@@ -1,5 +1,5 @@
-import { buildTemplate, type PersonTemplate } from '../../core/gallery';
-import type { Db } from './database';
+import { GalleryMatrix } from '../../core/gallery';
+import type { SqliteDb as Db } from './sqlite';
 import type { EmbedderRef, NewEmbedding } from './types';
 import { blobToVector, vectorToBlob } from './vectors';
 
@@ -60,30 +60,30 @@ export function countEmbeddings(db: Db, t: EmbeddingTable, ownerId?: string | nu
 	return (row as { n: number }).n;
 }
 
-// Templates are read on every recognised frame; rebuilding them costs ~13 ms at 100 people and ~130 ms at 1,000
-// (5 x 1024-D each). They are kept until the database changes: `data_version` moves when another connection
+// The gallery is read on every recognised frame; rebuilding it costs ~13 ms at 100 people and ~130 ms at 1,000
+// (5 x 1024-D each). It is kept until the database changes: `data_version` moves when another connection
 // (another server worker) commits, `total_changes()` when this one writes.
-const cache = new WeakMap<Db, Map<string, { stamp: string; templates: PersonTemplate[] }>>();
+const cache = new WeakMap<Db, Map<string, { stamp: string; gallery: GalleryMatrix }>>();
 
 function changeStamp(db: Db): string {
 	const { changes } = db.prepare('SELECT total_changes() AS changes').get() as { changes: number };
 	return `${String(db.pragma('data_version', { simple: true }))}:${changes}`;
 }
 
-/** One template per owner with embeddings from this model (ids as strings); other models' vectors are ignored. */
-export function templatesOf(db: Db, t: EmbeddingTable, model: EmbedderRef): readonly PersonTemplate[] {
+/** One row per owner with embeddings from this model (ids as strings); other models' vectors are ignored. */
+export function galleryOf(db: Db, t: EmbeddingTable, model: EmbedderRef): GalleryMatrix {
 	const key = `${t.table}\u0000${model.embedder}\u0000${model.version}`;
 	const stamp = changeStamp(db);
 	const byKey = cache.get(db) ?? new Map();
 	cache.set(db, byKey);
 	const hit = byKey.get(key);
-	if (hit?.stamp === stamp) return hit.templates;
-	const templates = readTemplates(db, t, model);
-	byKey.set(key, { stamp, templates });
-	return templates;
+	if (hit?.stamp === stamp) return hit.gallery;
+	const gallery = readGallery(db, t, model);
+	byKey.set(key, { stamp, gallery });
+	return gallery;
 }
 
-function readTemplates(db: Db, t: EmbeddingTable, model: EmbedderRef): PersonTemplate[] {
+function readGallery(db: Db, t: EmbeddingTable, model: EmbedderRef): GalleryMatrix {
 	const rows = db
 		.prepare(
 			`SELECT o.id, o.name, e.vector, e.key_id FROM ${t.table} e JOIN ${t.owners} o ON o.id = e.${t.ownerColumn}
@@ -102,7 +102,9 @@ function readTemplates(db: Db, t: EmbeddingTable, model: EmbedderRef): PersonTem
 		entry.vectors.push(blobToVector(db.cipher.decrypt(row.vector, row.key_id)));
 		byId.set(id, entry);
 	}
-	return [...byId].map(([id, { name, vectors }]) => buildTemplate(id, name, vectors));
+	const gallery = new GalleryMatrix(0, Math.max(64, byId.size));
+	for (const [id, { name, vectors }] of byId) gallery.set(id, name, vectors);
+	return gallery;
 }
 
 const TABLES = [PERSON_EMBEDDINGS, USER_EMBEDDINGS];

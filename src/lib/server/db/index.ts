@@ -1,5 +1,16 @@
-export { closeDatabase, getDatabase, openDatabase, type Db } from './database';
+export { closeStore, getStore, openDatabase, openStore, type Db } from './database';
 export { MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations';
-export { PeopleRepository, type EnrollResult, type PersonRow, type PersonSummary } from './people';
+export { SqliteStore } from './sqlite-store';
+export type {
+	ApiKeyRow,
+	AttemptStore,
+	EnrollResult,
+	PeopleStore,
+	PersonRow,
+	PersonSummary,
+	Store,
+	UserRow,
+	UsersStore,
+	UserSummary
+} from './store';
 export type { EmbedderRef, EmbeddingCounts, NewEmbedding } from './types';
-export { UsersRepository, type UserRow, type UserSummary } from './users';

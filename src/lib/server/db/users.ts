@@ -1,23 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { CoreError } from '../../core/errors';
-import type { PersonTemplate } from '../../core/gallery';
-import type { Db } from './database';
-import { countEmbeddings, insertEmbeddings, templatesOf, USER_EMBEDDINGS } from './embedding-table';
-import type { EmbedderRef, EmbeddingCounts, NewEmbedding } from './types';
-
-export interface UserRow {
-	id: number;
-	name: string;
-	email: string;
-	/** Bumped on every template change, logout and deletion: tokens carry it and older ones stop working. */
-	token_version: number;
-	enrolment_hash: string | null;
-	enrolment_expires_ms: number | null;
-	created_at: string;
-	updated_at: string;
-}
-
-export type UserSummary = UserRow & EmbeddingCounts;
+import type { GalleryMatrix } from '../../core/gallery';
+import { countEmbeddings, galleryOf, insertEmbeddings, USER_EMBEDDINGS } from './embedding-table';
+import type { SqliteDb } from './sqlite';
+import type { UserRow, UsersStore, UserSummary } from './store';
+import type { EmbedderRef, NewEmbedding } from './types';
 
 // node:sqlite reports SQLite's extended result code; 2067 is SQLITE_CONSTRAINT_UNIQUE.
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
@@ -26,15 +13,22 @@ function isUniqueViolation(error: unknown): boolean {
 	return (error as { errcode?: number })?.errcode === SQLITE_CONSTRAINT_UNIQUE;
 }
 
-/** Face-login users (seed 003) and their enrolment embeddings. */
-export class UsersRepository {
-	constructor(private readonly db: Db) {}
+export const NOT_YOUR_ENROLMENT =
+	'A valid enrolment token for this user is needed (Authorization: Bearer <enrolment_token>).';
 
-	get(id: number): UserRow | null {
+/** UsersStore on SQLite. */
+export class SqliteUsersStore implements UsersStore {
+	constructor(private readonly db: SqliteDb) {}
+
+	private getSync(id: number): UserRow | null {
 		return (this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined) ?? null;
 	}
 
-	summary(id: number, model: EmbedderRef): UserSummary | null {
+	async get(id: number): Promise<UserRow | null> {
+		return this.getSync(id);
+	}
+
+	async summary(id: number, model: EmbedderRef): Promise<UserSummary | null> {
 		const row = this.db
 			.prepare(
 				`SELECT u.*,
@@ -47,12 +41,11 @@ export class UsersRepository {
 		return (row as UserSummary | undefined) ?? null;
 	}
 
-	/** Ids are random (not sequential), so one id says nothing about how many users there are or the next one. */
-	create(name: string, email: string): UserRow {
+	async create(name: string, email: string): Promise<UserRow> {
 		try {
 			const id = randomInt(1, 2 ** 48);
 			this.db.prepare('INSERT INTO users (id, name, email) VALUES (?, ?, ?)').run(id, name, email);
-			return this.get(id)!;
+			return this.getSync(id)!;
 		} catch (error) {
 			if (isUniqueViolation(error))
 				throw new CoreError('CONFLICT', `A user with e-mail ${email} already exists.`);
@@ -60,8 +53,8 @@ export class UsersRepository {
 		}
 	}
 
-	update(id: number, changes: { name?: string; email?: string }): UserRow {
-		const current = this.get(id);
+	async update(id: number, changes: { name?: string; email?: string }): Promise<UserRow> {
+		const current = this.getSync(id);
 		if (!current) throw new CoreError('NOT_FOUND', `User ${id} does not exist.`);
 		try {
 			this.db
@@ -75,30 +68,27 @@ export class UsersRepository {
 			}
 			throw error;
 		}
-		return this.get(id)!;
+		return this.getSync(id)!;
 	}
 
-	/**
-	 * Replaces the user's template for this model in one transaction (a failed upload keeps the old one).
-	 * Embeddings of other models stay, unused, until the user enrols again with them.
-	 */
-	replaceEmbeddings(
+	async replaceEmbeddings(
 		userId: number,
 		embeddings: readonly NewEmbedding[],
 		model: EmbedderRef,
-		/** Runs first inside the transaction (e.g. consuming the enrolment token); throwing writes nothing. */
-		guard: () => void = () => undefined
-	): number {
+		options: { enrolmentHash?: string | null; nowMs?: number } = {}
+	): Promise<number> {
 		if (embeddings.length === 0) throw new CoreError('NOT_ENOUGH_DATA', 'No face embeddings to store.');
 		const replaced = this.db
 			.transaction(() => {
-				guard();
-				if (!this.get(userId)) throw new CoreError('NOT_FOUND', `User ${userId} does not exist.`);
+				if (options.enrolmentHash && !this.consumeSync(userId, options.enrolmentHash, options.nowMs)) {
+					throw new CoreError('UNAUTHORIZED', NOT_YOUR_ENROLMENT);
+				}
+				if (!this.getSync(userId)) throw new CoreError('NOT_FOUND', `User ${userId} does not exist.`);
 				const removed = this.db
 					.prepare('DELETE FROM user_embeddings WHERE user_id = ? AND embedder = ? AND embedder_version = ?')
 					.run(userId, model.embedder, model.version).changes;
 				insertEmbeddings(this.db, USER_EMBEDDINGS, userId, embeddings, model);
-				this.bumpTokenVersion(userId);
+				this.bumpSync(userId);
 				return Number(removed);
 			})
 			.immediate();
@@ -106,12 +96,7 @@ export class UsersRepository {
 		return embeddings.length;
 	}
 
-	/**
-	 * Revokes every credential issued before now: login tokens (their version no longer matches) and any
-	 * pending enrolment token, so one stolen login cannot be turned into a template change after a logout
-	 * or a re-enrolment.
-	 */
-	bumpTokenVersion(userId: number): void {
+	private bumpSync(userId: number): void {
 		this.db
 			.prepare(
 				`UPDATE users SET token_version = token_version + 1, enrolment_hash = NULL, enrolment_expires_ms = NULL
@@ -120,14 +105,17 @@ export class UsersRepository {
 			.run(userId);
 	}
 
-	setEnrolmentToken(userId: number, hash: string, expiresMs: number): void {
+	async bumpTokenVersion(userId: number): Promise<void> {
+		this.bumpSync(userId);
+	}
+
+	async setEnrolmentToken(userId: number, hash: string, expiresMs: number): Promise<void> {
 		this.db
 			.prepare('UPDATE users SET enrolment_hash = ?, enrolment_expires_ms = ? WHERE id = ?')
 			.run(hash, expiresMs, userId);
 	}
 
-	/** True when the user has this unexpired enrolment token; it is used up in the same statement. */
-	consumeEnrolmentToken(userId: number, hash: string, nowMs: number): boolean {
+	private consumeSync(userId: number, hash: string, nowMs = Date.now()): boolean {
 		const { changes } = this.db
 			.prepare(
 				`UPDATE users SET enrolment_hash = NULL, enrolment_expires_ms = NULL
@@ -137,21 +125,28 @@ export class UsersRepository {
 		return Number(changes) === 1;
 	}
 
-	/** Deletes the user and (by cascade) every embedding, then checkpoints so no copy stays on disk. */
-	delete(userId: number): boolean {
-		const deleted = Number(this.db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes) > 0;
-		// The per-account login attempts name the user too.
-		if (deleted) this.db.prepare('DELETE FROM login_failures WHERE client = ?').run(`account:${userId}`);
+	async consumeEnrolmentToken(userId: number, hash: string, nowMs: number): Promise<boolean> {
+		return this.consumeSync(userId, hash, nowMs);
+	}
+
+	async delete(userId: number): Promise<boolean> {
+		const deleted = this.db
+			.transaction(() => {
+				const gone = Number(this.db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes) > 0;
+				// The per-account login attempts name the user too.
+				if (gone) this.db.prepare('DELETE FROM login_failures WHERE client = ?').run(`account:${userId}`);
+				return gone;
+			})
+			.immediate();
 		if (deleted) this.db.checkpoint();
 		return deleted;
 	}
 
-	countEmbeddings(userId?: number): number {
+	async countEmbeddings(userId?: number): Promise<number> {
 		return countEmbeddings(this.db, USER_EMBEDDINGS, userId);
 	}
 
-	/** Templates of every user enrolled with this model; the template id is the user id as a string. */
-	templates(model: EmbedderRef): readonly PersonTemplate[] {
-		return templatesOf(this.db, USER_EMBEDDINGS, model);
+	async gallery(model: EmbedderRef): Promise<GalleryMatrix> {
+		return galleryOf(this.db, USER_EMBEDDINGS, model);
 	}
 }

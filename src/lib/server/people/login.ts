@@ -10,7 +10,8 @@ import { detectFaces, pickSoleFace } from '../../core/pipeline';
 import { getLoginLimiters, getTokenService, tokenFromAuthorization, type TokenClaims } from '../auth';
 import { hashApiKey } from '../auth/api-keys';
 import { getConfig } from '../config';
-import { getDatabase, UsersRepository, type UserRow } from '../db';
+import { getStore, type UserRow, type UsersStore } from '../db';
+import { NOT_YOUR_ENROLMENT } from '../db/users';
 import type { Upload } from '../http';
 import { getPeopleEngine, modelOf } from './engine';
 import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
@@ -40,8 +41,8 @@ function validateEmail(raw: string): string {
 	return email;
 }
 
-function users(): UsersRepository {
-	return new UsersRepository(getDatabase());
+async function users(): Promise<UsersStore> {
+	return (await getStore()).users;
 }
 
 /** Enrolment tokens are 32 random bytes, like API keys: the same fast hash serves (nothing to brute-force). */
@@ -58,10 +59,10 @@ export interface EnrolmentGrant {
 }
 
 /** A fresh single-use enrolment token for the user (replacing any earlier one); only its hash is stored. */
-function grantEnrolment(userId: number): EnrolmentGrant {
+async function grantEnrolment(userId: number): Promise<EnrolmentGrant> {
 	const ttl = getConfig().enrolmentTtlSeconds;
 	const token = newEnrolmentToken();
-	users().setEnrolmentToken(userId, hashToken(token), Date.now() + ttl * 1000);
+	await (await users()).setEnrolmentToken(userId, hashToken(token), Date.now() + ttl * 1000);
 	return { enrolment_token: token, enrolment_expires_in: ttl };
 }
 
@@ -70,12 +71,16 @@ function grantEnrolment(userId: number): EnrolmentGrant {
  * A taken e-mail gets the same answer and status with an id and token that lead nowhere, so strangers
  * cannot test which e-mails are registered; an operator (`manage` key) gets the honest 409.
  */
-export function createUser(nombre: string, correo: string, operator = false): UserView & EnrolmentGrant {
+export async function createUser(
+	nombre: string,
+	correo: string,
+	operator = false
+): Promise<UserView & EnrolmentGrant> {
 	const name = validateName(nombre, 'nombre');
 	const email = validateEmail(correo);
 	try {
-		const user = users().create(name, email);
-		return { ...userView(user), ...grantEnrolment(user.id) };
+		const user = await (await users()).create(name, email);
+		return { ...userView(user), ...(await grantEnrolment(user.id)) };
 	} catch (error) {
 		if (operator || !isCoreError(error) || error.code !== 'CONFLICT') throw error;
 		const ttl = getConfig().enrolmentTtlSeconds;
@@ -90,7 +95,7 @@ export function createUser(nombre: string, correo: string, operator = false): Us
 }
 
 /** POST /registro-imagenes/{id}/token: a logged-in user asks for a new enrolment token to replace their template. */
-export function renewEnrolment(claims: TokenClaims, userId: number): EnrolmentGrant {
+export async function renewEnrolment(claims: TokenClaims, userId: number): Promise<EnrolmentGrant> {
 	if (claims.userId !== userId) throw new CoreError('FORBIDDEN', 'A token only renews its own user.');
 	return grantEnrolment(userId);
 }
@@ -112,8 +117,7 @@ export interface EnrolResult {
 /** Who may enrol photos: the user's own enrolment token, or an operator's `manage` key. */
 export type EnrolCredential = { kind: 'operator' } | { kind: 'enrolment'; token: string };
 
-const NOT_YOURS =
-	'A valid enrolment token for this user is needed (Authorization: Bearer <enrolment_token>).';
+const NOT_YOURS = NOT_YOUR_ENROLMENT;
 
 /**
  * POST /registro-imagenes/{id}: at least three photos with exactly one face each become the user's
@@ -126,15 +130,18 @@ const NOT_YOURS =
  * or takes a face slot: a stranger with a made-up token must not be able to hold the queue. Returns the
  * enrolment token's hash, which the enrolment then uses up.
  */
-export function assertEnrolCredential(userId: number, credential: EnrolCredential): string | null {
-	const repo = users();
+export async function assertEnrolCredential(
+	userId: number,
+	credential: EnrolCredential
+): Promise<string | null> {
+	const repo = await users();
 	const tokenHash = credential.kind === 'enrolment' ? hashToken(credential.token) : null;
 	if (tokenHash) {
-		const user = repo.get(userId);
+		const user = await repo.get(userId);
 		const valid =
 			!!user && user.enrolment_hash === tokenHash && (user.enrolment_expires_ms ?? 0) > Date.now();
 		if (!valid) throw new CoreError('UNAUTHORIZED', NOT_YOURS);
-	} else if (!repo.get(userId)) {
+	} else if (!(await repo.get(userId))) {
 		throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
 	}
 	return tokenHash;
@@ -145,8 +152,8 @@ export async function enrolUserFaces(
 	uploads: readonly Upload[],
 	credential: EnrolCredential
 ): Promise<EnrolResult> {
-	const repo = users();
-	const tokenHash = assertEnrolCredential(userId, credential);
+	const repo = await users();
+	const tokenHash = await assertEnrolCredential(userId, credential);
 	if (uploads.length > MAX_ENROLMENT_PHOTOS) {
 		throw new CoreError('BAD_REQUEST', `Send at most ${MAX_ENROLMENT_PHOTOS} images per request.`);
 	}
@@ -160,10 +167,10 @@ export async function enrolUserFaces(
 			{ public: { rejected } }
 		);
 	}
-	repo.replaceEmbeddings(userId, accepted, modelOf(engine), () => {
-		if (tokenHash && !repo.consumeEnrolmentToken(userId, tokenHash, Date.now())) {
-			throw new CoreError('UNAUTHORIZED', NOT_YOURS);
-		}
+	// The enrolment token is used up in the same transaction (UNAUTHORIZED, nothing stored, if it is gone).
+	await repo.replaceEmbeddings(userId, accepted, modelOf(engine), {
+		enrolmentHash: tokenHash,
+		nowMs: Date.now()
 	});
 	return { id: userId, faces_used: accepted.length, rejected };
 }
@@ -189,7 +196,7 @@ export async function loginWithFace(
 	faceWork: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()
 ): Promise<LoginResult> {
 	const limiters = getLoginLimiters();
-	limiters.client.reserve(`client:${clientKey}`);
+	await limiters.client.reserve(`client:${clientKey}`);
 	// The body is read before a face slot is taken: a slow upload must not hold the queue.
 	const bytes = await readPhoto();
 	return faceWork(() => matchLogin(bytes, limiters));
@@ -205,11 +212,15 @@ async function matchLogin(
 	// NO_FACE, or MULTIPLE_FACES when two faces of similar size leave it open who is logging in.
 	const face = pickSoleFace(faces, image);
 	const embedding = await engine.embed(image, face);
-	const repo = users();
-	const match = matchFace(embedding, repo.templates(modelOf(engine)), loginPolicyFor(engine.info.embedder));
-	const user = match.status === 'known' ? repo.get(Number(match.person.id)) : null;
+	const repo = await users();
+	const match = matchFace(
+		embedding,
+		await repo.gallery(modelOf(engine)),
+		loginPolicyFor(engine.info.embedder)
+	);
+	const user = match.status === 'known' ? await repo.get(Number(match.person.id)) : null;
 	if (match.status !== 'known' || !user) throw new CoreError('UNAUTHORIZED', 'Face not recognised.');
-	limiters.account.reserve(`account:${user.id}`);
+	await limiters.account.reserve(`account:${user.id}`);
 	const tokens = getTokenService();
 	const { token } = await tokens.sign({ id: user.id, email: user.email, version: user.token_version });
 	return {
@@ -228,7 +239,7 @@ async function matchLogin(
  */
 export async function requireToken(authorization: string | null): Promise<TokenClaims> {
 	const claims = await getTokenService().verify(tokenFromAuthorization(authorization));
-	const user = users().get(claims.userId);
+	const user = await (await users()).get(claims.userId);
 	if (!user || user.token_version !== claims.version) {
 		throw new CoreError('UNAUTHORIZED', 'The token was revoked (logout, new enrolment or deleted user).');
 	}
@@ -246,20 +257,20 @@ export async function updateProfile(
 	if (!update.name && !update.email) {
 		throw new CoreError('BAD_REQUEST', "Send 'nombre' and/or 'correo' to update.");
 	}
-	const repo = users();
-	if (!repo.get(claims.userId))
+	const repo = await users();
+	if (!(await repo.get(claims.userId)))
 		throw new CoreError('UNAUTHORIZED', 'The token belongs to a user that no longer exists.');
-	return { user: userView(repo.update(claims.userId, update)) };
+	return { user: userView(await repo.update(claims.userId, update)) };
 }
 
 /** POST /logout: every token of the user stops working. */
-export function logout(claims: TokenClaims): { logged_out: true } {
-	users().bumpTokenVersion(claims.userId);
+export async function logout(claims: TokenClaims): Promise<{ logged_out: true }> {
+	await (await users()).bumpTokenVersion(claims.userId);
 	return { logged_out: true };
 }
 
 /** DELETE /usuarios/{id}: the user and every embedding of theirs, by themselves or an operator. */
-export function deleteUser(userId: number): { deleted: true; id: number } {
-	if (!users().delete(userId)) throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
+export async function deleteUser(userId: number): Promise<{ deleted: true; id: number }> {
+	if (!(await (await users()).delete(userId))) throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
 	return { deleted: true, id: userId };
 }

@@ -3,7 +3,7 @@ import { CoreError } from '../../core/errors';
 import { matchFrame, statedOperatingPoint, type StatedOperatingPoint } from '../../core/gallery';
 import type { Box } from '../../core/types';
 import { getConfig } from '../config';
-import { getDatabase, PeopleRepository, type PersonSummary } from '../db';
+import { getStore, type PersonSummary } from '../db';
 import type { Upload } from '../http';
 import { configuredModel, getPeopleEngine, modelOf, policyOf } from './engine';
 import { analyzeFrame, embedEnrolmentPhotos, scaleBox, type Rejected } from './faces';
@@ -85,15 +85,15 @@ export async function registerPerson(
 ): Promise<RegisterResult> {
 	const name = validateName(rawName);
 	checkPhotoCount(uploads);
-	const people = new PeopleRepository(getDatabase());
+	const { people } = await getStore();
 	const existingId = personId ? validatePersonId(personId) : null;
-	if (existingId && !people.get(existingId)) throw notFound(existingId);
+	if (existingId && !(await people.get(existingId))) throw notFound(existingId);
 	const engine = await getPeopleEngine();
 	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
 	if (accepted.length === 0) throw nothingUsable(rejected);
 	// A fresh random id never matches, so enroll() creates the person, or refuses a taken name.
 	const lookup = { id: existingId ?? randomUUID() };
-	const result = people.enroll(lookup, { id: lookup.id, name }, accepted, modelOf(engine));
+	const result = await people.enroll(lookup, { id: lookup.id, name }, accepted, modelOf(engine));
 	return {
 		person_id: result.person.id,
 		name: result.person.name,
@@ -123,10 +123,10 @@ export async function processImages(
 	const engine = await getPeopleEngine();
 	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
 	if (accepted.length === 0) throw nothingUsable(rejected);
-	const people = new PeopleRepository(getDatabase());
+	const { people } = await getStore();
 	const model = modelOf(engine);
-	people.enroll({ id }, { id, name }, accepted, model);
-	const total = people.summary(id, model)!.embeddings;
+	await people.enroll({ id }, { id, name }, accepted, model);
+	const total = (await people.summary(id, model))!.embeddings;
 	return { status: 'ok', id, embeddings: total, faces_used: accepted.length, rejected };
 }
 
@@ -136,9 +136,9 @@ export interface PeopleList {
 	people: PersonView[];
 }
 
-export function listPeople(): PeopleList {
+export async function listPeople(): Promise<PeopleList> {
 	const model = configuredModel();
-	const people = new PeopleRepository(getDatabase()).list(model).map(view);
+	const people = (await (await getStore()).people.list(model)).map(view);
 	return { embedder: model.embedder, embedder_version: model.version, people };
 }
 
@@ -146,17 +146,19 @@ function notFound(id: string): CoreError {
 	return new CoreError('NOT_FOUND', `No person with id '${id}'.`);
 }
 
-export function getPerson(id: string): PersonView {
-	const person = new PeopleRepository(getDatabase()).summary(id, configuredModel());
+export async function getPerson(id: string): Promise<PersonView> {
+	const person = await (await getStore()).people.summary(id, configuredModel());
 	if (!person) throw notFound(id);
 	return view(person);
 }
 
 /** DELETE /people/{id}: the person row and every embedding of theirs, whatever the model. */
-export function deletePerson(id: string): { deleted: true; person_id: string; embeddings_removed: number } {
-	const people = new PeopleRepository(getDatabase());
-	const count = people.countEmbeddings(id);
-	if (!people.delete(id)) throw notFound(id);
+export async function deletePerson(
+	id: string
+): Promise<{ deleted: true; person_id: string; embeddings_removed: number }> {
+	const { people } = await getStore();
+	const count = await people.countEmbeddings(id);
+	if (!(await people.delete(id))) throw notFound(id);
 	return { deleted: true, person_id: id, embeddings_removed: count };
 }
 
@@ -177,7 +179,7 @@ export async function recognizeFrame(
 ): Promise<FrameResult> {
 	const engine = await getPeopleEngine();
 	const { faces, scale } = await analyzeFrame(engine, bytes, getConfig());
-	const gallery = new PeopleRepository(getDatabase()).templates(modelOf(engine));
+	const gallery = await (await getStore()).people.gallery(modelOf(engine));
 	const matches = matchFrame(
 		faces.map((f) => f.embedding),
 		gallery,

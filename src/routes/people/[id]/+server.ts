@@ -4,10 +4,10 @@ import { deletePerson, getPerson } from '#lib/server/people/registry.ts';
 import type { RequestHandler } from './$types';
 
 /** Scope `manage`, checked before the id is looked up: strangers learn nothing about which ids exist. */
-export const GET: RequestHandler = ({ params, request }) => {
+export const GET: RequestHandler = async ({ params, request }) => {
 	try {
-		authorize(request, 'manage');
-		return json(getPerson(params.id));
+		await authorize(request, 'manage');
+		return json(await getPerson(params.id));
 	} catch (error) {
 		return errorResponse(error);
 	}
@@ -16,8 +16,8 @@ export const GET: RequestHandler = ({ params, request }) => {
 /** Erases the person and every stored embedding of theirs (zeroed on disk, WAL checkpointed). */
 export const DELETE: RequestHandler = async ({ params, request }) => {
 	try {
-		authorize(request, 'manage');
-		return json(deletePerson(params.id));
+		await authorize(request, 'manage');
+		return json(await deletePerson(params.id));
 	} catch (error) {
 		return errorResponse(error);
 	}

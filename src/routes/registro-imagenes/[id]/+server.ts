@@ -13,9 +13,9 @@ import { heavyWork } from '#lib/server/work-queue.ts';
 import type { RequestHandler } from './$types';
 
 /** An operator's `manage` key, or the user's own `Authorization: Bearer <enrolment_token>`. */
-function credentialOf(request: Request): EnrolCredential {
+async function credentialOf(request: Request): Promise<EnrolCredential> {
 	if (apiKeyOf(request)) {
-		authorize(request, 'manage');
+		await authorize(request, 'manage');
 		return { kind: 'operator' };
 	}
 	return { kind: 'enrolment', token: tokenFromAuthorization(request.headers.get('authorization')) };
@@ -24,9 +24,9 @@ function credentialOf(request: Request): EnrolCredential {
 /** Seed 003, step 2: three or more face photos (`images`, or the seed's `imagenes`) become the user's template. */
 export const POST: RequestHandler = async ({ request, params }) => {
 	try {
-		const credential = credentialOf(request);
+		const credential = await credentialOf(request);
 		const userId = parseUserId(params.id);
-		assertEnrolCredential(userId, credential); // before the body is read or a face slot is taken
+		await assertEnrolCredential(userId, credential); // before the body is read or a face slot is taken
 		return await heavyWork(async () => {
 			const maxBytes = mbToBytes(getConfig().maxContentMb);
 			const form = await readForm(request, maxBytes * MAX_ENROLMENT_PHOTOS);

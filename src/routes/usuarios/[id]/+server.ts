@@ -8,14 +8,14 @@ import type { RequestHandler } from './$types';
 export const DELETE: RequestHandler = async ({ request, params }) => {
 	try {
 		if (apiKeyOf(request)) {
-			authorize(request, 'manage');
+			await authorize(request, 'manage');
 		} else {
 			const claims = await requireToken(request.headers.get('authorization'));
 			if (claims.userId !== parseUserId(params.id)) {
 				throw new CoreError('FORBIDDEN', 'A login token may only delete its own user.');
 			}
 		}
-		return json(deleteUser(parseUserId(params.id)));
+		return json(await deleteUser(parseUserId(params.id)));
 	} catch (error) {
 		return errorResponse(error);
 	}

@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request, params }) => {
 	try {
 		const claims = await requireToken(request.headers.get('authorization'));
-		return json(renewEnrolment(claims, parseUserId(params.id)));
+		return json(await renewEnrolment(claims, parseUserId(params.id)));
 	} catch (error) {
 		return errorResponse(error);
 	}
