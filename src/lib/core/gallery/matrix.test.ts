@@ -16,6 +16,25 @@ describe('GalleryMatrix', () => {
 		buildTemplate(`p${i}`, `Person ${i}`, randomVectors(1 + (i % 4), dim, i + 1))
 	);
 
+	it('the WebAssembly SIMD kernel scores like the JavaScript loop (to float rounding)', () => {
+		const dim4 = 128;
+		const templates = Array.from({ length: 300 }, (_, i) =>
+			buildTemplate(`q${i}`, `Q ${i}`, randomVectors(1, dim4, 500 + i))
+		);
+		const withSimd = GalleryMatrix.fromTemplates(templates);
+		const plain = new GalleryMatrix(dim4, 1, { simd: false });
+		for (const t of templates) plain.setCentroid(t.id, t.name, t.centroid);
+		expect(withSimd.simd).toBe(true);
+		expect(plain.simd).toBe(false);
+		for (const query of randomVectors(30, dim4, 77)) {
+			const unit = Float32Array.from(query.map((v, _, a) => v / Math.hypot(...a)));
+			const a = withSimd.topTwo(unit);
+			const b = plain.topTwo(unit);
+			expect([a.best!.id, a.runnerUp!.id]).toEqual([b.best!.id, b.runnerUp!.id]);
+			expect(a.best!.score).toBeCloseTo(b.best!.score, 5);
+		}
+	});
+
 	it('names the same best and runner-up as scoring every template, for both strategies', () => {
 		const matrix = GalleryMatrix.fromTemplates(people);
 		for (const strategy of ['centroid', 'max'] as const) {

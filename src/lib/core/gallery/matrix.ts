@@ -1,6 +1,7 @@
 import { CoreError } from '../errors';
 import type { Candidate } from './match';
 import type { PersonTemplate, ScoreStrategy } from './template';
+import { simdKernel, type SimdKernel } from './simd';
 import { meanDirection, normalize } from './vector';
 
 /** The best and second-best person for one query (distinct people), as the 1:N decision needs them. */
@@ -13,7 +14,8 @@ export interface TopTwo {
  * The gallery as one contiguous Float32 matrix of unit centroids (row i = person i), so a 1:N search is one
  * fused dot-product pass over memory instead of a loop over objects. People are added, replaced and removed
  * in place (a removed row is filled with the last one), so a change never rebuilds the matrix. Member
- * embeddings are kept only for the `max` strategy.
+ * embeddings are kept only for the `max` strategy. With WebAssembly SIMD (Node, every current browser) the
+ * matrix lives in the kernel's memory and one call scores every row; otherwise a plain JavaScript loop does.
  */
 export class GalleryMatrix {
 	private rows: Float32Array;
@@ -23,14 +25,46 @@ export class GalleryMatrix {
 	private readonly names: string[] = [];
 	private readonly members: (Float32Array[] | null)[] = [];
 	private readonly slotOf = new Map<string, number>();
+	private kernel: SimdKernel | null = null;
+	/** Byte offset of the matrix in the kernel's memory (the query comes first). */
+	private rowsAt = 0;
 
 	constructor(
 		/** Embedding size; 0 = taken from the first person added. */
 		private dim = 0,
-		initialCapacity = 64
+		initialCapacity = 64,
+		options: { simd?: boolean } = {}
 	) {
 		this.capacity = Math.max(1, initialCapacity);
-		this.rows = new Float32Array(this.capacity * Math.max(dim, 1));
+		this.useSimd = options.simd ?? true;
+		this.rows = new Float32Array(0);
+		if (dim > 0) this.allocate();
+	}
+
+	private readonly useSimd: boolean;
+
+	/** Whether the WebAssembly SIMD kernel scores this gallery (false: the JavaScript loop). */
+	get simd(): boolean {
+		return this.kernel !== null;
+	}
+
+	private allocate(): void {
+		this.kernel = this.useSimd && this.dim % 4 === 0 ? simdKernel() : null;
+		if (this.kernel) {
+			this.rowsAt = Math.ceil((this.dim * 4) / 16) * 16;
+			this.ensureKernelMemory();
+		} else {
+			this.rows = new Float32Array(this.capacity * this.dim);
+		}
+	}
+
+	/** Query, then the matrix, then one score per row; grows the memory (keeping the rows) when needed. */
+	private ensureKernelMemory(): void {
+		const memory = this.kernel!.memory;
+		const needed = this.rowsAt + this.capacity * this.dim * 4 + this.capacity * 4;
+		const pages = Math.ceil(needed / 65536) - memory.buffer.byteLength / 65536;
+		if (pages > 0) memory.grow(pages);
+		this.rows = new Float32Array(memory.buffer, this.rowsAt, this.capacity * this.dim);
 	}
 
 	get size(): number {
@@ -43,7 +77,7 @@ export class GalleryMatrix {
 
 	/** Bytes held by the centroid matrix (allocated capacity, not only the rows in use). */
 	get matrixBytes(): number {
-		return this.rows.byteLength;
+		return this.capacity * this.dim * 4;
 	}
 
 	has(id: string): boolean {
@@ -66,7 +100,7 @@ export class GalleryMatrix {
 	): void {
 		if (this.dim === 0) {
 			this.dim = centroid.length;
-			this.rows = new Float32Array(this.capacity * this.dim);
+			this.allocate();
 		}
 		if (centroid.length !== this.dim) {
 			throw new CoreError('MODEL_INCOMPATIBLE', `embedding sizes differ: ${centroid.length} vs ${this.dim}`);
@@ -107,6 +141,7 @@ export class GalleryMatrix {
 
 	private grow(): void {
 		this.capacity *= 2;
+		if (this.kernel) return this.ensureKernelMemory();
 		const next = new Float32Array(this.capacity * this.dim);
 		next.set(this.rows.subarray(0, this.count * this.dim));
 		this.rows = next;
@@ -141,6 +176,16 @@ export class GalleryMatrix {
 		if (strategy === 'max' && this.members.every((m) => m !== null)) {
 			for (let slot = 0; slot < this.count; slot++) {
 				for (const member of this.members[slot]!) offer(slot, dotAt(member, 0, unitQuery, this.dim));
+			}
+		} else if (this.kernel) {
+			const { memory, scores } = this.kernel;
+			new Float32Array(memory.buffer, 0, this.dim).set(unitQuery);
+			const outAt = this.rowsAt + this.capacity * this.dim * 4;
+			scores(this.rowsAt, 0, this.dim, this.count, outAt);
+			const out = new Float32Array(memory.buffer, outAt, this.count);
+			for (let slot = 0; slot < out.length; slot++) {
+				const score = out[slot];
+				if (score > second) offer(slot, score);
 			}
 		} else {
 			const rows = this.rows;
