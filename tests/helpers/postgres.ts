@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -36,11 +36,11 @@ function startCluster(): { url: string; dir: string | null } {
 	});
 	const url = /^DATABASE_URL=(.+)$/m.exec(out)?.[1];
 	if (!url) throw new Error(`throwaway.sh printed no DATABASE_URL:\n${out}`);
-	process.once('exit', () => {
-		execFileSync('bash', [path.join(REPO_ROOT, 'scripts/postgres/throwaway.sh'), 'stop', dir], {
-			stdio: 'ignore'
-		});
-	});
+	// Stopped once this process is gone, however it ends (test workers are killed, not exited): a detached
+	// watchdog polls for it, then stops the cluster and removes its folder.
+	const script = path.join(REPO_ROOT, 'scripts/postgres/throwaway.sh');
+	const watch = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; bash '${script}' stop '${dir}'`;
+	spawn('bash', ['-c', watch], { detached: true, stdio: 'ignore' }).unref();
 	return { url, dir };
 }
 
