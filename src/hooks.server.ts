@@ -6,6 +6,7 @@ import { getConfig } from '#lib/server/config.ts';
 import { closeStore } from '#lib/server/db/index.ts';
 import { json } from '#lib/server/http.ts';
 import { getPeopleEngine } from '#lib/server/people/index.ts';
+import { livenessWarnings } from '#lib/server/liveness/index.ts';
 import { isCrossSiteForbidden, withSecurityHeaders } from '#lib/server/security-headers.ts';
 import { openDatabaseAtStart } from '#lib/server/startup.ts';
 import { startEngine } from '#lib/server/verifier.ts';
@@ -32,6 +33,7 @@ export const init: ServerInit = async () => {
 					first.key
 			);
 		}
+		for (const warning of livenessWarnings()) console.warn(`[me-verifier] ${warning}`);
 		for (const scope of getConfig().publicScopes) {
 			const route = scope === 'verify' ? 'POST /verify' : 'POST /process_frame';
 			console.warn(`[me-verifier] PUBLIC_SCOPES: ${route} answers without an API key (scores withheld).`);

@@ -23,7 +23,9 @@ beforeAll(() => {
 		JWT_SECRET: SECRET,
 		JWT_TTL: '600',
 		LOGIN_MAX_FAILURES: String(MAX_FAILURES),
-		LOGIN_WINDOW_SECONDS: '120'
+		LOGIN_WINDOW_SECONDS: '120',
+		// The seed's single-photo login; the liveness default is tested in tests/liveness-server.test.ts.
+		LOGIN_LIVENESS: 'optional'
 	});
 });
 

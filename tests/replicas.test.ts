@@ -52,6 +52,7 @@ beforeAll(async () => {
 		TEMPLATE_KEY: randomBytes(32).toString('base64'),
 		LOGIN_MAX_ATTEMPTS: '3',
 		LOGIN_WINDOW_SECONDS: '600',
+		LOGIN_LIVENESS: 'optional',
 		MODEL_PATH: '/nonexistent/model.json'
 	});
 	// Each replica has its own disk (DB_PATH and the secrets file are not shared); only PostgreSQL is.

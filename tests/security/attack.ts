@@ -23,6 +23,8 @@ export function startProduction(env: Record<string, string> = {}): Promise<Runni
 		NODE_ENV: 'production',
 		JWT_SECRET: randomBytes(48).toString('base64'),
 		MODEL_PATH: path.join(REPO_ROOT, 'no-model-here.json'),
+		// These attacks log in with one photo; tests/liveness-server.test.ts attacks the default (required).
+		LOGIN_LIVENESS: 'optional',
 		...env
 	});
 }

@@ -4,6 +4,7 @@ import type { FaceEngine } from './engine';
 import { createEmbedder, embedderMeta, type Embedder, type EmbedderDeps, type EmbedderId } from './embedders';
 import { DLIB_CHIP } from './embedders/templates';
 import { CoreError } from './errors';
+import { faceMotion } from './face-motion';
 import type { DetectedFace, EngineInfo, FiveLandmarks, PixelImage, Point } from './types';
 
 export interface HumanEngineOptions {
@@ -98,11 +99,13 @@ export function fiveLandmarks(face: Pick<FaceResult, 'mesh'>): FiveLandmarks {
 function toDetectedFace(face: FaceResult): DetectedFace {
 	const [x, y, w, h] = face.box;
 	const yaw = face.rotation?.angle?.yaw;
+	const motion = faceMotion(face.mesh, face.rotation?.angle);
 	return {
 		box: [x, y, w, h],
 		score: face.score,
 		landmarks: fiveLandmarks(face),
-		...(typeof yaw === 'number' && Number.isFinite(yaw) ? { yaw: (yaw * 180) / Math.PI } : {})
+		...(typeof yaw === 'number' && Number.isFinite(yaw) ? { yaw: (yaw * 180) / Math.PI } : {}),
+		...(motion ? { motion } : {})
 	};
 }
 

@@ -27,6 +27,19 @@ export interface DetectedFace {
 	landmarks: FiveLandmarks;
 	/** Head yaw estimate in degrees when the detector provides one (0 = frontal). */
 	yaw?: number;
+	/** Head pose and eye/mouth openness from the face mesh, for liveness challenges. */
+	motion?: FaceMotion;
+}
+
+/** One face's pose (degrees) and openness ratios in one frame. */
+export interface FaceMotion {
+	yaw: number;
+	pitch: number;
+	roll: number;
+	/** Mean eye aspect ratio of both eyes: lid gap over eye width. */
+	eyeOpen: number;
+	/** Inner-lip gap over mouth width. */
+	mouthOpen: number;
 }
 
 export type Embedding = Float32Array;

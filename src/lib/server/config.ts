@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import path from 'node:path';
 import { CoreError } from '../core/errors';
+import { isLivenessAction, LIVENESS_ACTIONS, type LivenessAction } from '../core/liveness/actions';
 
 /** The only module that reads environment variables; everything else receives this object. */
 export interface ServerConfig {
@@ -48,6 +49,44 @@ export interface ServerConfig {
 	heavyQueue: number;
 	/** How long a statement waits for another worker's lock before answering 503 (it blocks the event loop). */
 	dbBusyTimeoutMs: number;
+	// --- liveness (issue 9) ---
+	/** Face login needs a passed challenge (`required`), takes one when sent (`optional`) or a photo (`off`). */
+	loginLiveness: LivenessMode;
+	verifyLiveness: LivenessMode;
+	enrolLiveness: LivenessMode;
+	/** Actions challenges may ask for (LIVENESS_ACTIONS, comma-separated; default all six). */
+	livenessActions: LivenessAction[];
+	livenessStepMs: number;
+	livenessTtlSeconds: number;
+	/** Body limit of a request carrying a challenge's frames. */
+	livenessMaxMb: number;
+}
+
+/** `off` accepts a single photo (unsafe: a photo of the person passes); see README "Liveness". */
+export const LIVENESS_MODES = ['required', 'optional', 'off'] as const;
+export type LivenessMode = (typeof LIVENESS_MODES)[number];
+
+function livenessModeFrom(env: NodeJS.ProcessEnv, key: string, fallback: LivenessMode): LivenessMode {
+	const raw = env[key]?.trim().toLowerCase();
+	if (!raw) return fallback;
+	if (!(LIVENESS_MODES as readonly string[]).includes(raw))
+		throw new CoreError('BAD_REQUEST', `${key} must be one of ${LIVENESS_MODES.join(', ')}, not '${raw}'.`);
+	return raw as LivenessMode;
+}
+
+function livenessActionsFrom(env: NodeJS.ProcessEnv): LivenessAction[] {
+	const listed = listFrom(env, 'LIVENESS_ACTIONS');
+	if (listed.length === 0) return [...LIVENESS_ACTIONS];
+	for (const action of listed) {
+		if (!isLivenessAction(action))
+			throw new CoreError(
+				'BAD_REQUEST',
+				`LIVENESS_ACTIONS: '${action}' is not one of ${LIVENESS_ACTIONS.join(', ')}.`
+			);
+	}
+	if (new Set(listed).size < 2)
+		throw new CoreError('BAD_REQUEST', 'LIVENESS_ACTIONS needs at least two actions.');
+	return [...new Set(listed)] as LivenessAction[];
 }
 
 export const API_SCOPES = ['verify', 'recognize', 'manage'] as const;
@@ -132,7 +171,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		enrolmentTtlSeconds: numberFrom(env, 'ENROLMENT_TTL', 900, 1),
 		heavyConcurrency: numberFrom(env, 'HEAVY_CONCURRENCY', 2, 1),
 		heavyQueue: numberFrom(env, 'HEAVY_QUEUE', 8, 0),
-		dbBusyTimeoutMs: numberFrom(env, 'DB_BUSY_TIMEOUT_MS', 250, 0)
+		dbBusyTimeoutMs: numberFrom(env, 'DB_BUSY_TIMEOUT_MS', 250, 0),
+		// --- liveness (issue 9) ---
+		loginLiveness: livenessModeFrom(env, 'LOGIN_LIVENESS', 'required'),
+		verifyLiveness: livenessModeFrom(env, 'VERIFY_LIVENESS', 'optional'),
+		enrolLiveness: livenessModeFrom(env, 'ENROL_LIVENESS', 'optional'),
+		livenessActions: livenessActionsFrom(env),
+		livenessStepMs: numberFrom(env, 'LIVENESS_STEP_MS', 4000, 1000),
+		livenessTtlSeconds: numberFrom(env, 'LIVENESS_TTL', 40, 5),
+		livenessMaxMb: numberFrom(env, 'LIVENESS_MAX_MB', 8, 0.1)
 	};
 }
 

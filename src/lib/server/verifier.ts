@@ -1,6 +1,8 @@
 import { CoreError } from '../core/errors';
 import type { FaceEngine } from '../core/engine';
-import { verifyImage, type Verification } from '../core/pipeline';
+import { assertModelMatchesEngine, decide, verifyImage, type Verification } from '../core/pipeline';
+import { checkUploadedFrames, livenessSummary, type LivenessUpload, type SignedChallenge } from './liveness';
+
 import { getConfig, type ServerConfig } from './config';
 import { decodeImage } from './decode';
 import { getEngine } from './engine';
@@ -55,6 +57,39 @@ export interface VerifyResponse extends Verification {
 	timing_ms: number;
 }
 
+/** "Is this me?" on the decision frame of a passed liveness challenge (frames captured during the challenge). */
+export async function verifyLiveFrames(
+	challenge: SignedChallenge,
+	upload: LivenessUpload,
+	startedAt: number,
+	config = getConfig()
+): Promise<VerifyResponse & { liveness: ReturnType<typeof livenessSummary> }> {
+	const loaded = await startEngine();
+	const model = await modelStore(config).require();
+	assertModelMatchesEngine(model, loaded);
+	const live = await checkUploadedFrames(loaded, challenge, upload);
+	const { embedding, face } = live.decision!;
+	const result = decide(model, embedding, config.verifyThreshold ?? model.threshold.value);
+	return {
+		...rounded(result, model.model_version, startedAt),
+		box: face.box.map((v) => Math.round(v)) as Verification['box'],
+		faces_count: 1,
+		liveness: livenessSummary(live)
+	};
+}
+
+function rounded(result: ReturnType<typeof decide>, modelVersion: string, startedAt: number) {
+	return {
+		model_version: modelVersion,
+		is_me: result.is_me,
+		score: Number(result.score.toFixed(6)),
+		threshold: result.threshold,
+		far_estimate: result.far_estimate === null ? null : Number(result.far_estimate.toPrecision(2)),
+		mode: result.mode,
+		timing_ms: Number((performance.now() - startedAt).toFixed(2))
+	};
+}
+
 export async function verifyBytes(
 	bytes: Uint8Array,
 	startedAt: number,
@@ -64,15 +99,8 @@ export async function verifyBytes(
 	const model = await modelStore(config).require();
 	const image = await decodeImage(bytes, { maxSide: config.maxImageSide, maxPixels: config.maxImagePixels });
 	const result = await verifyImage(loaded, model, image, { threshold: config.verifyThreshold ?? undefined });
-	const timing = performance.now() - startedAt;
 	return {
-		model_version: model.model_version,
-		is_me: result.is_me,
-		score: Number(result.score.toFixed(6)),
-		threshold: result.threshold,
-		far_estimate: result.far_estimate === null ? null : Number(result.far_estimate.toPrecision(2)),
-		mode: result.mode,
-		timing_ms: Number(timing.toFixed(2)),
+		...rounded(result, model.model_version, startedAt),
 		box: result.box.map((v) => Math.round(v)) as Verification['box'],
 		faces_count: result.faces_count
 	};

@@ -1,5 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import type { FaceEngine } from '../../core/engine';
 import { CoreError, isCoreError } from '../../core/errors';
+import type { Embedding } from '../../core/types';
 import {
 	loginPolicyFor,
 	matchFace,
@@ -13,6 +15,7 @@ import { getConfig } from '../config';
 import { getStore, type UserRow, type UsersStore } from '../db';
 import { NOT_YOUR_ENROLMENT } from '../db/users';
 import type { Upload } from '../http';
+import { checkUploadedFrames, livenessSummary, spendChallenge, type LivenessUpload } from '../liveness';
 import { getPeopleEngine, modelOf } from './engine';
 import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
 import { MAX_ENROLMENT_PHOTOS, validateName } from './registry';
@@ -183,23 +186,47 @@ export interface LoginResult {
 	confidence: number;
 	/** The login threshold and the per-attempt false-accept rate it was calibrated for. */
 	operating_point: StatedOperatingPoint;
+	/** Present when the login passed a liveness challenge. */
+	liveness?: ReturnType<typeof livenessSummary>;
 }
 
+/** What a login brings: one photo (only where LOGIN_LIVENESS allows it) or the frames of a challenge. */
+export type LoginEvidence =
+	{ kind: 'photo'; bytes: Uint8Array } | { kind: 'liveness'; upload: LivenessUpload };
+
 /**
- * POST /autenticacion: the one face in the photo matched 1:N against enrolled users with the stricter
- * login policy. The attempt is counted for the client before any face work (atomically, across workers)
- * and never given back; a matched account has its own budget, so many clients cannot hammer one user.
+ * POST /autenticacion: the one face matched 1:N against enrolled users with the stricter login policy. By
+ * default (LOGIN_LIVENESS=required) the face must come from the frames of a passed liveness challenge, and
+ * the match is made on the challenge's decision frame. The attempt is counted for the client before any
+ * face work (atomically, across workers) and never given back; a matched account has its own budget, so
+ * many clients cannot hammer one user.
  */
 export async function loginWithFace(
 	clientKey: string,
-	readPhoto: () => Promise<Uint8Array>,
+	readEvidence: () => Promise<LoginEvidence>,
 	faceWork: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()
 ): Promise<LoginResult> {
 	const limiters = getLoginLimiters();
 	await limiters.client.reserve(`client:${clientKey}`);
 	// The body is read before a face slot is taken: a slow upload must not hold the queue.
-	const bytes = await readPhoto();
-	return faceWork(() => matchLogin(bytes, limiters));
+	const evidence = await readEvidence();
+	if (evidence.kind === 'photo') {
+		if (getConfig().loginLiveness === 'required') {
+			throw new CoreError(
+				'LIVENESS_REQUIRED',
+				'Face login needs a liveness challenge: POST /liveness/challenge, then send its frames.'
+			);
+		}
+		return faceWork(() => matchLogin(evidence.bytes, limiters));
+	}
+	// Spent before the queue, so a replayed challenge fails at once, however many copies are in flight.
+	const challenge = await spendChallenge(evidence.upload.challenge, 'login');
+	return faceWork(async () => {
+		const engine = await getPeopleEngine();
+		const live = await checkUploadedFrames(engine, challenge, evidence.upload);
+		const result = await matchEmbedding(engine, live.decision!.embedding, limiters);
+		return { ...result, liveness: livenessSummary(live) };
+	});
 }
 
 async function matchLogin(
@@ -211,7 +238,14 @@ async function matchLogin(
 	const faces = await detectFaces(engine, image);
 	// NO_FACE, or MULTIPLE_FACES when two faces of similar size leave it open who is logging in.
 	const face = pickSoleFace(faces, image);
-	const embedding = await engine.embed(image, face);
+	return matchEmbedding(engine, await engine.embed(image, face), limiters);
+}
+
+async function matchEmbedding(
+	engine: FaceEngine,
+	embedding: Embedding,
+	limiters: ReturnType<typeof getLoginLimiters>
+): Promise<LoginResult> {
 	const repo = await users();
 	const match = matchFace(
 		embedding,

@@ -1,0 +1,52 @@
+import { cryptoWords, drawActions, type LivenessAction, type RandomWords } from './actions';
+
+/** What the user is asked to do, and by when. Times in ms: `issuedAt`/`expiresAt` are epoch times. */
+export interface LivenessChallenge {
+	nonce: string;
+	actions: LivenessAction[];
+	/** Longest time from the start (or from the previous action done) to this action done. */
+	stepMs: number;
+	issuedAt: number;
+	/** After this, frames for the challenge are refused: the capture and the upload must both be done. */
+	expiresAt: number;
+}
+
+export interface ChallengePolicy {
+	/** Actions per challenge (3 to 6). */
+	count: number;
+	allowed: readonly LivenessAction[];
+	stepMs: number;
+	/** Time from issue to the frames' arrival: reading the first instruction, the steps and the upload. */
+	ttlMs: number;
+}
+
+/**
+ * Defaults measured on the shared liveness clips: a deliberate action takes 0.5-2 s after the prompt; a
+ * shorter window leaves a replayed video less chance to move the right way by luck (see eval:liveness).
+ */
+export const DEFAULT_CHALLENGE_POLICY: ChallengePolicy = {
+	count: 3,
+	allowed: ['turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'open_mouth'],
+	stepMs: 4000,
+	ttlMs: 40_000
+};
+
+function hex(words: Uint32Array): string {
+	return Array.from(words, (w) => w.toString(16).padStart(8, '0')).join('');
+}
+
+export function createChallenge(
+	now: number,
+	policy: ChallengePolicy = DEFAULT_CHALLENGE_POLICY,
+	words: RandomWords = cryptoWords
+): LivenessChallenge {
+	if (!Number.isInteger(policy.count) || policy.count < 3 || policy.count > 6)
+		throw new RangeError('a challenge has 3 to 6 actions');
+	return {
+		nonce: hex(words(4)),
+		actions: drawActions(policy.count, policy.allowed, words),
+		stepMs: policy.stepMs,
+		issuedAt: now,
+		expiresAt: now + policy.ttlMs
+	};
+}

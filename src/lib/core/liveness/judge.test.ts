@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { DetectedFace, FaceMotion } from '../types';
+import { drawActions, FACE_ACTIONS, POSE_ACTIONS, randomBelow, type LivenessAction } from './actions';
+import { createChallenge } from './challenge';
+import { judgeChallenge, type FrameObservation } from './judge';
+import { createRng } from '../random';
+
+/** The judge's rules on hand-made tracks (the detectors themselves are tested on real clips elsewhere). */
+
+const NEUTRAL: FaceMotion = { yaw: 0, pitch: 5, roll: 0, eyeOpen: 0.3, mouthOpen: 0.05 };
+
+function face(
+	motion: Partial<FaceMotion> = {},
+	box: DetectedFace['box'] = [100, 100, 120, 120]
+): DetectedFace {
+	const p = (x: number, y: number): [number, number] => [x, y];
+	return {
+		box,
+		score: 0.9,
+		landmarks: {
+			leftEye: p(190, 150),
+			rightEye: p(130, 150),
+			nose: p(160, 180),
+			mouthLeft: p(180, 200),
+			mouthRight: p(140, 200)
+		},
+		motion: { ...NEUTRAL, ...motion }
+	};
+}
+
+/** What a person doing `action` looks like over 1.2 s: into the movement, held, and back. */
+function perform(action: LivenessAction): Partial<FaceMotion>[] {
+	const held: Record<LivenessAction, Partial<FaceMotion>> = {
+		turn_left: { yaw: -28 },
+		turn_right: { yaw: 28 },
+		look_up: { pitch: -15 },
+		look_down: { pitch: 25 },
+		blink: { eyeOpen: 0.12 },
+		open_mouth: { mouthOpen: 0.7 }
+	};
+	if (action === 'blink') return [{}, {}, held.blink, {}, {}, {}, {}, {}];
+	return [{}, held[action], held[action], held[action], {}, {}, {}, {}];
+}
+
+function track(motions: Partial<FaceMotion>[], lead = 5): FrameObservation[] {
+	return [...Array.from({ length: lead }, () => ({})), ...motions].map((m, i) => ({
+		t: i * 100,
+		faces: [face(m)]
+	}));
+}
+
+describe('judgeChallenge', () => {
+	const asked: LivenessAction[] = ['turn_left', 'blink', 'open_mouth'];
+
+	it('passes the actions done in order, each within its step', () => {
+		const result = judgeChallenge(asked, 4000, track(asked.flatMap(perform)));
+		expect(result).toMatchObject({ passed: true, failure: null });
+		expect(result.steps.map((s) => s.doneAt !== null)).toEqual([true, true, true]);
+		expect(result.bestFrame).toBeLessThan(5);
+	});
+
+	it('fails a turn the wrong way, the right actions out of order, and a late action', () => {
+		expect(
+			judgeChallenge(
+				asked,
+				4000,
+				track(['turn_right', 'blink', 'open_mouth'].flatMap((a) => perform(a as LivenessAction)))
+			)
+		).toMatchObject({
+			failure: 'wrong_direction',
+			failedStep: 0
+		});
+		expect(
+			judgeChallenge(
+				asked,
+				4000,
+				track(['blink', 'open_mouth', 'turn_left'].flatMap((a) => perform(a as LivenessAction)))
+			)
+		).toMatchObject({
+			passed: false,
+			failure: 'too_slow' // the turn counts, the blink and the mouth came before their turn
+		});
+		const idle = Array.from({ length: 45 }, () => ({}));
+		expect(judgeChallenge(asked, 4000, track([...idle, ...asked.flatMap(perform)]))).toMatchObject({
+			failure: 'too_slow',
+			failedStep: 0
+		});
+	});
+
+	it('fails a capture that loses the face, shows two faces or jumps (a cut)', () => {
+		const frames = track(asked.flatMap(perform));
+		const lost = frames.map((f, i) => (i >= 8 && i < 18 ? { ...f, faces: [] } : f));
+		expect(judgeChallenge(asked, 4000, lost).failure).toBe('no_face');
+		const two = frames.map((f, i) =>
+			i === 10 ? { ...f, faces: [face(), face({}, [300, 100, 110, 110])] } : f
+		);
+		expect(judgeChallenge(asked, 4000, two).failure).toBe('two_faces');
+		const cut = frames.map((f, i) => (i >= 12 ? { ...f, faces: [face({}, [400, 260, 120, 120])] } : f));
+		expect(judgeChallenge(asked, 4000, cut).failure).toBe('face_changed');
+	});
+
+	it('refuses frames that are not a continuous capture', () => {
+		const frames = track(asked.flatMap(perform));
+		expect(judgeChallenge(asked, 4000, frames.slice(0, 3)).failure).toBe('bad_frames');
+		const gap = frames.map((f, i) => ({ ...f, t: i < 10 ? f.t : f.t + 2000 }));
+		expect(judgeChallenge(asked, 4000, gap).failure).toBe('bad_frames');
+		const backwards = frames.map((f, i) => ({ ...f, t: i === 7 ? 0 : f.t }));
+		expect(judgeChallenge(asked, 4000, backwards).failure).toBe('bad_frames');
+	});
+
+	it('a photo, however long it is held, does nothing', () => {
+		expect(judgeChallenge(asked, 4000, track(Array.from({ length: 130 }, () => ({}))))).toMatchObject({
+			failure: 'too_slow',
+			failedStep: 0
+		});
+	});
+});
+
+describe('challenges', () => {
+	it('always mix a head movement with a blink or open mouth, never repeat an action back to back', () => {
+		for (let i = 0; i < 500; i++) {
+			const { actions } = createChallenge(0);
+			expect(actions).toHaveLength(3);
+			expect(actions.some((a) => POSE_ACTIONS.includes(a))).toBe(true);
+			expect(actions.some((a) => FACE_ACTIONS.includes(a))).toBe(true);
+			expect(actions.every((a, j) => j === 0 || a !== actions[j - 1])).toBe(true);
+		}
+	});
+
+	it('draws every action, without modulo bias, and unique nonces', () => {
+		const rng = createRng(3);
+		const words = (n: number) => Uint32Array.from({ length: n }, () => Math.floor(rng() * 2 ** 32));
+		const counts = new Map<LivenessAction, number>();
+		for (let i = 0; i < 3000; i++)
+			for (const a of drawActions(3, undefined, words)) counts.set(a, (counts.get(a) ?? 0) + 1);
+		expect(counts.size).toBe(6);
+		for (const n of counts.values()) expect(n).toBeGreaterThan(900);
+		expect(randomBelow(1, words)).toBe(0);
+		const nonces = new Set(Array.from({ length: 200 }, () => createChallenge(0).nonce));
+		expect(nonces.size).toBe(200);
+	});
+});

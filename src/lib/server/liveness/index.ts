@@ -1,0 +1,235 @@
+import { CoreError } from '../../core/errors';
+import type { FaceEngine } from '../../core/engine';
+import {
+	checkLiveness,
+	createChallenge,
+	FRAME_LIMITS,
+	sameFaceThreshold,
+	type LivenessResult
+} from '../../core/liveness';
+import { resolveJwtSecret } from '../auth/secret';
+import { getConfig, type LivenessMode, type ServerConfig } from '../config';
+import { getStore } from '../db';
+import { decodeImage } from '../decode';
+import { mbToBytes, readImageUploads, readTextField, type Upload } from '../http';
+import { loadSecretsFile } from '../secrets';
+import { AttemptLimiter, MemoryAttemptStore } from '../auth/rate-limit';
+import {
+	ChallengeSigner,
+	LIVENESS_PURPOSES,
+	type LivenessPurpose,
+	type SignedChallenge
+} from './challenge-token';
+
+export { LIVENESS_PURPOSES, type LivenessPurpose, type SignedChallenge } from './challenge-token';
+
+/** Frames are sent at about 480 px; anything larger is scaled down before detection. */
+const FRAME_MAX_SIDE = 640;
+export const CHALLENGE_HEADER = 'x-liveness-challenge';
+
+let signer: ChallengeSigner | null = null;
+
+function challengeSigner(config: ServerConfig = getConfig()): ChallengeSigner {
+	signer ??= new ChallengeSigner(
+		resolveJwtSecret(config, () => loadSecretsFile(config.secretsPath).jwt_secret)
+	);
+	return signer;
+}
+
+export interface IssuedChallenge {
+	/** The signed challenge to send back with the frames (field `challenge` or header X-Liveness-Challenge). */
+	challenge: string;
+	nonce: string;
+	actions: string[];
+	step_ms: number;
+	issued_at: number;
+	expires_at: number;
+}
+
+/** POST /liveness/challenge: a fresh random challenge for one use, signed; nothing is stored until it is spent. */
+export function issueChallenge(
+	purpose: LivenessPurpose,
+	config: ServerConfig = getConfig()
+): IssuedChallenge {
+	const challenge = createChallenge(Date.now(), {
+		count: 3,
+		allowed: config.livenessActions,
+		stepMs: config.livenessStepMs,
+		ttlMs: config.livenessTtlSeconds * 1000
+	});
+	return {
+		challenge: challengeSigner(config).sign({ ...challenge, purpose }),
+		nonce: challenge.nonce,
+		actions: challenge.actions,
+		step_ms: challenge.stepMs,
+		issued_at: challenge.issuedAt,
+		expires_at: challenge.expiresAt
+	};
+}
+
+/** Challenges per client per minute: plenty for retries, too few to fill the nonce table. */
+const CHALLENGES_PER_MINUTE = 30;
+let limiter: AttemptLimiter | null = null;
+
+/** Per worker, in memory: issuing costs one HMAC, so a shared count is not worth a database write. */
+export function challengeLimiter(): AttemptLimiter {
+	limiter ??= new AttemptLimiter({
+		maxAttempts: CHALLENGES_PER_MINUTE,
+		windowSeconds: 60,
+		store: new MemoryAttemptStore(),
+		what: 'liveness challenges'
+	});
+	return limiter;
+}
+
+/** The purpose from `?purpose=` or a small JSON body `{"purpose": …}`; login when absent. */
+export async function readPurpose(request: Request, url: URL): Promise<LivenessPurpose> {
+	let purpose: unknown = url.searchParams.get('purpose');
+	if (!purpose && (request.headers.get('content-type') ?? '').includes('application/json')) {
+		const text = (await request.text()).trim();
+		if (text.length > 1024)
+			throw new CoreError('BAD_REQUEST', 'The body is too long for a challenge request.');
+		try {
+			purpose = text ? (JSON.parse(text) as { purpose?: unknown } | null)?.purpose : undefined;
+		} catch {
+			throw new CoreError('BAD_REQUEST', 'The body is not JSON.');
+		}
+	}
+	if (purpose === undefined || purpose === null || purpose === '') return 'login';
+	if (!(LIVENESS_PURPOSES as readonly unknown[]).includes(purpose))
+		throw new CoreError('BAD_REQUEST', `'purpose' must be one of ${LIVENESS_PURPOSES.join(', ')}.`);
+	return purpose as LivenessPurpose;
+}
+
+/** The liveness part of a request: the signed challenge, the frames in capture order and their capture times. */
+export interface LivenessUpload {
+	challenge: string;
+	frames: Upload[];
+	times: number[];
+}
+
+function parseTimes(raw: string, count: number): number[] {
+	let times: unknown;
+	try {
+		times = JSON.parse(raw.startsWith('[') ? raw : `[${raw}]`);
+	} catch {
+		times = null;
+	}
+	if (
+		!Array.isArray(times) ||
+		times.length !== count ||
+		!times.every((t) => typeof t === 'number' && Number.isFinite(t))
+	)
+		throw new CoreError(
+			'BAD_REQUEST',
+			`'frame_times' must list one capture time (ms) per frame: ${count} numbers.`
+		);
+	return times as number[];
+}
+
+/**
+ * Reads `challenge` (or the X-Liveness-Challenge header), the `frames` files and `frame_times` from a
+ * multipart form; null when the request carries no challenge (a single-photo request).
+ */
+export async function readLivenessForm(
+	form: FormData,
+	headers: Headers,
+	maxFrameBytes: number
+): Promise<LivenessUpload | null> {
+	const challenge = headers.get(CHALLENGE_HEADER)?.trim() || readTextField(form, 'challenge', { max: 2048 });
+	if (!challenge) {
+		if (form.has('frames')) throw new CoreError('BAD_REQUEST', "Frames need the 'challenge' they answer.");
+		return null;
+	}
+	const count = form.getAll('frames').length;
+	if (count > FRAME_LIMITS.maxFrames)
+		throw new CoreError('BAD_REQUEST', `Send at most ${FRAME_LIMITS.maxFrames} frames.`);
+	const frames = await readImageUploads(form, 'frames', { maxBytes: maxFrameBytes, multiple: true });
+	const times = parseTimes(
+		readTextField(form, 'frame_times', { required: true, max: 16_000 }),
+		frames.length
+	);
+	return { challenge, frames, times };
+}
+
+/** Body limit of a request that may carry a challenge's frames (they are many small JPEGs). */
+export function livenessBodyLimit(config: ServerConfig = getConfig()): number {
+	return mbToBytes(Math.max(config.maxContentMb, config.livenessMaxMb));
+}
+
+/** Says at start what each use-case demands; `off` is unsafe and is logged as a warning. */
+export function livenessWarnings(config: ServerConfig = getConfig()): string[] {
+	const modes: [string, LivenessMode][] = [
+		['LOGIN_LIVENESS', config.loginLiveness],
+		['VERIFY_LIVENESS', config.verifyLiveness],
+		['ENROL_LIVENESS', config.enrolLiveness]
+	];
+	return modes
+		.filter(([, mode]) => mode === 'off')
+		.map(
+			([name]) =>
+				`${name}=off: a single photo is accepted, so a printed or on-screen photo of the person passes (unsafe).`
+		);
+}
+
+function failed(message: string, failure: string, extra: Record<string, unknown> = {}): CoreError {
+	return new CoreError('LIVENESS_FAILED', message, {
+		public: { liveness: { passed: false, failure, ...extra } }
+	});
+}
+
+/**
+ * Checks the signature, purpose and expiry, then spends the nonce, atomically in the store every worker
+ * and replica shares: a second use fails however fast it comes. Cheap: call it before queueing face work.
+ */
+export async function spendChallenge(
+	token: string,
+	purpose: LivenessPurpose,
+	config: ServerConfig = getConfig()
+): Promise<SignedChallenge> {
+	const now = Date.now();
+	const challenge = challengeSigner(config).verify(token);
+	if (!challenge) throw failed('The liveness challenge is not one this server issued.', 'invalid_challenge');
+	if (challenge.purpose !== purpose)
+		throw failed(`This challenge was issued for ${challenge.purpose}, not ${purpose}.`, 'invalid_challenge');
+	if (now > challenge.expiresAt)
+		throw failed('The liveness challenge expired; ask for a new one.', 'expired');
+	const key = `liveness-nonce:${challenge.nonce}`;
+	const spent = await (await getStore()).attempts.tryAdd(key, now, challenge.issuedAt - 1, 1);
+	if (!spent.added) throw failed('This liveness challenge was already used; ask for a new one.', 'reused');
+	return challenge;
+}
+
+/**
+ * Decodes the frames and runs the core liveness check (the same function the browser and the evaluation
+ * run). Throws LIVENESS_FAILED (401) with the reason and the step; returns the result with its decision frame.
+ */
+export async function checkUploadedFrames(
+	engine: FaceEngine,
+	challenge: SignedChallenge,
+	upload: LivenessUpload
+): Promise<LivenessResult> {
+	const frames = [];
+	for (const [i, file] of upload.frames.entries()) {
+		const image = await decodeImage(file.bytes, { maxSide: FRAME_MAX_SIDE, maxPixels: 16_000_000 });
+		frames.push({ t: upload.times[i], image });
+	}
+	const result = await checkLiveness(engine, challenge, frames, {
+		now: Date.now(),
+		sameFaceThreshold: sameFaceThreshold(engine.info)
+	});
+	if (!result.passed) {
+		const step = result.failedStep;
+		const why = result.failure ?? 'failed';
+		throw failed(`Liveness check failed: ${why.replaceAll('_', ' ')}.`, why, {
+			step,
+			action: step === null ? null : challenge.actions[step]
+		});
+	}
+	return result;
+}
+
+/** The public summary of a passed check that answers carry. */
+export function livenessSummary(result: LivenessResult): { passed: true; actions: string[]; frames: number } {
+	return { passed: true, actions: result.steps.map((s) => s.action), frames: result.track.length };
+}
