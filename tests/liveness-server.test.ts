@@ -169,4 +169,30 @@ describe('face login with liveness (the default)', () => {
 		expect((await send(server, '/autenticacion', { body: frames })).status).toBe(400);
 		expect((await send(server, '/healthz', { method: 'GET' })).status).toBeLessThan(600);
 	}, 60_000);
+
+	it('enrols a face-login user from a guided capture: every head movement in a random order', async () => {
+		const user = await send(server, '/registro-datos', {
+			body: { nombre: 'Live', correo: 'live@example.com' }
+		});
+		// A login challenge does not enrol (and leaves the enrolment token unspent).
+		const login = await challenge('login');
+		const wrong = await send(server, `/registro-imagenes/${user.json.id}`, {
+			bearer: user.json.enrolment_token as string,
+			body: livenessForm(login.challenge, answerFrames(tvReal, login.actions))
+		});
+		expect(wrong.status).toBe(401);
+		expect(wrong.json.error.liveness.failure).toBe('invalid_challenge');
+
+		const issued = await challenge('enrol');
+		expect([...issued.actions].sort()).toEqual([...TV_REAL_ACTIONS].sort());
+		const frames = answerFrames(tvReal, issued.actions);
+		await waitForCapture(issued, frames);
+		const enrolled = await send(server, `/registro-imagenes/${user.json.id}`, {
+			bearer: user.json.enrolment_token as string,
+			body: livenessForm(issued.challenge, frames)
+		});
+		expect(enrolled.status, JSON.stringify(enrolled.json)).toBe(200);
+		expect(enrolled.json.faces_used).toBeGreaterThanOrEqual(3);
+		expect(enrolled.json.liveness).toMatchObject({ passed: true });
+	}, 120_000);
 });

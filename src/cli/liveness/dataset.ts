@@ -12,6 +12,8 @@ export interface MediaFile {
 	note: string;
 	/** Seconds to skip at the start (a replay that shows the real person first says so in its note). */
 	trimStartMs: number;
+	/** Blinks the manifest counted (column blinks_10fps), when it says. */
+	blinks: number | null;
 }
 
 const VIDEO = /\.(mp4|webm|mpg|mpeg|mov|mkv|avi|y4m)$/i;
@@ -44,13 +46,13 @@ function parseCsv(text: string): Record<string, string>[] {
 
 /**
  * The media of a liveness folder: any of bona_fide/ (videos), attack_replay/ (videos) and attack_stills/
- * (photos), plus an optional manifest.csv whose `note` column is kept for the report.
+ * (photos), plus an optional manifest.csv: its `note` (a trim) and `blinks_10fps` columns are used.
  */
 export function readLivenessDataset(dir: string): MediaFile[] {
 	const manifestPath = path.join(dir, 'manifest.csv');
-	const notes = new Map<string, string>();
+	const rows = new Map<string, Record<string, string>>();
 	if (existsSync(manifestPath)) {
-		for (const row of parseCsv(readFileSync(manifestPath, 'utf8'))) notes.set(row.file, row.note ?? '');
+		for (const row of parseCsv(readFileSync(manifestPath, 'utf8'))) rows.set(row.file, row);
 	}
 	const out: MediaFile[] = [];
 	for (const kind of ['bona_fide', 'attack_replay', 'attack_stills'] as const) {
@@ -60,7 +62,8 @@ export function readLivenessDataset(dir: string): MediaFile[] {
 		for (const entry of readdirSync(folder).sort()) {
 			if (!pattern.test(entry)) continue;
 			const name = `${kind}/${entry}`;
-			const note = notes.get(name) ?? '';
+			const note = rows.get(name)?.note ?? '';
+			const blinks = rows.get(name)?.blinks_10fps?.trim();
 			// e.g. "REAL person visible behind in first ~1s - trim": skip that second and a half more.
 			const trim = /first ~?(\d+(?:\.\d+)?)\s*s\b.*trim/i.exec(note);
 			out.push({
@@ -68,7 +71,8 @@ export function readLivenessDataset(dir: string): MediaFile[] {
 				name,
 				file: path.join(folder, entry),
 				note,
-				trimStartMs: trim ? Number(trim[1]) * 1000 + 500 : 0
+				trimStartMs: trim ? Number(trim[1]) * 1000 + 500 : 0,
+				blinks: blinks && /^\d+$/.test(blinks) ? Number(blinks) : null
 			});
 		}
 	}

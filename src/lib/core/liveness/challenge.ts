@@ -1,4 +1,12 @@
-import { cryptoWords, drawActions, type LivenessAction, type RandomWords } from './actions';
+import {
+	cryptoWords,
+	drawActions,
+	FACE_ACTIONS,
+	POSE_ACTIONS,
+	randomBelow,
+	type LivenessAction,
+	type RandomWords
+} from './actions';
 
 /** What the user is asked to do, and by when. Times in ms: `issuedAt`/`expiresAt` are epoch times. */
 export interface LivenessChallenge {
@@ -49,4 +57,25 @@ export function createChallenge(
 		issuedAt: now,
 		expiresAt: now + policy.ttlMs
 	};
+}
+
+/**
+ * The guided capture of an enrolment: every head movement the policy allows, in a random order (a replay
+ * cannot know it), with one blink or open mouth put in at random; the frames of each pose then enrol.
+ */
+export function createEnrolmentChallenge(
+	now: number,
+	policy: ChallengePolicy = DEFAULT_CHALLENGE_POLICY,
+	words: RandomWords = cryptoWords
+): LivenessChallenge {
+	const poses = POSE_ACTIONS.filter((a) => policy.allowed.includes(a));
+	const shuffled: LivenessAction[] = [];
+	while (poses.length > 0) shuffled.push(...poses.splice(randomBelow(poses.length, words), 1));
+	const faceActions = FACE_ACTIONS.filter((a) => policy.allowed.includes(a));
+	if (faceActions.length > 0) {
+		const extra = faceActions[randomBelow(faceActions.length, words)];
+		shuffled.splice(randomBelow(shuffled.length + 1, words), 0, extra);
+	}
+	const base = createChallenge(now, { ...policy, count: 3 }, words);
+	return { ...base, actions: shuffled, expiresAt: now + policy.ttlMs + shuffled.length * policy.stepMs };
 }

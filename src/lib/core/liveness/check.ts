@@ -1,7 +1,7 @@
 import type { FaceEngine } from '../engine';
 import { cosine } from '../gallery/vector';
 import type { DetectedFace, Embedding, PixelImage } from '../types';
-import { cryptoWords, randomBelow, type RandomWords } from './actions';
+import { cryptoWords, randomBelow, type LivenessAction, type RandomWords } from './actions';
 import type { LivenessChallenge } from './challenge';
 import { judgeChallenge, type FrameObservation, type LivenessFailure, type LivenessJudgement } from './judge';
 
@@ -29,6 +29,8 @@ export interface LivenessResult extends LivenessJudgement {
 	decision: { image: PixelImage; face: DetectedFace; embedding: Embedding } | null;
 	/** Lowest same-face cosine seen among the embedded frames (null when none were embedded). */
 	minSameFace: number | null;
+	/** When passed: the frame each step was seen done in, with its face (an enrolment keeps the poses). */
+	stepFrames: { action: LivenessAction; image: PixelImage; face: DetectedFace }[];
 }
 
 const DEFAULT_SPOT_CHECKS = 2;
@@ -99,7 +101,7 @@ export async function checkLiveness(
 	frames: CapturedFrame[],
 	options: LivenessCheckOptions
 ): Promise<LivenessResult> {
-	const empty = { nonce: challenge.nonce, decision: null, minSameFace: null };
+	const empty = { nonce: challenge.nonce, decision: null, minSameFace: null, stepFrames: [] };
 	const refuse = (failure: LivenessFailure): LivenessResult => ({
 		...empty,
 		passed: false,
@@ -156,6 +158,11 @@ export async function checkLiveness(
 		...empty,
 		...judgement,
 		decision: { image: frames[best].image, face: faceAt(best), embedding: decisionEmbedding },
-		minSameFace
+		minSameFace,
+		stepFrames: judgement.steps.map((s) => ({
+			action: s.action,
+			image: frames[s.frame!].image,
+			face: faceAt(s.frame!)
+		}))
 	};
 }

@@ -3,6 +3,7 @@ import type { FaceEngine } from '../../core/engine';
 import {
 	checkLiveness,
 	createChallenge,
+	createEnrolmentChallenge,
 	FRAME_LIMITS,
 	sameFaceThreshold,
 	type LivenessResult
@@ -51,12 +52,15 @@ export function issueChallenge(
 	purpose: LivenessPurpose,
 	config: ServerConfig = getConfig()
 ): IssuedChallenge {
-	const challenge = createChallenge(Date.now(), {
+	const policy = {
 		count: 3,
 		allowed: config.livenessActions,
 		stepMs: config.livenessStepMs,
 		ttlMs: config.livenessTtlSeconds * 1000
-	});
+	};
+	// An enrolment is a guided capture: every head movement, in a random order, and a blink.
+	const challenge =
+		purpose === 'enrol' ? createEnrolmentChallenge(Date.now(), policy) : createChallenge(Date.now(), policy);
 	return {
 		challenge: challengeSigner(config).sign({ ...challenge, purpose }),
 		nonce: challenge.nonce,

@@ -15,7 +15,14 @@ import { getConfig } from '../config';
 import { getStore, type UserRow, type UsersStore } from '../db';
 import { NOT_YOUR_ENROLMENT } from '../db/users';
 import type { Upload } from '../http';
-import { checkUploadedFrames, livenessSummary, spendChallenge, type LivenessUpload } from '../liveness';
+import { enrolmentFrames } from '../../core/liveness';
+import {
+	checkUploadedFrames,
+	livenessSummary,
+	spendChallenge,
+	type LivenessUpload,
+	type SignedChallenge
+} from '../liveness';
 import { getPeopleEngine, modelOf } from './engine';
 import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
 import { MAX_ENROLMENT_PHOTOS, validateName } from './registry';
@@ -176,6 +183,49 @@ export async function enrolUserFaces(
 		nowMs: Date.now()
 	});
 	return { id: userId, faces_used: accepted.length, rejected };
+}
+
+/**
+ * POST /registro-imagenes/{id} with a guided capture: the frames of a passed `enrol` challenge (looking
+ * straight, every head movement, a blink) enrol the frames that meet the quality limits, at least three.
+ */
+export async function enrolUserLive(
+	userId: number,
+	challenge: SignedChallenge,
+	upload: LivenessUpload,
+	credential: EnrolCredential
+): Promise<EnrolResult & { liveness: ReturnType<typeof livenessSummary> }> {
+	const repo = await users();
+	const tokenHash = await assertEnrolCredential(userId, credential);
+	const engine = await getPeopleEngine();
+	const live = await checkUploadedFrames(engine, challenge, upload);
+	const { accepted, rejected } = enrolmentFrames(live);
+	if (accepted.length < MIN_LOGIN_PHOTOS) {
+		throw new CoreError(
+			'NOT_ENOUGH_DATA',
+			`${accepted.length} poses of the capture met the quality limits; ${MIN_LOGIN_PHOTOS} are needed. Nothing was stored.`
+		);
+	}
+	const embeddings = [];
+	for (const frame of accepted) {
+		const vector =
+			frame.pose === 'straight' ? live.decision!.embedding : await engine.embed(frame.image, frame.face);
+		embeddings.push({ vector, source: `live:${frame.pose}`, detectorScore: frame.face.score });
+	}
+	await repo.replaceEmbeddings(userId, embeddings, modelOf(engine), {
+		enrolmentHash: tokenHash,
+		nowMs: Date.now()
+	});
+	return {
+		id: userId,
+		faces_used: embeddings.length,
+		rejected: rejected.map((r) => ({
+			file: `live:${r.pose}`,
+			code: 'LOW_QUALITY',
+			reason: r.issues.join(', ')
+		})),
+		liveness: livenessSummary(live)
+	};
 }
 
 export interface LoginResult {
