@@ -160,6 +160,14 @@ async function frameLatencies(p: Page, base: string, backend: string, model: str
 	await p.goto(page(base, '/data', backend));
 	await p.setInputFiles('[data-testid=import-model]', model);
 	await p.locator('[data-testid=data-message].ok').waitFor();
+	// Per-frame verification is what is measured: with liveness on, the live loop only detects faces.
+	await p.evaluate(() => {
+		const key = 'me-verifier.settings';
+		localStorage.setItem(
+			key,
+			JSON.stringify({ ...JSON.parse(localStorage.getItem(key) ?? '{}'), liveness: false })
+		);
+	});
 	await p.goto(page(base, '/verify', backend));
 	await readyTime(p);
 	await p.evaluate(() => {

@@ -14,6 +14,10 @@ export interface SettingsValues {
 	burstIntervalMs: number;
 	/** API key for the People page's server mode (scope `recognize`); kept on this device only. */
 	serverApiKey: string;
+	/** Camera verification and guided enrolment ask for a live challenge (random head and face actions). */
+	liveness: boolean;
+	/** 'head': head movements only, for people who cannot blink or open the mouth on request. */
+	livenessActions: 'all' | 'head';
 }
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -21,7 +25,9 @@ export const DEFAULT_SETTINGS: SettingsValues = {
 	quality: DEFAULT_QUALITY,
 	burstFrames: 10,
 	burstIntervalMs: 400,
-	serverApiKey: ''
+	serverApiKey: '',
+	liveness: true,
+	livenessActions: 'all'
 };
 
 function load(): SettingsValues {

@@ -193,7 +193,58 @@ export const en = {
 	'settings.maxYaw': 'Largest head turn (°)',
 	'settings.burstFrames': 'Frames per burst',
 	'settings.reset': 'Restore defaults',
-	'settings.language': 'Language'
+	'settings.language': 'Language',
+	'liveness.start': "Check it's me",
+	'liveness.retry': 'Try again',
+	'liveness.cancel': 'Cancel',
+	'liveness.intro':
+		'A live check asks you for {n} random actions, one at a time, each within {s} seconds. A photo or a video cannot follow them.',
+	'liveness.needed': 'liveness check needed',
+	'liveness.neededHint':
+		'The camera alone does not decide: press "Check it\'s me" and follow the instructions.',
+	'liveness.waiting': 'Put your face inside the oval and look at the camera.',
+	'liveness.step': 'Step {n} of {total}: {action}',
+	'liveness.checking': 'Checking the recorded frames…',
+	'liveness.passed': 'Live check passed.',
+	'liveness.failed': 'Live check failed: {reason}',
+	'liveness.failedStep': 'at step {n} ({action})',
+	'liveness.secondsLeft': '{s} s left',
+	'liveness.cooldown': 'Too many failed checks on this device. Try again in {s} s.',
+	'liveness.stepsLabel': 'Challenge steps',
+	'liveness.stepDone': 'done',
+	'liveness.stepNow': 'now',
+	'liveness.result': 'Decided on a frame recorded during the live check.',
+	'liveness.photoWarning':
+		'A photo proves nothing about liveness: this only says whether the face looks like you.',
+	'liveness.action.turn_left': 'Turn your head to your left',
+	'liveness.action.turn_right': 'Turn your head to your right',
+	'liveness.action.look_up': 'Look up',
+	'liveness.action.look_down': 'Look down',
+	'liveness.action.blink': 'Look straight and blink',
+	'liveness.action.open_mouth': 'Open your mouth wide',
+	'liveness.fail.bad_frames': 'the camera gave too few frames; keep this page in front and try again',
+	'liveness.fail.no_face': 'no face was seen; keep your face inside the oval',
+	'liveness.fail.two_faces': 'two faces were seen; only you should be in view',
+	'liveness.fail.face_changed': 'the face jumped or changed size; move your head, not the camera',
+	'liveness.fail.too_slow': 'too slow; do each action as soon as it is shown',
+	'liveness.fail.wrong_direction': 'wrong direction; follow the arrow',
+	'liveness.fail.identity_changed':
+		'the face changed during the check; it must be the same person throughout',
+	'liveness.fail.expired': 'the check took too long; start a new one',
+	'settings.liveness': 'Liveness',
+	'settings.livenessOn':
+		'Ask for a live check (random actions) before the camera says "Me", and when enrolling from the camera',
+	'settings.livenessHeadOnly':
+		'Head movements only (for people who cannot blink or open the mouth on request)',
+	'settings.livenessHint':
+		'Off, the live camera decides on any face in view, a photo held up to it included. Head movements only is easier to fool with a picture tilted in time than a check that also asks for a blink or an open mouth.',
+	'enroll.guided': 'Guided capture',
+	'enroll.guidedHint':
+		'Look straight, then turn left, right, up and down in the order shown (and blink when asked). The best photo of each pose is enrolled, only if the capture passes the live check.',
+	'enroll.guidedSaved': '{n} photos from the guided capture were sent for enrolment.',
+	'enroll.guidedNone':
+		'The live check passed but no frame met the quality limits. Try again with more light.',
+	'enroll.cameraUnchecked': 'Capture and burst are not checked for liveness.'
 };
 
 export type Messages = Record<keyof typeof en, string>;

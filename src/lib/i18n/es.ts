@@ -196,5 +196,56 @@ export const es: Messages = {
 	'settings.maxYaw': 'Giro máximo de la cabeza (°)',
 	'settings.burstFrames': 'Fotogramas por ráfaga',
 	'settings.reset': 'Restaurar valores por defecto',
-	'settings.language': 'Idioma'
+	'settings.language': 'Idioma',
+	'liveness.start': 'Comprobar que soy yo',
+	'liveness.retry': 'Intentar de nuevo',
+	'liveness.cancel': 'Cancelar',
+	'liveness.intro':
+		'La comprobación en vivo te pide {n} acciones al azar, una a una, cada una en menos de {s} segundos. Una foto o un vídeo no pueden seguirlas.',
+	'liveness.needed': 'falta la comprobación en vivo',
+	'liveness.neededHint': 'La cámara sola no decide: pulsa «Comprobar que soy yo» y sigue las instrucciones.',
+	'liveness.waiting': 'Pon la cara dentro del óvalo y mira a la cámara.',
+	'liveness.step': 'Paso {n} de {total}: {action}',
+	'liveness.checking': 'Revisando los fotogramas grabados…',
+	'liveness.passed': 'Comprobación en vivo superada.',
+	'liveness.failed': 'Comprobación en vivo fallida: {reason}',
+	'liveness.failedStep': 'en el paso {n} ({action})',
+	'liveness.secondsLeft': 'quedan {s} s',
+	'liveness.cooldown': 'Demasiados intentos fallidos en este dispositivo. Vuelve a intentarlo en {s} s.',
+	'liveness.stepsLabel': 'Pasos de la comprobación',
+	'liveness.stepDone': 'hecho',
+	'liveness.stepNow': 'ahora',
+	'liveness.result': 'Decidido con un fotograma grabado durante la comprobación en vivo.',
+	'liveness.photoWarning':
+		'Una foto no demuestra que haya una persona viva delante: esto solo dice si la cara se parece a la tuya.',
+	'liveness.action.turn_left': 'Gira la cabeza hacia tu izquierda',
+	'liveness.action.turn_right': 'Gira la cabeza hacia tu derecha',
+	'liveness.action.look_up': 'Mira hacia arriba',
+	'liveness.action.look_down': 'Mira hacia abajo',
+	'liveness.action.blink': 'Mira al frente y parpadea',
+	'liveness.action.open_mouth': 'Abre bien la boca',
+	'liveness.fail.bad_frames':
+		'la cámara dio muy pocos fotogramas; deja esta página en primer plano e inténtalo de nuevo',
+	'liveness.fail.no_face': 'no se vio ninguna cara; mantén la cara dentro del óvalo',
+	'liveness.fail.two_faces': 'se vieron dos caras; solo debes aparecer tú',
+	'liveness.fail.face_changed': 'la cara saltó o cambió de tamaño; mueve la cabeza, no la cámara',
+	'liveness.fail.too_slow': 'demasiado lento; haz cada acción en cuanto aparezca',
+	'liveness.fail.wrong_direction': 'dirección equivocada; sigue la flecha',
+	'liveness.fail.identity_changed':
+		'la cara cambió durante la comprobación; debe ser la misma persona todo el tiempo',
+	'liveness.fail.expired': 'la comprobación tardó demasiado; empieza una nueva',
+	'settings.liveness': 'Prueba de vida',
+	'settings.livenessOn':
+		'Pedir una comprobación en vivo (acciones al azar) antes de que la cámara diga «Yo», y al registrar desde la cámara',
+	'settings.livenessHeadOnly':
+		'Solo movimientos de cabeza (para quien no puede parpadear o abrir la boca cuando se le pide)',
+	'settings.livenessHint':
+		'Desactivada, la cámara decide sobre cualquier cara que vea, incluida una foto puesta delante. Solo movimientos de cabeza es más fácil de engañar con una foto inclinada a tiempo que una comprobación que también pide parpadear o abrir la boca.',
+	'enroll.guided': 'Captura guiada',
+	'enroll.guidedHint':
+		'Mira al frente y luego gira a la izquierda, a la derecha, arriba y abajo en el orden indicado (y parpadea cuando se pida). Se registra la mejor foto de cada postura, solo si la captura supera la comprobación en vivo.',
+	'enroll.guidedSaved': 'Se enviaron {n} fotos de la captura guiada para registrarlas.',
+	'enroll.guidedNone':
+		'La comprobación en vivo se superó, pero ningún fotograma cumple los límites de calidad. Inténtalo con más luz.',
+	'enroll.cameraUnchecked': 'Capturar y ráfaga no comprueban que haya una persona viva.'
 };
