@@ -32,6 +32,8 @@ export interface EnrollItem {
 interface Pending {
 	item: EnrollItem;
 	source: () => Promise<PixelImage>;
+	/** The face already found in it (guided capture): detection is skipped. */
+	face?: DetectedFace;
 }
 
 export interface EnrollContext {
@@ -69,6 +71,11 @@ export class EnrollQueue {
 		this.#enqueue(name, label, async () => image);
 	}
 
+	/** Frames chosen by a guided capture that passed liveness, each with its face already found. */
+	addDetected(shots: Iterable<{ image: PixelImage; face: DetectedFace; name: string }>, label: Label): void {
+		for (const shot of shots) this.#enqueue(shot.name, label, async () => shot.image, shot.face);
+	}
+
 	/** Enrols the face the user picked in a photo with several faces. */
 	async choose(key: number, index: number): Promise<void> {
 		const item = this.items.find((i) => i.key === key);
@@ -98,11 +105,11 @@ export class EnrollQueue {
 		this.done = this.total = 0;
 	}
 
-	#enqueue(name: string, label: Label, source: () => Promise<PixelImage>): void {
+	#enqueue(name: string, label: Label, source: () => Promise<PixelImage>, face?: DetectedFace): void {
 		const item: EnrollItem = { key: this.#nextKey++, name, label, status: 'queued', reasons: [] };
 		this.items.push(item);
 		// The proxied object, so later changes show on screen.
-		this.#pending.push({ item: this.items[this.items.length - 1], source });
+		this.#pending.push({ item: this.items[this.items.length - 1], source, face });
 		this.total++;
 		void this.#drain();
 	}
@@ -126,7 +133,7 @@ export class EnrollQueue {
 		}
 	}
 
-	async #process({ item, source }: Pending): Promise<void> {
+	async #process({ item, source, face: known }: Pending): Promise<void> {
 		item.status = 'processing';
 		let image: PixelImage;
 		try {
@@ -134,6 +141,10 @@ export class EnrollQueue {
 		} catch (error) {
 			if (!(error instanceof ImageDecodeError)) console.error(error);
 			return this.#reject(item, ['BAD_IMAGE']);
+		}
+		if (known) {
+			item.cropUrl = URL.createObjectURL(await faceThumbnail(image, known.box));
+			return this.#accept(item, image, known);
 		}
 		const engine = await this.#ctx.engine();
 		const faces = await detectFaces(engine, image);
