@@ -240,7 +240,7 @@ export const en = {
 		'Off, the live camera decides on any face in view, a photo held up to it included. Head movements only is easier to fool with a picture tilted in time than a check that also asks for a blink or an open mouth.',
 	'enroll.guided': 'Guided capture',
 	'enroll.guidedHint':
-		'Look straight, then turn left, right, up and down in the order shown (and blink when asked). The best photo of each pose is enrolled, only if the capture passes the live check.',
+		'Look straight, then turn left, right, up and down in the order shown (and blink or open your mouth when asked). The best photo of each pose is enrolled, only if the capture passes the live check.',
 	'enroll.guidedSaved': '{n} photos from the guided capture were sent for enrolment.',
 	'enroll.guidedNone':
 		'The live check passed but no frame met the quality limits. Try again with more light.',

@@ -243,7 +243,7 @@ export const es: Messages = {
 		'Desactivada, la cámara decide sobre cualquier cara que vea, incluida una foto puesta delante. Solo movimientos de cabeza es más fácil de engañar con una foto inclinada a tiempo que una comprobación que también pide parpadear o abrir la boca.',
 	'enroll.guided': 'Captura guiada',
 	'enroll.guidedHint':
-		'Mira al frente y luego gira a la izquierda, a la derecha, arriba y abajo en el orden indicado (y parpadea cuando se pida). Se registra la mejor foto de cada postura, solo si la captura supera la comprobación en vivo.',
+		'Mira al frente y luego gira a la izquierda, a la derecha, arriba y abajo en el orden indicado (y parpadea o abre la boca cuando se pida). Se registra la mejor foto de cada postura, solo si la captura supera la comprobación en vivo.',
 	'enroll.guidedSaved': 'Se enviaron {n} fotos de la captura guiada para registrarlas.',
 	'enroll.guidedNone':
 		'La comprobación en vivo se superó, pero ningún fotograma cumple los límites de calidad. Inténtalo con más luz.',

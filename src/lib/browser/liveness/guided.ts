@@ -1,54 +1,20 @@
 import type { FaceEngine } from '../../core/engine';
 import {
 	baselineOf,
-	cryptoWords,
 	POSE_ACTIONS,
 	poseOf,
-	randomBelow,
 	type CapturedFrame,
 	type LivenessAction,
-	type LivenessChallenge,
-	type LivenessResult,
-	type RandomWords
+	type LivenessResult
 } from '../../core/liveness';
 import { pickMainFace } from '../../core/pipeline';
 import { assessQuality, type QualityThresholds } from '../../core/quality';
 import type { DetectedFace, FaceMotion, PixelImage } from '../../core/types';
 
-/** Guided enrolment: look straight (the start), then the four turns in a random order, plus one blink. */
-
-export const GUIDED_STEP_MS = 4000;
-/** Reading the instructions, five steps and the check. */
-const GUIDED_TTL_MS = 60_000;
-
-function hex(words: Uint32Array): string {
-	return Array.from(words, (w) => w.toString(16).padStart(8, '0')).join('');
-}
-
 /**
- * The four head turns shuffled (Fisher-Yates on the CSPRNG) and a blink at a random place, so the order
- * cannot be prepared in advance; with `faceActions` off (a user setting), the turns only.
+ * Guided enrolment: the challenge is the core's createEnrolmentChallenge (look straight, every head movement
+ * in a random order, one blink or open mouth at a random place), the same one the server asks for.
  */
-export function guidedChallenge(
-	now: number,
-	faceActions = true,
-	words: RandomWords = cryptoWords
-): LivenessChallenge {
-	const turns = [...POSE_ACTIONS];
-	for (let i = turns.length - 1; i > 0; i--) {
-		const j = randomBelow(i + 1, words);
-		[turns[i], turns[j]] = [turns[j], turns[i]];
-	}
-	const actions: LivenessAction[] = turns;
-	if (faceActions) actions.splice(randomBelow(turns.length + 1, words), 0, 'blink');
-	return {
-		nonce: hex(words(4)),
-		actions,
-		stepMs: GUIDED_STEP_MS,
-		issuedAt: now,
-		expiresAt: now + GUIDED_TTL_MS
-	};
-}
 
 export interface PoseShot {
 	pose: 'straight' | LivenessAction;
