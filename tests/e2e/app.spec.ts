@@ -86,8 +86,14 @@ test('enroll explains rejected photos and lets the user pick a face in a group p
 	assertEqual(await choices.count(), 2, 'faces offered in kit_with_rose.jpg');
 	await choices.first().click();
 	await page.locator('[data-testid=enroll-item]').last().and(page.locator('[data-status=saved]')).waitFor();
-	const counts = await page.locator('[data-testid=sample-counts]').textContent();
-	assert(counts?.includes(`${OTHERS.length + 1} not me`), `the chosen face was stored: ${counts}`);
+	// The stored counts are re-read from the database after the save: wait for them, not for the status.
+	const counts = page.locator('[data-testid=sample-counts]');
+	await counts
+		.filter({ hasText: `${OTHERS.length + 1} not me` })
+		.waitFor({ timeout: 10_000 })
+		.catch(() => undefined);
+	const text = await counts.textContent();
+	assert(text?.includes(`${OTHERS.length + 1} not me`), `the chosen face was stored: ${text}`);
 });
 
 test('train shows metrics, ROC/PR/histogram charts and a live threshold, then saves', async () => {
