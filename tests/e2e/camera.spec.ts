@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { facePath } from '../helpers/faces';
-import { open, waitForEngine } from './lib/app';
+import { open, setLiveness, waitForEngine } from './lib/app';
 import { launchWithCamera, newContext } from './lib/browser';
 import { SCREENSHOT_DIR, state } from './lib/context';
 import { assert, assertEqual, test } from './lib/harness';
@@ -41,6 +41,25 @@ test('live camera: a fake camera feed shows a face box and a decision', async ()
 		await page.setInputFiles('[data-testid=import-model]', modelFile);
 		await page.locator('[data-testid=data-message].ok').waitFor();
 
+		// Liveness is on by default: a photo in front of the camera gets a box but no decision, only a request
+		// for the live check (liveness.spec.ts runs the check itself).
+		await open(page, state.server.base, '/verify');
+		await waitForEngine(page);
+		await page.click('[data-testid=camera-start]');
+		const waiting = page.locator('.stage [data-testid=face-box]').first();
+		await waiting.waitFor({ timeout: 60_000 });
+		assertEqual(
+			await waiting.getAttribute('data-label'),
+			'liveness check needed',
+			'the box asks for the check'
+		);
+		await page.locator('[data-testid=liveness-needed]').waitFor();
+		assertEqual(await page.locator('[data-testid=verdict]').count(), 0, 'no "me" without a live check');
+		assert(await page.locator('[data-testid=liveness-start]').isEnabled(), 'the live check can start');
+		await page.click('[data-testid=camera-stop]');
+
+		// With liveness off (Settings), the live camera decides on every frame, as before issue 9.
+		await setLiveness(page, state.server.base, false);
 		await open(page, state.server.base, '/verify');
 		await waitForEngine(page);
 		await page.click('[data-testid=camera-start]');

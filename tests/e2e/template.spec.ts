@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { FACES_DIR, facePath } from '../helpers/faces';
-import { enroll, open, verifyPhoto, waitForEngine } from './lib/app';
+import { enroll, open, setLiveness, verifyPhoto, waitForEngine } from './lib/app';
 import { launchWithCamera, newContext } from './lib/browser';
 import { state } from './lib/context';
 import { assert, assertEqual, test } from './lib/harness';
@@ -94,9 +94,23 @@ test('ten camera frames, then ready: a burst enrols "me" and the live camera say
 		await open(page, state.server.base, '/verify');
 		await waitForEngine(page);
 		await page.click('[data-testid=camera-start]');
+		// The feed is a photo: with liveness on (the default) the camera does not say "me" on its own.
+		const box = page.locator('.stage [data-testid=face-box]').first();
+		await box.waitFor({ timeout: 60_000 });
+		assertEqual(await box.getAttribute('data-label'), 'liveness check needed', 'the box asks for the check');
+		assertEqual(await page.locator('[data-testid=verdict]').count(), 0, 'no "me" without a live check');
+		await page.click('[data-testid=camera-stop]');
+		await setLiveness(page, state.server.base, false);
+		await open(page, state.server.base, '/verify');
+		await waitForEngine(page);
+		await page.click('[data-testid=camera-start]');
 		const verdict = page.locator('.card [data-testid=verdict]').first();
 		await verdict.waitFor({ timeout: 60_000 });
-		assertEqual(await verdict.getAttribute('data-is-me'), 'true', 'the live camera says "me"');
+		assertEqual(
+			await verdict.getAttribute('data-is-me'),
+			'true',
+			'with liveness off, the live camera says "me"'
+		);
 		await context.close();
 	} finally {
 		await browser?.close();

@@ -108,3 +108,11 @@ export async function downloadText(page: Page, selector: string): Promise<{ name
 	const path = await download.path();
 	return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
 }
+
+/** Turns the liveness setting on or off through the Settings page, as a user would. */
+export async function setLiveness(page: Page, base: string, on: boolean): Promise<void> {
+	await open(page, base, '/settings');
+	const box = page.locator('[data-testid=liveness-setting]');
+	if ((await box.isChecked()) !== on) await box.click();
+	assert((await box.isChecked()) === on, `liveness setting ${on ? 'on' : 'off'}`);
+}
