@@ -29,8 +29,9 @@ export interface ChallengePolicy {
 }
 
 /**
- * Defaults measured on the shared liveness clips: a deliberate action takes 0.5-2 s after the prompt; a
- * shorter window leaves a replayed video less chance to move the right way by luck (see eval:liveness).
+ * Three actions: two head movements and a blink or an open mouth (see drawActions). Four seconds per step
+ * leave time to read the prompt and move; a longer window gives a replayed video more chances to move the
+ * right way by luck (eval:liveness measures how often it does).
  */
 export const DEFAULT_CHALLENGE_POLICY: ChallengePolicy = {
 	count: 3,

@@ -1,5 +1,5 @@
 import type { DetectedFace, FaceMotion } from '../types';
-import type { LivenessAction } from './actions';
+import { POSE_ACTIONS, type LivenessAction } from './actions';
 import {
 	baselineOf,
 	MOTION_LIMITS,
@@ -169,13 +169,14 @@ function blinkEnds(
 function actionsSeen(
 	frames: FrameObservation[],
 	track: number[]
-): { seen: Set<LivenessAction>[]; strongPose: (LivenessAction | null)[] } {
+): { seen: Set<LivenessAction>[]; strongPose: (LivenessAction | null)[]; centred: boolean[] } {
 	const faceAt = (i: number) => (track[i] >= 0 ? frames[i].faces[track[i]] : undefined);
 	const motions = frames.map((_, i) => faceAt(i)?.motion);
 	const start = motions.filter((m) => m !== undefined).slice(0, 3);
 	const seen = frames.map(() => new Set<LivenessAction>());
 	const strongPose: (LivenessAction | null)[] = frames.map(() => null);
-	if (start.length === 0) return { seen, strongPose };
+	const centred = frames.map(() => false);
+	if (start.length === 0) return { seen, strongPose, centred };
 	const base = baselineOf(start);
 	// Open-eye level from every frame near the starting pose: a median ignores the few blinking ones.
 	const neutral = motions.filter((m): m is FaceMotion => m !== undefined && nearStartPose(m, base));
@@ -189,10 +190,11 @@ function actionsSeen(
 		const prevPose = prev ? poseOf(prev, base) : null;
 		if (pose && prevPose?.action === pose.action) seen[i].add(pose.action);
 		if (pose && pose.strength >= 1.5) strongPose[i] = pose.action;
+		centred[i] = nearStartPose(m, base);
 		if (mouthIsOpen(m, base) && prev && mouthIsOpen(prev, base)) seen[i].add('open_mouth');
 	}
 	for (const i of blinkEnds(frames, motions, base)) seen[i].add('blink');
-	return { seen, strongPose };
+	return { seen, strongPose, centred };
 }
 
 /** The frame closest to the starting pose with the eyes open and the mouth closed. */
@@ -215,8 +217,9 @@ function frontalFrame(frames: FrameObservation[], track: number[]): number {
 
 /**
  * Judges a capture against the actions asked, in order: each must be seen done within `stepMs` of the
- * previous one (of the first frame for the first), while one face of one size and place is followed
- * throughout. A strong pose that was not asked for (nor is the one just done) is a wrong direction:
+ * previous one (of the first frame for the first), but not within a reaction time of it, and a head
+ * movement only once the head has come back to the centre after the previous one; all the while one face
+ * of one size and place is followed. A strong pose that was not asked for (nor is the one just done) is a wrong direction:
  * that is what stops a replayed video, which moves on its own schedule. Pure and synchronous: the same
  * function judges in the browser, on the server and in the evaluation.
  */
@@ -230,17 +233,24 @@ export function judgeChallenge(
 	const tracked = trackFace(frames);
 	if ('failure' in tracked) return fail(tracked.failure, steps, tracked.track, { frame: tracked.frame });
 	const { track } = tracked;
-	const { seen, strongPose } = actionsSeen(frames, track);
+	const { seen, strongPose, centred } = actionsSeen(frames, track);
 
 	let k = 0;
 	let stepStart = frames[0].t;
+	let backAtCentre = true;
 	for (let i = 0; i < frames.length && k < actions.length; i++) {
 		const t = frames[i].t;
 		if (t > stepStart + stepMs) return fail('too_slow', steps, track, { step: k, frame: i });
 		const wanted = actions[k];
-		if (seen[i].has(wanted)) {
+		backAtCentre ||= centred[i];
+		// Nobody answers a prompt within a reaction time, and after a head movement the guide asks for the
+		// centre before the next one: a replay that happens to move the right way rarely does both.
+		const answered =
+			t >= stepStart + MOTION_LIMITS.reactionMs && (backAtCentre || !POSE_ACTIONS.includes(wanted));
+		if (answered && seen[i].has(wanted)) {
 			steps[k] = { action: wanted, doneAt: t, frame: i };
 			stepStart = t;
+			backAtCentre = !POSE_ACTIONS.includes(wanted);
 			k++;
 			continue;
 		}

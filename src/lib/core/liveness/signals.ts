@@ -19,6 +19,8 @@ export const MOTION_LIMITS = {
 	blinkClosed: 0.85,
 	/** A blink (open, closed, open) fits in this long; longer is eyes shut, not a blink. */
 	blinkMs: 700,
+	/** An action seen sooner than this after its prompt is not an answer to it (human reaction time). */
+	reactionMs: 300,
 	/** Eyes only count while the head is near its starting pose: looking down narrows them too. */
 	blinkPoseDegrees: 10
 } as const;
