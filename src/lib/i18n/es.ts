@@ -218,11 +218,11 @@ export const es: Messages = {
 	'liveness.result': 'Decidido con un fotograma grabado durante la comprobación en vivo.',
 	'liveness.photoWarning':
 		'Una foto no demuestra que haya una persona viva delante: esto solo dice si la cara se parece a la tuya.',
-	'liveness.action.turn_left': 'Gira la cabeza hacia tu izquierda',
-	'liveness.action.turn_right': 'Gira la cabeza hacia tu derecha',
-	'liveness.action.look_up': 'Mira hacia arriba',
-	'liveness.action.look_down': 'Mira hacia abajo',
-	'liveness.action.blink': 'Mira al frente y parpadea',
+	'liveness.action.turn_left': 'Gira la cabeza hacia tu izquierda y vuelve al centro',
+	'liveness.action.turn_right': 'Gira la cabeza hacia tu derecha y vuelve al centro',
+	'liveness.action.look_up': 'Mira hacia arriba y vuelve al centro',
+	'liveness.action.look_down': 'Mira hacia abajo y vuelve al centro',
+	'liveness.action.blink': 'Mira al frente y parpadea despacio',
 	'liveness.action.open_mouth': 'Abre bien la boca',
 	'liveness.fail.bad_frames':
 		'la cámara dio muy pocos fotogramas; deja esta página en primer plano e inténtalo de nuevo',
