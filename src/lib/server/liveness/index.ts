@@ -199,7 +199,11 @@ export async function spendChallenge(
 	if (now > challenge.expiresAt)
 		throw failed('The liveness challenge expired; ask for a new one.', 'expired');
 	const key = `liveness-nonce:${challenge.nonce}`;
-	const spent = await (await getStore()).attempts.tryAdd(key, now, challenge.issuedAt - 1, 1);
+	// Recorded no earlier than the issue time, where the single-use check looks: a replica whose clock is
+	// behind the issuer's would otherwise record the spend before `issuedAt - 1`, and every replay passed.
+	const spent = await (
+		await getStore()
+	).attempts.tryAdd(key, Math.max(now, challenge.issuedAt), challenge.issuedAt - 1, 1);
 	if (!spent.added) throw failed('This liveness challenge was already used; ask for a new one.', 'reused');
 	return challenge;
 }

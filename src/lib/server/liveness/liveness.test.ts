@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createChallenge } from '../../core/liveness';
-import { readConfig } from '../config';
+import { getConfig, readConfig, resetConfig } from '../config';
+import { closeStore } from '../db';
 import { ChallengeSigner } from './challenge-token';
-import { livenessWarnings } from './index';
+import { issueChallenge, livenessWarnings, spendChallenge } from './index';
 
 describe('signed challenges', () => {
 	const signer = new ChallengeSigner('a-server-secret-that-is-long-enough-0123456789');
@@ -43,5 +47,40 @@ describe('liveness settings', () => {
 			'turn_left',
 			'look_up'
 		]);
+	});
+});
+
+describe('spending a challenge', () => {
+	const saved = { DB_PATH: process.env.DB_PATH, JWT_SECRET: process.env.JWT_SECRET };
+	afterAll(async () => {
+		vi.useRealTimers();
+		await closeStore();
+		for (const [k, v] of Object.entries(saved)) {
+			if (v === undefined) delete process.env[k];
+			else process.env[k] = v;
+		}
+		resetConfig();
+	});
+
+	it('works once, even on a replica whose clock is behind the one that issued it', async () => {
+		process.env.DB_PATH = path.join(mkdtempSync(path.join(tmpdir(), 'nonce-')), 'db.sqlite');
+		process.env.JWT_SECRET = 'a-server-secret-that-is-long-enough-0123456789abcdef';
+		resetConfig();
+		const config = getConfig();
+		const issued = issueChallenge('login', config);
+		// Replica B's clock runs 5 s behind replica A's, which issued the challenge. The nonce used to be
+		// recorded at B's time, before `issuedAt`, where the single-use check does not look: a replay passed.
+		vi.useFakeTimers({ toFake: ['Date'] });
+		vi.setSystemTime(issued.issued_at - 5_000);
+		await expect(spendChallenge(issued.challenge, 'login', config)).resolves.toMatchObject({
+			nonce: issued.nonce
+		});
+		await expect(spendChallenge(issued.challenge, 'login', config)).rejects.toMatchObject({
+			code: 'LIVENESS_FAILED'
+		});
+		vi.setSystemTime(issued.issued_at + 1_000);
+		await expect(spendChallenge(issued.challenge, 'login', config)).rejects.toMatchObject({
+			code: 'LIVENESS_FAILED'
+		});
 	});
 });
