@@ -40,9 +40,14 @@ const DEFAULT_CLOCK_SLACK_MS = 2000;
 const COMPARABLE_POSE = { yaw: 20, pitch: 15 };
 
 /**
- * Frames whose face is compared with the decision frame's: for each step, the most frontal frame of the
- * stretch in which it was done (so every action was done by the same person, while extreme poses, which
- * embed poorly, are left out), plus `spotChecks` comparable frames drawn at random.
+ * Frames whose face is compared with the decision frame's: for each step, the frame of the stretch in which
+ * it was done closest in pose to the decision frame (so every action was done by the same person, while
+ * extreme poses, which embed poorly, are avoided where the stretch allows), plus `spotChecks` comparable
+ * frames drawn at random. A stretch's pick is compared whatever its pose, and is never the decision frame
+ * itself. When it was compared only if its pose was comparable, an attacker who sends the frames could do
+ * the challenge turned 25 degrees away from the camera and splice in one frontal still of the victim: the
+ * still became the decision frame, no other frame was comparable with it, nothing at all was compared, and
+ * the login decided on the victim's face.
  */
 function identityFrames(
 	judgement: LivenessJudgement,
@@ -67,11 +72,12 @@ function identityFrames(
 	for (const step of judgement.steps) {
 		const to = step.frame ?? observations.length - 1;
 		let pick = -1;
-		for (let i = from; i <= to; i++) if (pick < 0 || offPose(i) < offPose(pick)) pick = i;
-		if (pick >= 0 && offPose(pick) <= 1) chosen.add(pick);
+		// The decision frame itself proves nothing about who did the step: it is never its stretch's pick.
+		for (let i = from; i <= to; i++) if (i !== best && (pick < 0 || offPose(i) < offPose(pick))) pick = i;
+		if (pick >= 0 && Number.isFinite(offPose(pick))) chosen.add(pick);
 		from = to;
 	}
-	const comparable = observations.flatMap((_, i) => (offPose(i) <= 1 ? [i] : []));
+	const comparable = observations.flatMap((_, i) => (i !== best && offPose(i) <= 1 ? [i] : []));
 	for (let n = 0; n < spotChecks && comparable.length > 0; n++)
 		chosen.add(comparable[randomBelow(comparable.length, words)]);
 	chosen.delete(best);
@@ -140,7 +146,8 @@ export async function checkLiveness(
 		// tracked neighbours fail too. A spliced stretch of another person fails all three.
 		for (const j of [i - 1, i + 1]) {
 			if (similarity >= options.sameFaceThreshold) break;
-			if (j >= 0 && j < frames.length && judgement.track[j] >= 0)
+			// Never the decision frame itself (cosine 1): a frame next to a spliced decision frame would always pass.
+			if (j >= 0 && j < frames.length && j !== best && judgement.track[j] >= 0)
 				similarity = Math.max(similarity, await similarityAt(j));
 		}
 		minSameFace = Math.min(minSameFace, similarity);

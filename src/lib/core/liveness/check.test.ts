@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { FaceEngine } from '../engine';
+import type { DetectedFace, FaceMotion, PixelImage } from '../types';
+import type { LivenessAction } from './actions';
+import { checkLiveness, type CapturedFrame } from './check';
+
+/**
+ * Identity continuity against an attacker who controls the frames (the server only sees an upload): a live
+ * accomplice performs the challenge, and one still of the victim is spliced in as the most frontal frame,
+ * the one a login decides on. A fake engine: each frame's face, pose and person are given by hand.
+ */
+
+const NEUTRAL: FaceMotion = { yaw: 0, pitch: 5, roll: 0, eyeOpen: 0.3, mouthOpen: 0.05 };
+const BOX: DetectedFace['box'] = [100, 100, 120, 120];
+
+interface Shot {
+	person: 'accomplice' | 'victim';
+	motion: Partial<FaceMotion>;
+}
+
+function engineFor(shots: Map<PixelImage, Shot>): FaceEngine {
+	const vectors = {
+		accomplice: Float32Array.from([1, 0, 0]),
+		victim: Float32Array.from([0, 1, 0])
+	};
+	const p = (x: number, y: number): [number, number] => [x, y];
+	return {
+		info: { embedder: 'fake', embedderVersion: '1', detector: 'fake', backend: 'cpu' } as FaceEngine['info'],
+		load: async () => {},
+		dispose: async () => {},
+		detect: async (image) => {
+			const shot = shots.get(image)!;
+			return [
+				{
+					box: BOX,
+					score: 0.9,
+					landmarks: {
+						leftEye: p(190, 150),
+						rightEye: p(130, 150),
+						nose: p(160, 180),
+						mouthLeft: p(180, 200),
+						mouthRight: p(140, 200)
+					},
+					motion: { ...NEUTRAL, ...shot.motion }
+				}
+			];
+		},
+		embed: async (image) => vectors[shots.get(image)!.person]
+	};
+}
+
+/** The accomplice does the actions from a resting pose `rest`, 10 frames a second; frame 3 is the victim. */
+function splice(actions: LivenessAction[], rest: Partial<FaceMotion>, victimAt: number[]) {
+	const held: Record<LivenessAction, Partial<FaceMotion>> = {
+		turn_left: { yaw: (rest.yaw ?? 0) - 28 },
+		turn_right: { yaw: (rest.yaw ?? 0) + 28 },
+		look_up: { pitch: (rest.pitch ?? 5) - 15 },
+		look_down: { pitch: (rest.pitch ?? 5) + 25 },
+		blink: { eyeOpen: 0.12 },
+		open_mouth: { mouthOpen: 0.7 }
+	};
+	const motions: Partial<FaceMotion>[] = Array.from({ length: 6 }, () => ({}));
+	for (const a of actions) {
+		const h = held[a];
+		motions.push(...(a === 'blink' ? [{}, {}, h, {}, {}, {}, {}, {}] : [{}, h, h, h, {}, {}, {}, {}]));
+	}
+	const shots = new Map<PixelImage, Shot>();
+	const frames: CapturedFrame[] = motions.map((m, i) => {
+		const image: PixelImage = { width: 1, height: 1, channels: 3, data: new Uint8Array(3) };
+		const victim = victimAt.includes(i);
+		// The victim's still: straight at the camera, eyes wide open (the most frontal frame of all).
+		shots.set(
+			image,
+			victim
+				? { person: 'victim', motion: { eyeOpen: 0.4 } }
+				: { person: 'accomplice', motion: { ...rest, ...m } }
+		);
+		return { t: i * 100, image };
+	});
+	return { engine: engineFor(shots), frames };
+}
+
+async function judge(actions: LivenessAction[], rest: Partial<FaceMotion>, victimAt: number[]) {
+	const { engine, frames } = splice(actions, rest, victimAt);
+	const now = 100_000;
+	return checkLiveness(
+		engine,
+		{ nonce: 'n', actions, stepMs: 4000, issuedAt: now - 20_000, expiresAt: now + 20_000 },
+		frames,
+		{ now, sameFaceThreshold: 0.93 }
+	);
+}
+
+describe('checkLiveness: one person throughout', () => {
+	const actions: LivenessAction[] = ['turn_right', 'open_mouth', 'look_down'];
+
+	it('passes one person doing the actions', async () => {
+		const result = await judge(actions, {}, []);
+		expect(result).toMatchObject({ passed: true, failure: null });
+	});
+
+	it('fails a victim still spliced into a capture done facing the camera', async () => {
+		const result = await judge(actions, {}, [3]);
+		expect(result).toMatchObject({ passed: false, failure: 'identity_changed' });
+	});
+
+	it('fails a victim still spliced into a capture done turned away from the camera', async () => {
+		// The accomplice rests at 25 degrees of yaw: none of their frames is within the pose the identity check
+		// compares with the (frontal) victim frame, so nothing used to be compared and the victim logged in.
+		const result = await judge(actions, { yaw: 25 }, [3]);
+		expect(result.decision?.embedding[1]).not.toBe(1); // never decides on the victim's face
+		expect(result).toMatchObject({ passed: false, failure: 'identity_changed' });
+	});
+});
