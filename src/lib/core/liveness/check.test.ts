@@ -80,14 +80,19 @@ function splice(actions: LivenessAction[], rest: Partial<FaceMotion>, victimAt: 
 	return { engine: engineFor(shots), frames };
 }
 
-async function judge(actions: LivenessAction[], rest: Partial<FaceMotion>, victimAt: number[]) {
+async function judge(
+	actions: LivenessAction[],
+	rest: Partial<FaceMotion>,
+	victimAt: number[],
+	spotChecks?: number
+) {
 	const { engine, frames } = splice(actions, rest, victimAt);
 	const now = 100_000;
 	return checkLiveness(
 		engine,
 		{ nonce: 'n', actions, stepMs: 4000, issuedAt: now - 20_000, expiresAt: now + 20_000 },
 		frames,
-		{ now, sameFaceThreshold: 0.93 }
+		{ now, sameFaceThreshold: 0.93, actionFaceThreshold: 0.9, spotChecks }
 	);
 }
 
@@ -109,6 +114,15 @@ describe('checkLiveness: one person throughout', () => {
 		// compares with the (frontal) victim frame, so nothing used to be compared and the victim logged in.
 		const result = await judge(actions, { yaw: 25 }, [3]);
 		expect(result.decision?.embedding[1]).not.toBe(1); // never decides on the victim's face
+		expect(result).toMatchObject({ passed: false, failure: 'identity_changed' });
+	});
+
+	it('fails copies of the victim still spread over every stretch while the accomplice does the actions', async () => {
+		// Every stretch then holds a victim frame exactly in the decision frame's pose, so it is the one its
+		// stretch compares, and no random spot check is drawn here: only comparing the frames that show the
+		// actions themselves (the accomplice's) catches it.
+		const copies = [1, 5, 9, 13, 17, 21, 25, 29];
+		const result = await judge(actions, { yaw: 8 }, copies, 0);
 		expect(result).toMatchObject({ passed: false, failure: 'identity_changed' });
 	});
 });

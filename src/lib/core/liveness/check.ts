@@ -3,6 +3,7 @@ import { cosine } from '../gallery/vector';
 import type { DetectedFace, Embedding, PixelImage } from '../types';
 import { cryptoWords, randomBelow, type LivenessAction, type RandomWords } from './actions';
 import type { LivenessChallenge } from './challenge';
+import { actionFaceThreshold } from './same-face';
 import { judgeChallenge, type FrameObservation, type LivenessFailure, type LivenessJudgement } from './judge';
 
 export interface CapturedFrame {
@@ -16,6 +17,8 @@ export interface LivenessCheckOptions {
 	now: number;
 	/** Least cosine between the decision frame and every other embedded frame (same person). */
 	sameFaceThreshold: number;
+	/** Least cosine between the decision frame and each frame that shows an action (any pose). */
+	actionFaceThreshold?: number;
 	/** Frames beyond the action frames embedded at random, so spliced frames cannot hide between them. */
 	spotChecks?: number;
 	/** Clock difference tolerated between the device's capture times and the server's. */
@@ -114,7 +117,7 @@ export async function checkLiveness(
 		failure,
 		failedStep: null,
 		failedFrame: null,
-		steps: challenge.actions.map((action) => ({ action, doneAt: null, frame: null })),
+		steps: challenge.actions.map((action) => ({ action, doneAt: null, frame: null, evidence: [] })),
 		track: [],
 		bestFrame: 0
 	});
@@ -131,27 +134,47 @@ export async function checkLiveness(
 	const faceAt = (i: number) => observations[i].faces[judgement.track[i]];
 	const best = judgement.bestFrame;
 	const decisionEmbedding = await engine.embed(frames[best].image, faceAt(best));
+	const similarityAt = async (i: number) =>
+		cosine(decisionEmbedding, await engine.embed(frames[i].image, faceAt(i)));
 	const toCheck = identityFrames(
 		judgement,
 		observations,
 		options.spotChecks ?? DEFAULT_SPOT_CHECKS,
 		options.words ?? cryptoWords
 	);
+	// The frames that show each action are compared too, at the looser cross-pose threshold, and without the
+	// neighbour fallback (a neighbour could be a still of the victim): whoever turned, nodded, opened the
+	// mouth or shut the eyes must be the person of the decision frame. The best of a step's frames counts.
+	const actionThreshold = options.actionFaceThreshold ?? actionFaceThreshold(engine.info);
+	for (const step of judgement.steps) {
+		const shown = step.evidence.filter((i) => i >= 0 && i !== best && judgement.track[i] >= 0);
+		if (shown.length === 0) continue;
+		let similarity = -1;
+		for (const i of shown) similarity = Math.max(similarity, await similarityAt(i));
+		if (similarity < actionThreshold)
+			return {
+				...empty,
+				...judgement,
+				passed: false,
+				failure: 'identity_changed',
+				failedFrame: shown[0],
+				minSameFace: similarity
+			};
+	}
+	const checks = toCheck.map((i): [number, number] => [i, options.sameFaceThreshold]);
 	let minSameFace = 1;
-	const similarityAt = async (i: number) =>
-		cosine(decisionEmbedding, await engine.embed(frames[i].image, faceAt(i)));
-	for (const i of toCheck) {
+	for (const [i, threshold] of checks) {
 		let similarity = await similarityAt(i);
 		// One frame can embed badly (0.87 once on tv_real, whose median is 0.985): a frame fails only when its
 		// tracked neighbours fail too. A spliced stretch of another person fails all three.
 		for (const j of [i - 1, i + 1]) {
-			if (similarity >= options.sameFaceThreshold) break;
+			if (similarity >= threshold) break;
 			// Never the decision frame itself (cosine 1): a frame next to a spliced decision frame would always pass.
 			if (j >= 0 && j < frames.length && j !== best && judgement.track[j] >= 0)
 				similarity = Math.max(similarity, await similarityAt(j));
 		}
 		minSameFace = Math.min(minSameFace, similarity);
-		if (similarity < options.sameFaceThreshold)
+		if (similarity < threshold)
 			return {
 				...empty,
 				...judgement,

@@ -31,6 +31,8 @@ export interface StepOutcome {
 	/** Capture time the action was seen done, or null if it never was. */
 	doneAt: number | null;
 	frame: number | null;
+	/** The frames that show the action itself: the two held frames of a pose or open mouth, a blink's shut one. */
+	evidence: number[];
 }
 
 export interface LivenessJudgement {
@@ -140,13 +142,13 @@ function blinkEnds(
 	frames: FrameObservation[],
 	motions: (FaceMotion | undefined)[],
 	base: MotionBaseline
-): number[] {
+): { end: number; shut: number }[] {
 	const { blinkMs, blinkDip, blinkClosed } = MOTION_LIMITS;
 	const ratio = (i: number): number | null => {
 		const m = motions[i];
 		return m && nearStartPose(m, base) ? m.eyeOpen / base.eyeOpen : null;
 	};
-	const ends: number[] = [];
+	const ends: { end: number; shut: number }[] = [];
 	for (let i = 0; i < frames.length; i++) {
 		const closed = ratio(i);
 		if (closed === null || closed > blinkClosed) continue;
@@ -156,7 +158,7 @@ function blinkEnds(
 		if (before - closed < blinkDip) continue;
 		for (let j = i + 1; j < frames.length && frames[j].t - frames[i].t <= blinkMs; j++) {
 			if ((ratio(j) ?? -Infinity) - closed >= blinkDip) {
-				ends.push(j);
+				ends.push({ end: j, shut: i });
 				i = j;
 				break;
 			}
@@ -169,14 +171,21 @@ function blinkEnds(
 function actionsSeen(
 	frames: FrameObservation[],
 	track: number[]
-): { seen: Set<LivenessAction>[]; strongPose: (LivenessAction | null)[]; centred: boolean[] } {
+): {
+	seen: Set<LivenessAction>[];
+	strongPose: (LivenessAction | null)[];
+	centred: boolean[];
+	/** For a frame where a blink ends, the frame the eyes were shut in. */
+	shutAt: Map<number, number>;
+} {
 	const faceAt = (i: number) => (track[i] >= 0 ? frames[i].faces[track[i]] : undefined);
 	const motions = frames.map((_, i) => faceAt(i)?.motion);
 	const start = motions.filter((m) => m !== undefined).slice(0, 3);
 	const seen = frames.map(() => new Set<LivenessAction>());
 	const strongPose: (LivenessAction | null)[] = frames.map(() => null);
 	const centred = frames.map(() => false);
-	if (start.length === 0) return { seen, strongPose, centred };
+	const shutAt = new Map<number, number>();
+	if (start.length === 0) return { seen, strongPose, centred, shutAt };
 	const base = baselineOf(start);
 	// Open-eye level from every frame near the starting pose: a median ignores the few blinking ones.
 	const neutral = motions.filter((m): m is FaceMotion => m !== undefined && nearStartPose(m, base));
@@ -193,8 +202,11 @@ function actionsSeen(
 		centred[i] = nearStartPose(m, base);
 		if (mouthIsOpen(m, base) && prev && mouthIsOpen(prev, base)) seen[i].add('open_mouth');
 	}
-	for (const i of blinkEnds(frames, motions, base)) seen[i].add('blink');
-	return { seen, strongPose, centred };
+	for (const { end, shut } of blinkEnds(frames, motions, base)) {
+		seen[end].add('blink');
+		shutAt.set(end, shut);
+	}
+	return { seen, strongPose, centred, shutAt };
 }
 
 /** The frame closest to the starting pose with the eyes open and the mouth closed. */
@@ -228,12 +240,12 @@ export function judgeChallenge(
 	stepMs: number,
 	frames: FrameObservation[]
 ): LivenessJudgement {
-	const steps: StepOutcome[] = actions.map((action) => ({ action, doneAt: null, frame: null }));
+	const steps: StepOutcome[] = actions.map((action) => ({ action, doneAt: null, frame: null, evidence: [] }));
 	if (!framesAreContinuous(frames)) return fail('bad_frames', steps, []);
 	const tracked = trackFace(frames);
 	if ('failure' in tracked) return fail(tracked.failure, steps, tracked.track, { frame: tracked.frame });
 	const { track } = tracked;
-	const { seen, strongPose, centred } = actionsSeen(frames, track);
+	const { seen, strongPose, centred, shutAt } = actionsSeen(frames, track);
 
 	let k = 0;
 	let stepStart = frames[0].t;
@@ -248,7 +260,8 @@ export function judgeChallenge(
 		const answered =
 			t >= stepStart + MOTION_LIMITS.reactionMs && (backAtCentre || !POSE_ACTIONS.includes(wanted));
 		if (answered && seen[i].has(wanted)) {
-			steps[k] = { action: wanted, doneAt: t, frame: i };
+			const evidence = wanted === 'blink' ? [shutAt.get(i) ?? i] : [i - 1, i];
+			steps[k] = { action: wanted, doneAt: t, frame: i, evidence };
 			stepStart = t;
 			backAtCentre = !POSE_ACTIONS.includes(wanted);
 			k++;
