@@ -1,5 +1,4 @@
-import { optionalCaller } from '#lib/server/auth/api-keys.ts';
-import { limitBucket } from '#lib/server/auth/client-address.ts';
+import { requestBucket } from '#lib/server/auth/api-keys.ts';
 import { getConfig } from '#lib/server/config.ts';
 import { errorResponse, json, mbToBytes, readForm, readImageUploads } from '#lib/server/http.ts';
 import { livenessBodyLimit, readLivenessForm } from '#lib/server/liveness/index.ts';
@@ -16,12 +15,7 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 	try {
 		const config = getConfig();
 		// A caller with an API key is limited per key; anyone else per address (X-Forwarded-For only from trusted proxies).
-		const client = limitBucket(
-			(await optionalCaller(request))?.keyId,
-			getClientAddress,
-			request.headers.get('x-forwarded-for'),
-			config.trustedProxies
-		);
+		const client = await requestBucket(request, getClientAddress);
 		// The attempt is counted before the body is even read; the face work then waits for a slot.
 		return json(
 			await loginWithFace(

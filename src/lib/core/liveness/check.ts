@@ -146,24 +146,24 @@ export async function checkLiveness(
 	// neighbour fallback (a neighbour could be a still of the victim): whoever turned, nodded, opened the
 	// mouth or shut the eyes must be the person of the decision frame. The best of a step's frames counts.
 	const actionThreshold = options.actionFaceThreshold ?? actionFaceThreshold(engine.info);
+	const changed = (frame: number, similarity: number): LivenessResult => ({
+		...empty,
+		...judgement,
+		passed: false,
+		failure: 'identity_changed',
+		failedFrame: frame,
+		minSameFace: similarity
+	});
 	for (const step of judgement.steps) {
 		const shown = step.evidence.filter((i) => i >= 0 && i !== best && judgement.track[i] >= 0);
 		if (shown.length === 0) continue;
 		let similarity = -1;
 		for (const i of shown) similarity = Math.max(similarity, await similarityAt(i));
-		if (similarity < actionThreshold)
-			return {
-				...empty,
-				...judgement,
-				passed: false,
-				failure: 'identity_changed',
-				failedFrame: shown[0],
-				minSameFace: similarity
-			};
+		if (similarity < actionThreshold) return changed(shown[0], similarity);
 	}
-	const checks = toCheck.map((i): [number, number] => [i, options.sameFaceThreshold]);
+	const threshold = options.sameFaceThreshold;
 	let minSameFace = 1;
-	for (const [i, threshold] of checks) {
+	for (const i of toCheck) {
 		let similarity = await similarityAt(i);
 		// One frame can embed badly (0.87 once on tv_real, whose median is 0.985): a frame fails only when its
 		// tracked neighbours fail too. A spliced stretch of another person fails all three.
@@ -174,15 +174,7 @@ export async function checkLiveness(
 				similarity = Math.max(similarity, await similarityAt(j));
 		}
 		minSameFace = Math.min(minSameFace, similarity);
-		if (similarity < threshold)
-			return {
-				...empty,
-				...judgement,
-				passed: false,
-				failure: 'identity_changed',
-				failedFrame: i,
-				minSameFace
-			};
+		if (similarity < threshold) return changed(i, minSameFace);
 	}
 	return {
 		...empty,

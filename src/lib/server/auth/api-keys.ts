@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CoreError } from '../../core/errors';
 import { API_SCOPES, getConfig, type ApiScope } from '../config';
+import { limitBucket } from './client-address';
 import { getStore } from '../db/database';
 import type { ApiKeyRow, Store } from '../db/store';
 
@@ -93,6 +94,20 @@ async function keyRowOf(request: Request): Promise<ApiKeyRow | null> {
 export async function optionalCaller(request: Request): Promise<Caller | null> {
 	const row = await keyRowOf(request);
 	return row ? { keyId: row.id, scopes: row.scopes.split(',') as ApiScope[] } : null;
+}
+
+/**
+ * The rate-limit bucket of an anonymous-friendly route: the caller's API key when it sends one, else its
+ * address (X-Forwarded-For only from TRUSTED_PROXIES; IPv6 by /64).
+ */
+export async function requestBucket(request: Request, getClientAddress: () => string): Promise<string> {
+	const caller = await optionalCaller(request);
+	return limitBucket(
+		caller?.keyId,
+		getClientAddress,
+		request.headers.get('x-forwarded-for'),
+		getConfig().trustedProxies
+	);
 }
 
 /**

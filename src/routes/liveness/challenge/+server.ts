@@ -1,5 +1,4 @@
-import { limitBucket } from '#lib/server/auth/client-address.ts';
-import { optionalCaller } from '#lib/server/auth/api-keys.ts';
+import { requestBucket } from '#lib/server/auth/api-keys.ts';
 import { getConfig } from '#lib/server/config.ts';
 import { errorResponse, json } from '#lib/server/http.ts';
 import { challengeLimiter, issueChallenge, readPurpose } from '#lib/server/liveness/index.ts';
@@ -12,13 +11,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request, url, getClientAddress }) => {
 	try {
 		const config = getConfig();
-		const client = limitBucket(
-			(await optionalCaller(request))?.keyId,
-			getClientAddress,
-			request.headers.get('x-forwarded-for'),
-			config.trustedProxies
-		);
-		await challengeLimiter().reserve(`challenge:${client}`);
+		await challengeLimiter().reserve(`challenge:${await requestBucket(request, getClientAddress)}`);
 		const purpose = await readPurpose(request, url);
 		return json(issueChallenge(purpose, config), 200, { 'cache-control': 'no-store' });
 	} catch (error) {
