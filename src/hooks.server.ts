@@ -5,7 +5,7 @@ import { checkSharedSecrets, initAuth } from '#lib/server/auth/index.ts';
 import { getConfig } from '#lib/server/config.ts';
 import { closeStore } from '#lib/server/db/index.ts';
 import { json } from '#lib/server/http.ts';
-import { getPeopleEngine } from '#lib/server/people/index.ts';
+import { getPeopleEngine, warmGalleries } from '#lib/server/people/index.ts';
 import { livenessWarnings } from '#lib/server/liveness/index.ts';
 import { isCrossSiteForbidden, withSecurityHeaders } from '#lib/server/security-headers.ts';
 import { openDatabaseAtStart } from '#lib/server/startup.ts';
@@ -45,6 +45,7 @@ export const init: ServerInit = async () => {
 	// Load and warm the models before the first request; failures surface through /healthz.
 	startEngine().catch(() => undefined);
 	getPeopleEngine().catch(() => undefined);
+	warmGalleries().catch((error: unknown) => console.error('[me-verifier] galleries failed to load:', error));
 };
 
 function wantsJson(request: Request): boolean {

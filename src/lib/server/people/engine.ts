@@ -3,7 +3,7 @@ import { DEFAULT_EMBEDDER, embedderMeta, isEmbedderId } from '../../core/embedde
 import { CoreError } from '../../core/errors';
 import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
 import { getConfig } from '../config';
-import type { EmbedderRef } from '../db';
+import { getStore, type EmbedderRef } from '../db';
 import { createServerEngine } from '../engine';
 import { startEngine } from '../verifier';
 
@@ -30,6 +30,16 @@ export function configuredModel(): EmbedderRef {
 	const id = getConfig().peopleEmbedder;
 	if (!isEmbedderId(id)) throw new CoreError('BAD_REQUEST', `PEOPLE_EMBEDDER: unknown embedder "${id}".`);
 	return { embedder: id, version: embedderMeta(id).version };
+}
+
+/**
+ * Loads the galleries (registered people, face-login users) once at start, in pages, so that the first
+ * recognition or login does not wait for it; afterwards a replica only reloads who changed.
+ */
+export async function warmGalleries(): Promise<void> {
+	const store = await getStore();
+	const model = configuredModel();
+	await Promise.all([store.people.gallery(model), store.users.gallery(model)]);
 }
 
 export function modelOf(engine: FaceEngine): EmbedderRef {

@@ -1,4 +1,4 @@
-export { getPeopleEngine } from './engine';
+export { getPeopleEngine, warmGalleries } from './engine';
 export type { Rejected } from './faces';
 export {
 	createUser,
