@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isImageFile } from '../lib/dataset';
 
 /** Attack kinds of the ISO/IEC 30107-3 style table, in the order they are printed. */
 export type MediaKind = 'bona_fide' | 'attack_replay' | 'attack_stills';
@@ -17,7 +18,6 @@ export interface MediaFile {
 }
 
 const VIDEO = /\.(mp4|webm|mpg|mpeg|mov|mkv|avi|y4m)$/i;
-const IMAGE = /\.(jpe?g|png|webp)$/i;
 
 /** Minimal CSV reader (quoted fields with commas, doubled quotes). */
 function parseCsv(text: string): Record<string, string>[] {
@@ -58,9 +58,9 @@ export function readLivenessDataset(dir: string): MediaFile[] {
 	for (const kind of ['bona_fide', 'attack_replay', 'attack_stills'] as const) {
 		const folder = path.join(dir, kind);
 		if (!existsSync(folder)) continue;
-		const pattern = kind === 'attack_stills' ? IMAGE : VIDEO;
+		const wanted = (entry: string) => (kind === 'attack_stills' ? isImageFile(entry) : VIDEO.test(entry));
 		for (const entry of readdirSync(folder).sort()) {
-			if (!pattern.test(entry)) continue;
+			if (!wanted(entry)) continue;
 			const name = `${kind}/${entry}`;
 			const note = rows.get(name)?.note ?? '';
 			const blinks = rows.get(name)?.blinks_10fps?.trim();

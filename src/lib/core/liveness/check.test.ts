@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceEngine } from '../engine';
-import type { DetectedFace, FaceMotion, PixelImage } from '../types';
+import type { FaceMotion, PixelImage } from '../types';
 import type { LivenessAction } from './actions';
 import { checkLiveness, type CapturedFrame } from './check';
+import { face, perform } from './test-faces';
 
 /**
  * Identity continuity against an attacker who controls the frames (the server only sees an upload): a live
  * accomplice performs the challenge, and one still of the victim is spliced in as the most frontal frame,
  * the one a login decides on. A fake engine: each frame's face, pose and person are given by hand.
  */
-
-const NEUTRAL: FaceMotion = { yaw: 0, pitch: 5, roll: 0, eyeOpen: 0.3, mouthOpen: 0.05 };
-const BOX: DetectedFace['box'] = [100, 100, 120, 120];
 
 interface Shot {
 	person: 'accomplice' | 'victim';
@@ -23,27 +21,13 @@ function engineFor(shots: Map<PixelImage, Shot>): FaceEngine {
 		accomplice: Float32Array.from([1, 0, 0]),
 		victim: Float32Array.from([0, 1, 0])
 	};
-	const p = (x: number, y: number): [number, number] => [x, y];
 	return {
 		info: { embedder: 'fake', embedderVersion: '1', detector: 'fake', backend: 'cpu' } as FaceEngine['info'],
 		load: async () => {},
 		dispose: async () => {},
 		detect: async (image) => {
 			const shot = shots.get(image)!;
-			return [
-				{
-					box: BOX,
-					score: 0.9,
-					landmarks: {
-						leftEye: p(190, 150),
-						rightEye: p(130, 150),
-						nose: p(160, 180),
-						mouthLeft: p(180, 200),
-						mouthRight: p(140, 200)
-					},
-					motion: { ...NEUTRAL, ...shot.motion }
-				}
-			];
+			return [face(shot.motion)];
 		},
 		embed: async (image) => vectors[shots.get(image)!.person]
 	};
@@ -51,19 +35,8 @@ function engineFor(shots: Map<PixelImage, Shot>): FaceEngine {
 
 /** The accomplice does the actions from a resting pose `rest`, 10 frames a second; frame 3 is the victim. */
 function splice(actions: LivenessAction[], rest: Partial<FaceMotion>, victimAt: number[]) {
-	const held: Record<LivenessAction, Partial<FaceMotion>> = {
-		turn_left: { yaw: (rest.yaw ?? 0) - 28 },
-		turn_right: { yaw: (rest.yaw ?? 0) + 28 },
-		look_up: { pitch: (rest.pitch ?? 5) - 15 },
-		look_down: { pitch: (rest.pitch ?? 5) + 25 },
-		blink: { eyeOpen: 0.12 },
-		open_mouth: { mouthOpen: 0.7 }
-	};
 	const motions: Partial<FaceMotion>[] = Array.from({ length: 6 }, () => ({}));
-	for (const a of actions) {
-		const h = held[a];
-		motions.push(...(a === 'blink' ? [{}, {}, h, {}, {}, {}, {}, {}] : [{}, h, h, h, {}, {}, {}, {}]));
-	}
+	for (const a of actions) motions.push(...perform(a, rest));
 	const shots = new Map<PixelImage, Shot>();
 	const frames: CapturedFrame[] = motions.map((m, i) => {
 		const image: PixelImage = { width: 1, height: 1, channels: 3, data: new Uint8Array(3) };

@@ -1,46 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { DetectedFace, FaceMotion } from '../types';
+import type { FaceMotion } from '../types';
 import { drawActions, FACE_ACTIONS, POSE_ACTIONS, randomBelow, type LivenessAction } from './actions';
 import { createChallenge } from './challenge';
 import { judgeChallenge, type FrameObservation } from './judge';
 import { createRng } from '../random';
+import { face, perform } from './test-faces';
 
 /** The judge's rules on hand-made tracks (the detectors themselves are tested on real clips elsewhere). */
-
-const NEUTRAL: FaceMotion = { yaw: 0, pitch: 5, roll: 0, eyeOpen: 0.3, mouthOpen: 0.05 };
-
-function face(
-	motion: Partial<FaceMotion> = {},
-	box: DetectedFace['box'] = [100, 100, 120, 120]
-): DetectedFace {
-	const p = (x: number, y: number): [number, number] => [x, y];
-	return {
-		box,
-		score: 0.9,
-		landmarks: {
-			leftEye: p(190, 150),
-			rightEye: p(130, 150),
-			nose: p(160, 180),
-			mouthLeft: p(180, 200),
-			mouthRight: p(140, 200)
-		},
-		motion: { ...NEUTRAL, ...motion }
-	};
-}
-
-/** What a person doing `action` looks like over 1.2 s: into the movement, held, and back. */
-function perform(action: LivenessAction): Partial<FaceMotion>[] {
-	const held: Record<LivenessAction, Partial<FaceMotion>> = {
-		turn_left: { yaw: -28 },
-		turn_right: { yaw: 28 },
-		look_up: { pitch: -15 },
-		look_down: { pitch: 25 },
-		blink: { eyeOpen: 0.12 },
-		open_mouth: { mouthOpen: 0.7 }
-	};
-	if (action === 'blink') return [{}, {}, held.blink, {}, {}, {}, {}, {}];
-	return [{}, held[action], held[action], held[action], {}, {}, {}, {}];
-}
 
 function track(motions: Partial<FaceMotion>[], lead = 5): FrameObservation[] {
 	return [...Array.from({ length: lead }, () => ({})), ...motions].map((m, i) => ({
@@ -53,7 +19,7 @@ describe('judgeChallenge', () => {
 	const asked: LivenessAction[] = ['turn_left', 'blink', 'open_mouth'];
 
 	it('passes the actions done in order, each within its step', () => {
-		const result = judgeChallenge(asked, 4000, track(asked.flatMap(perform)));
+		const result = judgeChallenge(asked, 4000, track(asked.flatMap((a) => perform(a))));
 		expect(result).toMatchObject({ passed: true, failure: null });
 		expect(result.steps.map((s) => s.doneAt !== null)).toEqual([true, true, true]);
 		expect(result.bestFrame).toBeLessThan(5);
@@ -81,7 +47,7 @@ describe('judgeChallenge', () => {
 			failure: 'too_slow' // the turn counts, the blink and the mouth came before their turn
 		});
 		const idle = Array.from({ length: 45 }, () => ({}));
-		expect(judgeChallenge(asked, 4000, track([...idle, ...asked.flatMap(perform)]))).toMatchObject({
+		expect(judgeChallenge(asked, 4000, track([...idle, ...asked.flatMap((a) => perform(a))]))).toMatchObject({
 			failure: 'too_slow',
 			failedStep: 0
 		});
@@ -121,7 +87,7 @@ describe('judgeChallenge', () => {
 	});
 
 	it('fails a capture that loses the face, shows two faces or jumps (a cut)', () => {
-		const frames = track(asked.flatMap(perform));
+		const frames = track(asked.flatMap((a) => perform(a)));
 		const lost = frames.map((f, i) => (i >= 8 && i < 18 ? { ...f, faces: [] } : f));
 		expect(judgeChallenge(asked, 4000, lost).failure).toBe('no_face');
 		const two = frames.map((f, i) =>
@@ -133,7 +99,7 @@ describe('judgeChallenge', () => {
 	});
 
 	it('refuses frames that are not a continuous capture', () => {
-		const frames = track(asked.flatMap(perform));
+		const frames = track(asked.flatMap((a) => perform(a)));
 		expect(judgeChallenge(asked, 4000, frames.slice(0, 3)).failure).toBe('bad_frames');
 		const gap = frames.map((f, i) => ({ ...f, t: i < 10 ? f.t : f.t + 2000 }));
 		expect(judgeChallenge(asked, 4000, gap).failure).toBe('bad_frames');
