@@ -170,6 +170,19 @@ describe('face login with liveness (the default)', () => {
 		expect((await send(server, '/healthz', { method: 'GET' })).status).toBeLessThan(600);
 	}, 60_000);
 
+	it('a parallel burst of one good answer logs in once; the others find the challenge spent', async () => {
+		const issued = await challenge();
+		const frames = answerFrames(tvReal, issued.actions);
+		await waitForCapture(issued, frames);
+		const answers = await Promise.all(
+			[0, 1, 2].map(() => send(server, '/autenticacion', { body: livenessForm(issued.challenge, frames) }))
+		);
+		expect(answers.map((a) => a.status).sort()).toEqual([200, 401, 401]);
+		for (const a of answers.filter((x) => x.status === 401))
+			expect(a.json.error.liveness.failure).toBe('reused');
+	}, 120_000);
+
+	// After this test two users share tv_real's face, so a login with it is ambiguous: keep it after the logins.
 	it('enrols a face-login user from a guided capture: every head movement in a random order', async () => {
 		const user = await send(server, '/registro-datos', {
 			body: { nombre: 'Live', correo: 'live@example.com' }
@@ -195,4 +208,13 @@ describe('face login with liveness (the default)', () => {
 		expect(enrolled.json.faces_used).toBeGreaterThanOrEqual(3);
 		expect(enrolled.json.liveness).toMatchObject({ passed: true });
 	}, 120_000);
+
+	it('a burst of challenge requests from one client is cut at 30 a minute with 429 and Retry-After', async () => {
+		const burst = await Promise.all(Array.from({ length: 40 }, () => send(server, '/liveness/challenge')));
+		const limited = burst.filter((a) => a.status === 429);
+		expect(limited.length).toBeGreaterThan(0);
+		expect(burst.every((a) => a.status === 200 || a.status === 429)).toBe(true);
+		expect(limited[0].json.error.code).toBe('RATE_LIMITED');
+		expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThan(0);
+	}, 60_000);
 });
