@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POST as login } from '../src/routes/autenticacion/+server';
-import { POST as createUser } from '../src/routes/registro-datos/+server';
-import { POST as enrolFaces } from '../src/routes/registro-imagenes/[id]/+server';
+import { POST as login } from '../src/routes/(login)/autenticacion/+server';
+import { POST as createUser } from '../src/routes/(login)/registro-datos/+server';
+import { POST as enrolFaces } from '../src/routes/(login)/registro-imagenes/[id]/+server';
 import { call, form, isolatedServerState } from './people-routes';
 
 // How face login behaves with eight enrolled users (three grayscale crops each): every genuine

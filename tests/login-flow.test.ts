@@ -4,10 +4,10 @@ import { initAuth, resetAuth } from '../src/lib/server/auth';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/lib/server/auth/tokens';
 import { resetConfig } from '../src/lib/server/config';
 import { getStore } from '../src/lib/server/db';
-import { PUT as updateProfile } from '../src/routes/actualizar-perfil/+server';
-import { POST as login } from '../src/routes/autenticacion/+server';
-import { POST as createUser } from '../src/routes/registro-datos/+server';
-import { POST as enrolFaces } from '../src/routes/registro-imagenes/[id]/+server';
+import { PUT as updateProfile } from '../src/routes/(login)/actualizar-perfil/+server';
+import { POST as login } from '../src/routes/(login)/autenticacion/+server';
+import { POST as createUser } from '../src/routes/(login)/registro-datos/+server';
+import { POST as enrolFaces } from '../src/routes/(login)/registro-imagenes/[id]/+server';
 import { call, form, isolatedServerState } from './people-routes';
 
 // Seed 003's face login end to end, in-process: register, enrol, log in (JWT), protected route, attacks.

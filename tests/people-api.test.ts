@@ -3,11 +3,11 @@ import { getStore, SqliteStore } from '../src/lib/server/db';
 
 const people = async () => (await getStore()).people;
 import { getPeopleEngine } from '../src/lib/server/people';
-import { DELETE as deletePerson, GET as getPerson } from '../src/routes/people/[id]/+server';
-import { GET as listPeople } from '../src/routes/people/+server';
-import { POST as processImages } from '../src/routes/process-images/+server';
-import { POST as processFrame } from '../src/routes/process_frame/+server';
-import { POST as register } from '../src/routes/register/+server';
+import { DELETE as deletePerson, GET as getPerson } from '../src/routes/(api)/people/[id]/+server';
+import { GET as listPeople } from '../src/routes/(app)/people/+server';
+import { POST as processImages } from '../src/routes/(api)/process-images/+server';
+import { POST as processFrame } from '../src/routes/(api)/process_frame/+server';
+import { POST as register } from '../src/routes/(api)/register/+server';
 import { call, form, isolatedServerState } from './people-routes';
 
 // The people API in-process: registration rules, storage, deletion, restart, versioned embeddings.

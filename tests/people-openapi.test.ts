@@ -23,7 +23,9 @@ function serverRoutes(dir = ROUTES): { path: string; methods: string[] }[] {
 		else if (entry === '+server.ts') {
 			const source = readFileSync(full, 'utf8');
 			const methods = METHODS.filter((m) => new RegExp(`export const ${m}\\b`).test(source));
-			const route = '/' + path.relative(ROUTES, dir).split(path.sep).join('/');
+			const segments = path.relative(ROUTES, dir).split(path.sep);
+			// Route groups such as (api) organise folders and are not part of the URL.
+			const route = '/' + segments.filter((s) => !/^\(.+\)$/.test(s)).join('/');
 			found.push({ path: route.replace(/\[(\w+)\]/g, '{$1}'), methods });
 		}
 	}

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Box } from '../src/lib/core/types';
-import { POST as processFrame } from '../src/routes/process_frame/+server';
-import { POST as register } from '../src/routes/register/+server';
+import { POST as processFrame } from '../src/routes/(api)/process_frame/+server';
+import { POST as register } from '../src/routes/(api)/register/+server';
 import { facePath } from './helpers/faces';
 import { GROUP_PHOTOS } from './helpers/group-photos';
 import { call, form, isolatedServerState } from './people-routes';

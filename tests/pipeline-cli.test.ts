@@ -15,7 +15,7 @@ import { embedMainFace } from '../src/lib/core/pipeline';
 import { createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
 import { closeStore, getStore } from '../src/lib/server/db/database';
-import { POST as verifyRoute } from '../src/routes/verify/+server';
+import { POST as verifyRoute } from '../src/routes/(app)/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { getEngine } from '../src/lib/server/engine';
 import type { EvaluationReport } from '../src/lib/server/reports';

@@ -9,8 +9,8 @@ import { API_SCOPES, createApiKey } from '../src/lib/server/auth/api-keys';
 import { resetConfig } from '../src/lib/server/config';
 import { closeStore, getStore } from '../src/lib/server/db';
 import { startEngine } from '../src/lib/server/verifier';
-import { GET as healthz } from '../src/routes/healthz/+server';
-import { POST as verify } from '../src/routes/verify/+server';
+import { GET as healthz } from '../src/routes/(api)/healthz/+server';
+import { POST as verify } from '../src/routes/(app)/verify/+server';
 import { facePath } from './helpers/faces';
 import { heldOutMe, NOT_ME, trainTestModel } from './helpers/model';
 

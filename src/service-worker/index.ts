@@ -32,15 +32,24 @@ const STATIC_FILES = assets
 	.map((a) => slash(a.path))
 	.filter((path) => !MODEL_SET.has(path) && !path.startsWith('/models/') && !/\.(br|gz)$/.test(path));
 const IMMUTABLE_FILES = immutable.map((a) => slash(a.path));
-/** Page shells for every route without parameters (the app renders on the client). */
-const PAGES = routes.filter((r) => r.page && !r.id.includes('[') && !r.id.includes('(')).map((r) => r.id);
+/** Page shells for every route without parameters (the app renders on the client); groups are not in URLs. */
+const PAGES = routes
+	.filter((r) => r.page && !r.id.includes('['))
+	.map((r) => r.id.replace(/\/\([^)]+\)/g, '') || '/');
+
+/**
+ * /people and /verify are pages and API endpoints on one URL: SvelteKit answers a request that does not
+ * ask for HTML from the endpoint (and says `Vary: Accept`), so the shells are fetched as HTML and matched
+ * ignoring Vary.
+ */
+const HTML = { accept: 'text/html' };
 
 /** True when the cached copy has the ETag the server reports now (a HEAD request, no body). */
 async function stillCurrent(cache: Cache, path: string): Promise<boolean> {
-	const cached = await cache.match(path);
+	const cached = await cache.match(path, { ignoreVary: true });
 	if (!cached) return false;
 	try {
-		const head = await fetch(path, { method: 'HEAD', cache: 'no-cache' });
+		const head = await fetch(path, { method: 'HEAD', cache: 'no-cache', headers: HTML });
 		const etag = head.headers.get('etag');
 		return head.ok && etag !== null && etag === cached.headers.get('etag');
 	} catch {
@@ -53,7 +62,7 @@ async function addAll(cacheName: string, paths: string[], keepCurrent = false): 
 	await Promise.all(
 		paths.map(async (path) => {
 			if (keepCurrent && (await stillCurrent(cache, path))) return;
-			const response = await fetch(path, { cache: 'no-cache' });
+			const response = await fetch(path, { cache: 'no-cache', headers: HTML });
 			if (response.ok) await cache.put(path, response);
 			else console.warn(`[sw] not cached: ${path} (${response.status})`);
 		})
@@ -92,7 +101,10 @@ self.addEventListener('message', (event) => {
 const PAGE_SET = new Set<string>(PAGES);
 
 async function fromCache(request: Request, path: string): Promise<Response | undefined> {
-	return (await caches.match(path)) ?? (await caches.match(request, { ignoreSearch: true }));
+	return (
+		(await caches.match(path, { ignoreVary: true })) ??
+		(await caches.match(request, { ignoreSearch: true, ignoreVary: true }))
+	);
 }
 
 /** Pages: the network first (fresh app), the cached shell when offline. */
