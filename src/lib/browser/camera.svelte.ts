@@ -24,6 +24,13 @@ export class Camera {
 			video.playsInline = true;
 			await video.play();
 			this.stream = stream;
+			// A camera unplugged, taken by another app or revoked in the browser ends its track: stop, so the
+			// live loops end and the page offers to start it again.
+			for (const track of stream.getVideoTracks()) {
+				track.addEventListener('ended', () => {
+					if (this.stream === stream) this.stop(video);
+				});
+			}
 		} catch (error) {
 			this.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 		} finally {
