@@ -19,7 +19,8 @@ const vitestStatus = run([
 	'--reporter=json',
 	`--outputFile.json=${VITEST_JSON}`
 ]);
-const e2eStatus = run(['tsx', 'tests/e2e/run.ts']);
+// @playwright/test (playwright.config.ts); its summary reporter writes E2E_JSON.
+const e2eStatus = run(['playwright', 'test']);
 
 const vitest = readJson(VITEST_JSON);
 const e2e = readJson(E2E_JSON);

@@ -1,12 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { facePath } from '../helpers/faces';
 import { open, setLiveness, waitForEngine } from './lib/app';
-import { launchWithCamera, newContext } from './lib/browser';
-import { SCREENSHOT_DIR, state } from './lib/context';
-import { assert, assertEqual, test } from './lib/harness';
+import { expect, importModel, screenshot, test } from './lib/fixtures';
 
 /** Chromium's fake camera plays a clip made from a face photo (the FIELD-NOTES recipe), face in the middle. */
 
@@ -21,88 +17,76 @@ function makeClip(photo: string, out: string): void {
 	);
 }
 
-test('live camera: a fake camera feed shows a face box and a decision', async () => {
-	assert(state.exportedModel, 'the flow spec exported a model');
-	const clip = path.join(state.tmp, 'face.y4m');
+test('live camera: a fake camera feed shows a face box and a decision', async ({
+	cameraPage,
+	tmp,
+	trainedProfile
+}) => {
+	const clip = path.join(tmp, 'face.y4m');
 	makeClip(facePath('John_Salley/000200_02159354.jpg'), clip);
-	const modelFile = path.join(state.tmp, 'camera-model.json');
-	await writeFile(modelFile, state.exportedModel);
+	const page = await cameraPage(clip);
+	page.on('console', (m) => {
+		if (m.type() === 'error' || m.type() === 'warning')
+			console.log(`  [camera page ${m.type()}] ${m.text().slice(0, 300)}`);
+	});
+	// The model the app journey trained in the browser (the trainedProfile fixture).
+	await importModel(page, tmp, trainedProfile.model.text);
 
-	let browser: Browser | null = null;
-	try {
-		browser = await launchWithCamera(clip);
-		const context = await newContext(browser, ['camera']);
-		const page = await context.newPage();
-		page.on('console', (m) => {
-			if (m.type() === 'error' || m.type() === 'warning')
-				console.log(`  [camera page ${m.type()}] ${m.text().slice(0, 300)}`);
-		});
-		await open(page, state.server.base, '/data');
-		await page.setInputFiles('[data-testid=import-model]', modelFile);
-		await page.locator('[data-testid=data-message].ok').waitFor();
+	// Liveness is on by default: a photo in front of the camera gets a box but no decision, only a request
+	// for the live check (liveness.spec.ts runs the check itself).
+	await open(page, '/verify');
+	await waitForEngine(page);
+	await page.click('[data-testid=camera-start]');
+	const waiting = page.locator('.stage [data-testid=face-box]').first();
+	await waiting.waitFor({ timeout: 60_000 });
+	expect(await waiting.getAttribute('data-label'), 'the box asks for the check').toBe(
+		'liveness check needed'
+	);
+	await page.locator('[data-testid=liveness-needed]').waitFor();
+	expect(await page.locator('[data-testid=verdict]').count(), 'no "me" without a live check').toBe(0);
+	expect(await page.locator('[data-testid=liveness-start]').isEnabled(), 'the live check can start').toBe(
+		true
+	);
+	await page.click('[data-testid=camera-stop]');
 
-		// Liveness is on by default: a photo in front of the camera gets a box but no decision, only a request
-		// for the live check (liveness.spec.ts runs the check itself).
-		await open(page, state.server.base, '/verify');
-		await waitForEngine(page);
-		await page.click('[data-testid=camera-start]');
-		const waiting = page.locator('.stage [data-testid=face-box]').first();
-		await waiting.waitFor({ timeout: 60_000 });
-		assertEqual(
-			await waiting.getAttribute('data-label'),
-			'liveness check needed',
-			'the box asks for the check'
-		);
-		await page.locator('[data-testid=liveness-needed]').waitFor();
-		assertEqual(await page.locator('[data-testid=verdict]').count(), 0, 'no "me" without a live check');
-		assert(await page.locator('[data-testid=liveness-start]').isEnabled(), 'the live check can start');
-		await page.click('[data-testid=camera-stop]');
+	// With liveness off (Settings), the live camera decides on every frame, as before issue 9.
+	await setLiveness(page, false);
+	await open(page, '/verify');
+	await waitForEngine(page);
+	await page.click('[data-testid=camera-start]');
+	const box = page.locator('.stage [data-testid=face-box]').first();
+	await box.waitFor({ timeout: 60_000 });
+	const verdict = page.locator('.card [data-testid=verdict]').first();
+	await verdict.waitFor();
+	const score = Number(await verdict.getAttribute('data-score'));
+	expect(score >= 0 && score <= 1, `a score in [0, 1]: ${score}`).toBe(true);
+	expect(await page.locator('[data-testid=timing]').textContent(), 'time per frame shown').toContain('ms');
+	await screenshot(page, 'verify-camera.png', false);
 
-		// With liveness off (Settings), the live camera decides on every frame, as before issue 9.
-		await setLiveness(page, state.server.base, false);
-		await open(page, state.server.base, '/verify');
-		await waitForEngine(page);
-		await page.click('[data-testid=camera-start]');
-		const box = page.locator('.stage [data-testid=face-box]').first();
-		await box.waitFor({ timeout: 60_000 });
-		const verdict = page.locator('.card [data-testid=verdict]').first();
-		await verdict.waitFor();
-		const score = Number(await verdict.getAttribute('data-score'));
-		assert(score >= 0 && score <= 1, `a score in [0, 1]: ${score}`);
-		assert(
-			(await page.locator('[data-testid=timing]').textContent())?.includes('ms'),
-			'time per frame shown'
-		);
-		await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'verify-camera.png') });
-
-		// The camera also enrolls: a captured frame goes through the same checks.
-		await page.click('[data-testid=camera-stop]');
-		await open(page, state.server.base, '/enroll');
-		await page.locator('details summary').click();
-		await page.click('[data-testid=camera-start]');
-		await page.locator('[data-testid=camera-capture]').waitFor();
-		await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).readyState >= 2);
-		await page.click('[data-testid=camera-capture]');
-		await page.locator('[data-testid=enroll-item][data-status=saved]').waitFor({ timeout: 60_000 });
-		assertEqual(await page.locator('[data-testid=enroll-item]').count(), 1, 'one captured frame');
-		// Burst mode: several frames in a row, each enrolled on its own.
-		await page.click('[data-testid=camera-burst]');
-		await page.waitForFunction(
-			() => {
-				const items = [...document.querySelectorAll<HTMLElement>('[data-testid=enroll-item]')];
-				return (
-					items.length >= 4 &&
-					items.every((e) => e.dataset.status === 'saved' || e.dataset.status === 'rejected')
-				);
-			},
-			null,
-			{ timeout: 120_000 }
-		);
-		await page.locator('[data-testid=camera-burst]:not([disabled])').waitFor({ timeout: 60_000 });
-		const saved = await page.locator('[data-testid=enroll-item][data-status=saved]').count();
-		assert(saved >= 4, `burst frames enrolled: ${saved}`);
-		await context.close();
-	} finally {
-		await browser?.close();
-	}
+	// The camera also enrolls: a captured frame goes through the same checks.
+	await page.click('[data-testid=camera-stop]');
+	await open(page, '/enroll');
+	await page.locator('details summary').click();
+	await page.click('[data-testid=camera-start]');
+	await page.locator('[data-testid=camera-capture]').waitFor();
+	await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).readyState >= 2);
+	await page.click('[data-testid=camera-capture]');
+	await page.locator('[data-testid=enroll-item][data-status=saved]').waitFor({ timeout: 60_000 });
+	expect(await page.locator('[data-testid=enroll-item]').count(), 'one captured frame').toBe(1);
+	// Burst mode: several frames in a row, each enrolled on its own.
+	await page.click('[data-testid=camera-burst]');
+	await page.waitForFunction(
+		() => {
+			const items = [...document.querySelectorAll<HTMLElement>('[data-testid=enroll-item]')];
+			return (
+				items.length >= 4 &&
+				items.every((e) => e.dataset.status === 'saved' || e.dataset.status === 'rejected')
+			);
+		},
+		null,
+		{ timeout: 120_000 }
+	);
+	await page.locator('[data-testid=camera-burst]:not([disabled])').waitFor({ timeout: 60_000 });
+	const saved = await page.locator('[data-testid=enroll-item][data-status=saved]').count();
+	expect(saved, `burst frames enrolled: ${saved}`).toBeGreaterThanOrEqual(4);
 });

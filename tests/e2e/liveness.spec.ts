@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { REPO_ROOT } from '../helpers/faces';
 import { LIVENESS_ACTIONS, POSE_ACTIONS, type LivenessAction } from '../../src/lib/core/liveness/actions';
 import { downloadText, enroll, open, waitForEngine } from './lib/app';
-import { launchWithCamera, newContext } from './lib/browser';
-import { SCREENSHOT_DIR, state } from './lib/context';
-import { assert, assertEqual, test } from './lib/harness';
+import { CONTEXT_OPTIONS } from './lib/browser';
+import { test as base, expect, importModel, screenshot, serviceWorkerReady } from './lib/fixtures';
 
 /**
  * Issue 9 in the browser: the fake camera plays clips made at test time from ../shared/data/liveness (never
@@ -44,7 +42,7 @@ function wordsFor(actions: LivenessAction[], allowed: readonly LivenessAction[])
 	return actions.map((action, i) => {
 		const choices = allowed.filter((a) => a !== actions[i - 1]);
 		const index = choices.indexOf(action);
-		assert(index >= 0, `${action} can follow ${actions[i - 1]}`);
+		expect(index, `${action} can follow ${actions[i - 1]}`).toBeGreaterThanOrEqual(0);
 		return index;
 	});
 }
@@ -63,70 +61,60 @@ function planRandomWords(): void {
 	}) as typeof crypto.getRandomValues;
 }
 
-let tvModel: string | null = null;
+/** The model of the person in tv_real, built once per worker (see the `tvRealModel` fixture). */
+const test = base.extend<{ withCamera: WithCamera }, { tvRealModel: string }>({
+	/** A template model of the person in tv_real, from five of its frames enrolled as files (no camera). */
+	tvRealModel: [
+		async ({ browser, server }, use) => {
+			const frames = [0.3, 1.0, 6.6, 17, 19.5].map((s, i) => {
+				const file = path.join(server.tmp, `tv_real-${i}.png`);
+				ffmpeg(['-ss', String(s), '-i', path.join(MEDIA, 'bona_fide/tv_real.mp4'), '-frames:v', '1', file]);
+				return file;
+			});
+			const context = await browser.newContext({ ...CONTEXT_OPTIONS, baseURL: server.base });
+			let model: string;
+			try {
+				const page = await context.newPage();
+				await open(page, '/enroll');
+				await waitForEngine(page);
+				const saved = await enroll(page, frames, 'me');
+				expect(
+					saved.filter((s) => s.status === 'saved').length,
+					`tv_real frames enrolled: ${JSON.stringify(saved)}`
+				).toBeGreaterThanOrEqual(3);
+				await open(page, '/train');
+				await page.locator('[data-testid=train-button]:not([disabled])').waitFor({ timeout: 60_000 });
+				await page.click('[data-testid=train-button]');
+				await page.locator('[data-testid=template-report]').waitFor({ timeout: 60_000 });
+				await page.click('[data-testid=save-model]');
+				await page.locator('[data-testid=saved]').waitFor();
+				await open(page, '/data');
+				model = (await downloadText(page, '[data-testid=export-model]')).text;
+			} finally {
+				await context.close();
+			}
+			await use(model);
+		},
+		{ scope: 'worker', timeout: 180_000 }
+	],
 
-/** A template model of the person in tv_real, from five of its frames enrolled as files (no camera). */
-async function tvRealModel(): Promise<string> {
-	if (tvModel) return tvModel;
-	const frames = [0.3, 1.0, 6.6, 17, 19.5].map((s, i) => {
-		const file = path.join(state.tmp, `tv_real-${i}.png`);
-		ffmpeg(['-ss', String(s), '-i', path.join(MEDIA, 'bona_fide/tv_real.mp4'), '-frames:v', '1', file]);
-		return file;
-	});
-	const context = await newContext(state.browser);
-	try {
-		const page = await context.newPage();
-		await open(page, state.server.base, '/enroll');
-		await waitForEngine(page);
-		const saved = await enroll(page, frames, 'me');
-		assert(
-			saved.filter((s) => s.status === 'saved').length >= 3,
-			`tv_real frames enrolled: ${JSON.stringify(saved)}`
-		);
-		await open(page, state.server.base, '/train');
-		await page.locator('[data-testid=train-button]:not([disabled])').waitFor({ timeout: 60_000 });
-		await page.click('[data-testid=train-button]');
-		await page.locator('[data-testid=template-report]').waitFor({ timeout: 60_000 });
-		await page.click('[data-testid=save-model]');
-		await page.locator('[data-testid=saved]').waitFor();
-		await open(page, state.server.base, '/data');
-		tvModel = (await downloadText(page, '[data-testid=export-model]')).text;
-		return tvModel;
-	} finally {
-		await context.close();
+	withCamera: async ({ cameraPage, tmp, tvRealModel }, use) => {
+		await use(async (clip, fn) => {
+			const page = await cameraPage(clip);
+			await page.context().addInitScript(planRandomWords);
+			page.on('console', (m) => {
+				if (m.type() === 'error') console.log(`  [liveness page error] ${m.text().slice(0, 300)}`);
+			});
+			await importModel(page, tmp, tvRealModel);
+			// Let the service worker finish caching the app and its models before the pages under test load them.
+			await serviceWorkerReady(page);
+			await fn(page);
+		});
 	}
-}
+});
 
-/** A browser whose camera plays `clip`, one page with `model` imported, on the verify page. */
-async function withCamera(clip: string, model: string, fn: (page: Page) => Promise<void>): Promise<void> {
-	let browser: Browser | null = null;
-	try {
-		browser = await launchWithCamera(clip);
-		const context = await newContext(browser, ['camera']);
-		await context.addInitScript(planRandomWords);
-		const page = await context.newPage();
-		page.on('console', (m) => {
-			if (m.type() === 'error') console.log(`  [liveness page error] ${m.text().slice(0, 300)}`);
-		});
-		const modelFile = path.join(state.tmp, `liveness-model-${Date.now()}.json`);
-		await writeFile(modelFile, model);
-		await open(page, state.server.base, '/data');
-		await page.setInputFiles('[data-testid=import-model]', modelFile);
-		await page.locator('[data-testid=data-message].ok').waitFor();
-		// Let the service worker finish caching the app and its models before the pages under test load them.
-		await page.evaluate(async () => {
-			await navigator.serviceWorker.ready;
-			if (!navigator.serviceWorker.controller)
-				await new Promise((done) =>
-					navigator.serviceWorker.addEventListener('controllerchange', done, { once: true })
-				);
-		});
-		await fn(page);
-		await context.close();
-	} finally {
-		await browser?.close();
-	}
-}
+/** Runs `fn` on a page whose camera plays `clip`, with the tv_real model imported. */
+type WithCamera = (clip: string, fn: (page: Page) => Promise<void>) => Promise<void>;
 
 interface CheckOutcome {
 	phase: string;
@@ -168,16 +156,18 @@ async function runCheck(
 	};
 }
 
-test('liveness: a real person doing the challenge on time passes, then the frame is verified as "me"', async () => {
-	const model = await tvRealModel();
-	const clip = path.join(state.tmp, 'tv_real-cut.y4m');
+test('liveness: a real person doing the challenge on time passes, then the frame is verified as "me"', async ({
+	withCamera,
+	tmp
+}) => {
+	const clip = path.join(tmp, 'tv_real-cut.y4m');
 	bonaFideClip(clip);
 	// The clip turns left, looks down, then up: a head-movements-only challenge, a setting the user can choose.
 	const wanted: LivenessAction[] = ['turn_left', 'look_down', 'look_up'];
-	await withCamera(clip, model, async (page) => {
-		await open(page, state.server.base, '/settings');
+	await withCamera(clip, async (page) => {
+		await open(page, '/settings');
 		await page.check('[data-testid=liveness-head-only]');
-		await open(page, state.server.base, '/verify');
+		await open(page, '/verify');
 		await waitForEngine(page);
 		let outcome: CheckOutcome | null = null;
 		// The clip restarts when the camera opens; one retry covers a slow start on a busy machine.
@@ -187,27 +177,28 @@ test('liveness: a real person doing the challenge on time passes, then the frame
 				await page
 					.locator('[data-testid=liveness-guide] [data-direction=left]')
 					.waitFor({ state: 'attached', timeout: 30_000 });
-				assertEqual(
+				expect(
 					(await page.locator('[role=status][aria-live=polite]').count()) > 0,
-					true,
 					'an aria-live status'
-				);
+				).toBe(true);
 			});
 			console.log(`  attempt ${attempt}: ${JSON.stringify(outcome)}`);
 		}
-		assert(outcome, 'a check ran');
-		assertEqual(outcome.actions.join(','), wanted.join(','), 'the page drew the planned challenge');
-		assertEqual(outcome.phase, 'passed', `the live check (${outcome.message})`);
+		if (!outcome) throw new Error('no check ran');
+		expect(outcome.actions.join(','), 'the page drew the planned challenge').toBe(wanted.join(','));
+		expect(outcome.phase, `the live check (${outcome.message})`).toBe('passed');
 		const verdict = page.locator('[data-testid=liveness-verdict] [data-testid=verdict]');
 		await verdict.waitFor();
-		assertEqual(await verdict.getAttribute('data-is-me'), 'true', 'the person of the model is "me"');
-		await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'verify-liveness.png') });
+		expect(await verdict.getAttribute('data-is-me'), 'the person of the model is "me"').toBe('true');
+		await screenshot(page, 'verify-liveness.png', false);
 	});
 });
 
-test('liveness: offline, a replayed video of the same person fails a challenge it does not follow, and never says "me"', async () => {
-	const model = await tvRealModel();
-	const clip = path.join(state.tmp, 'tv_fake.y4m');
+test('liveness: offline, a replayed video of the same person fails a challenge it does not follow, and never says "me"', async ({
+	withCamera,
+	tmp
+}) => {
+	const clip = path.join(tmp, 'tv_fake.y4m');
 	ffmpeg([
 		'-i',
 		path.join(MEDIA, 'attack_replay/tv_fake.mp4'),
@@ -222,8 +213,8 @@ test('liveness: offline, a replayed video of the same person fails a challenge i
 	]);
 	// One draw of the default policy (head and face actions), fixed so the run repeats.
 	const wanted: LivenessAction[] = ['turn_right', 'open_mouth', 'look_up'];
-	await withCamera(clip, model, async (page) => {
-		await open(page, state.server.base, '/verify');
+	await withCamera(clip, async (page) => {
+		await open(page, '/verify');
 		await waitForEngine(page);
 		// Offline, as the app is meant to run once installed: the check needs nothing from the network.
 		await page.context().setOffline(true);
@@ -231,34 +222,34 @@ test('liveness: offline, a replayed video of the same person fails a challenge i
 		await waitForEngine(page);
 		const outcome = await runCheck(page, wordsFor(wanted, LIVENESS_ACTIONS));
 		console.log(`  ${JSON.stringify(outcome)}`);
-		assertEqual(outcome.actions.join(','), wanted.join(','), 'the page drew the planned challenge');
-		assertEqual(outcome.phase, 'failed', 'the replay fails the live check');
-		assert(
+		expect(outcome.actions.join(','), 'the page drew the planned challenge').toBe(wanted.join(','));
+		expect(outcome.phase, 'the replay fails the live check').toBe('failed');
+		expect(
 			/^Live check failed: \w/.test(outcome.message),
 			`the failure is said in words: ${outcome.message}`
-		);
-		assertEqual(
+		).toBeTruthy();
+		expect(
 			await page.locator('[data-testid=liveness-verdict]').count(),
-			0,
 			'no verdict after a failed check'
-		);
+		).toBe(0);
 		// The camera keeps running: faces get boxes, but no decision without a passed check.
 		const box = page.locator('.stage [data-testid=face-box]').first();
 		await box.waitFor({ timeout: 60_000 });
-		assertEqual(await box.getAttribute('data-label'), 'liveness check needed', 'the box label');
-		assertEqual(
+		expect(await box.getAttribute('data-label'), 'the box label').toBe('liveness check needed');
+		expect(
 			await page.locator('[data-testid=verdict]').count(),
-			0,
 			'no "me" or "not me" from the live loop'
-		);
-		assertEqual(await page.evaluate(() => navigator.onLine), false, 'the check ran offline');
+		).toBe(0);
+		expect(await page.evaluate(() => navigator.onLine), 'the check ran offline').toBe(false);
 		await page.context().setOffline(false);
 	});
 });
 
-test('liveness: a printed photo fails every check; three failures start a cool-down; guided enrolment refuses it', async () => {
-	const model = await tvRealModel();
-	const clip = path.join(state.tmp, 'print.y4m');
+test('liveness: a printed photo fails every check; three failures start a cool-down; guided enrolment refuses it', async ({
+	withCamera,
+	tmp
+}) => {
+	const clip = path.join(tmp, 'print.y4m');
 	ffmpeg([
 		'-loop',
 		'1',
@@ -274,36 +265,36 @@ test('liveness: a printed photo fails every check; three failures start a cool-d
 		'yuv4mpegpipe',
 		clip
 	]);
-	await withCamera(clip, model, async (page) => {
-		await open(page, state.server.base, '/verify');
+	await withCamera(clip, async (page) => {
+		await open(page, '/verify');
 		await waitForEngine(page);
 		// Challenges drawn by the CSPRNG, as in use: a picture can neither blink nor open its mouth.
 		for (let attempt = 1; attempt <= 3; attempt++) {
 			const outcome = await runCheck(page);
 			console.log(`  attempt ${attempt}: ${JSON.stringify(outcome)}`);
-			assertEqual(outcome.phase, 'failed', `attempt ${attempt} fails`);
-			assertEqual(outcome.actions.length, 3, 'three actions asked');
-			assert(
+			expect(outcome.phase, `attempt ${attempt} fails`).toBe('failed');
+			expect(outcome.actions.length, 'three actions asked').toBe(3);
+			expect(
 				outcome.actions.some((a) => a === 'blink' || a === 'open_mouth'),
 				`a face action is always asked: ${outcome.actions}`
-			);
+			).toBeTruthy();
 		}
 		const message = (await page.locator('[data-testid=liveness-message]').textContent()) ?? '';
-		assert(
+		expect(
 			/Too many failed checks on this device\. Try again in \d+ s\./.test(message),
 			`cool-down shown: ${message}`
-		);
-		assert(
+		).toBeTruthy();
+		expect(
 			await page.locator('[data-testid=liveness-start]').isDisabled(),
 			'the check button waits for the cool-down'
-		);
-		assertEqual(await page.locator('[data-testid=liveness-verdict]').count(), 0, 'no verdict');
+		).toBeTruthy();
+		expect(await page.locator('[data-testid=liveness-verdict]').count(), 'no verdict').toBe(0);
 		// The cool-down survives a reload.
 		await page.reload();
 		await page.locator('[data-testid=liveness-start][disabled]').waitFor();
 
 		// Guided enrolment runs its own check on the same camera: nothing is enrolled from a picture.
-		await open(page, state.server.base, '/enroll');
+		await open(page, '/enroll');
 		await waitForEngine(page);
 		await page.locator('details summary').click();
 		await page.click('[data-testid=guided-start]');
@@ -311,15 +302,14 @@ test('liveness: a printed photo fails every check; three failures start a cool-d
 		const steps = await page
 			.locator('[data-testid=liveness-steps] li')
 			.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.action ?? ''));
-		assertEqual(
+		expect(
 			[...steps]
 				.filter((a) => POSE_ACTIONS.includes(a as LivenessAction))
 				.sort()
 				.join(','),
-			[...POSE_ACTIONS].sort().join(','),
 			'the guided capture asks for the four turns'
-		);
-		assertEqual(steps.length, 5, 'and one blink or open mouth');
-		assertEqual(await page.locator('[data-testid=enroll-item]').count(), 0, 'nothing enrolled');
+		).toBe([...POSE_ACTIONS].sort().join(','));
+		expect(steps.length, 'and one blink or open mouth').toBe(5);
+		expect(await page.locator('[data-testid=enroll-item]').count(), 'nothing enrolled').toBe(0);
 	});
 });

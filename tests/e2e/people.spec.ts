@@ -1,18 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { facePath } from '../helpers/faces';
 import { GROUP_PHOTOS } from '../helpers/group-photos';
-import { open, waitForEngine } from './lib/app';
-import { launchWithCamera, newContext } from './lib/browser';
-import { SCREENSHOT_DIR, state } from './lib/context';
-import { assert, assertEqual, test } from './lib/harness';
+import { PEOPLE_PAGE, open, waitForEngine } from './lib/app';
+import { test as base, expect, screenshot, type E2EServer } from './lib/fixtures';
 
 /**
  * The People page (issue 4): register two TV characters from four photos each through the file input,
  * then name them in a colour group photo on the device, and again with the server doing the work.
- * Only these two are registered, so every other face in the photo must stay unknown.
+ * Only these two are registered, so every other face in the photo must stay unknown. Each test registers
+ * whom it needs; people registered on the worker's server are deleted after the test.
  */
 
 const REGISTERED = ['Amy', 'Sheldon'];
@@ -20,9 +19,6 @@ const photosOf = (who: string) => [1, 2, 3, 4].map((i) => facePath(`${who}/${who
 const GROUP = 'multi/bbt4.jpg';
 /** Face centres as fractions of width and height. */
 const WHO_IS_WHERE = GROUP_PHOTOS[GROUP];
-
-let context: BrowserContext;
-let page: Page;
 
 interface Face {
 	name: string;
@@ -37,7 +33,11 @@ interface PhotoAnswer {
 	faces: Face[];
 }
 
-async function register(name: string, files: string[]): Promise<{ status: string; reason: string }[]> {
+async function register(
+	page: Page,
+	name: string,
+	files: string[]
+): Promise<{ status: string; reason: string }[]> {
 	await page.fill('[data-testid=people-name]', name);
 	await page.setInputFiles('[data-testid=people-files]', files);
 	await page.waitForFunction(
@@ -60,7 +60,7 @@ async function register(name: string, files: string[]): Promise<{ status: string
 }
 
 /** Opens a photo in the recognition view (or waits for the re-run a mode switch starts) and reads the answer. */
-async function recognize(action: () => Promise<void>): Promise<PhotoAnswer> {
+async function recognize(page: Page, action: () => Promise<void>): Promise<PhotoAnswer> {
 	const result = page.locator('[data-testid=people-photo-result]');
 	const before = Number(await result.getAttribute('data-finished'));
 	await action();
@@ -74,7 +74,7 @@ async function recognize(action: () => Promise<void>): Promise<PhotoAnswer> {
 	);
 	const error = page.locator('[data-testid=people-photo-error]');
 	const failure = (await error.count()) > 0 ? await error.textContent() : null;
-	assert(!failure, `recognition failed: ${failure}`);
+	expect(!failure, `recognition failed: ${failure}`).toBeTruthy();
 	console.log(
 		`  ${await page.locator('[data-testid=people-photo-result] [data-testid=people-timing]').textContent()}`
 	);
@@ -98,7 +98,8 @@ async function recognize(action: () => Promise<void>): Promise<PhotoAnswer> {
 	};
 }
 
-const openGroupPhoto = () => page.setInputFiles('[data-testid=people-photo-input]', facePath(GROUP));
+const openGroupPhoto = (page: Page) => () =>
+	page.setInputFiles('[data-testid=people-photo-input]', facePath(GROUP));
 
 /** Maps a labelled face centre (fractions of the photo) to pixels of the analysed image. */
 type Placement = (fx: number, fy: number) => [x: number, y: number];
@@ -118,7 +119,7 @@ function labelFaces(
 			const [cx, cy] = place(fx, fy);
 			return cx >= x && cx <= x + w && cy >= y && cy <= y + h;
 		});
-		assertEqual(inside.length, 1, `labelled people inside the box ${face.box.join(',')}`);
+		expect(inside.length, `labelled people inside the box ${face.box.join(',')}`).toBe(1);
 		return { who: inside[0][0], name: face.name, confidence: face.confidence };
 	});
 }
@@ -129,110 +130,25 @@ function assertNamedCorrectly(faces: Face[], place: Placement, registered: strin
 	console.log(
 		`  ${what}: ${labelled.map((f) => `${f.who}=${f.name || 'unknown'}${f.confidence ? ` ${f.confidence.toFixed(3)}` : ''}`).join(', ')}`
 	);
-	assertEqual(labelled.length, WHO_IS_WHERE.length, `${what}: faces found in ${GROUP}`);
-	assertEqual(new Set(labelled.map((f) => f.who)).size, WHO_IS_WHERE.length, `${what}: one box per person`);
+	expect(labelled.length, `${what}: faces found in ${GROUP}`).toBe(WHO_IS_WHERE.length);
+	expect(new Set(labelled.map((f) => f.who)).size, `${what}: one box per person`).toBe(WHO_IS_WHERE.length);
 	for (const face of labelled) {
 		const expected = registered.find((name) => name.toLowerCase() === face.who) ?? '';
-		assertEqual(face.name, expected, `${what}: the name on ${face.who}'s face`);
+		expect(face.name, `${what}: the name on ${face.who}'s face`).toBe(expected);
 		if (expected)
-			assert(face.confidence !== null && face.confidence > 0, `${what}: a confidence for ${expected}`);
+			expect(
+				face.confidence !== null && face.confidence > 0,
+				`${what}: a confidence for ${expected}`
+			).toBeTruthy();
 	}
 }
 
 /** Server mode needs an operator key: entered in Settings, kept in this browser profile only. */
-async function enterApiKey(on: Page): Promise<void> {
-	await open(on, state.server.base, '/settings');
-	await on.fill('[data-testid=server-api-key]', state.server.apiKey!);
+async function enterApiKey(on: Page, server: E2EServer): Promise<void> {
+	await open(on, '/settings');
+	await on.fill('[data-testid=server-api-key]', server.apiKey!);
 	await on.press('[data-testid=server-api-key]', 'Tab');
 }
-
-test('people: register two people from files, with rejected photos explained', async () => {
-	context = await newContext(state.browser);
-	page = await context.newPage();
-	await enterApiKey(page);
-	await open(page, state.server.base, '/people-app');
-	assertEqual(await waitForEngine(page), 'wasm', 'active backend');
-	await page.locator('[data-testid=people-engine][data-state=ready]').waitFor({ timeout: 180_000 });
-	await page.locator('[data-testid=people-empty]').waitFor();
-
-	const amy = await register(REGISTERED[0], [
-		...photosOf('amy'),
-		facePath('noface/coffee.png'),
-		facePath('multi/kit_with_rose.jpg')
-	]);
-	assertEqual(amy.filter((c) => c.status === 'ok').length, 4, 'usable photos of Amy');
-	assertEqual(amy[4].reason, 'NO_FACE', 'reason for the photo without a face');
-	assertEqual(amy[5].reason, 'MULTIPLE_FACES', 'reason for the photo of two people');
-	const sheldon = await register(REGISTERED[1], photosOf('sheldon'));
-	assert(
-		sheldon.every((c) => c.status === 'ok'),
-		`Sheldon's photos: ${JSON.stringify(sheldon)}`
-	);
-
-	// IndexedDB keeps them across a reload, embeddings only.
-	await page.reload();
-	await page.locator('[data-testid=person]').first().waitFor();
-	const listed = await page
-		.locator('[data-testid=person]')
-		.evaluateAll((els) =>
-			els.map((e) => `${(e as HTMLElement).dataset.name}:${(e as HTMLElement).dataset.faces}`)
-		);
-	assertEqual(listed.join(), 'Amy:4,Sheldon:4', 'people listed after a reload');
-});
-
-test('people: both are named in a group photo on the device, everyone else unknown', async () => {
-	await page.locator('[data-testid=people-engine][data-state=ready]').waitFor({ timeout: 180_000 });
-	const answer = await recognize(openGroupPhoto);
-	assertEqual(answer.mode, 'device', 'recognition mode');
-	assertNamedCorrectly(answer.faces, wholeImage(answer), REGISTERED, 'device');
-	const labels = await page
-		.locator('[data-testid=people-photo-result] [data-testid=face-box]')
-		.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.label ?? ''));
-	assertEqual(labels.length, WHO_IS_WHERE.length, 'boxes drawn over the photo');
-	assert(
-		labels.filter((l) => l.startsWith('Amy ') || l.startsWith('Sheldon ')).length === 2 &&
-			labels.filter((l) => l === 'Unknown').length === 4,
-		`overlay labels: ${labels.join(' | ')}`
-	);
-	await mkdir(SCREENSHOT_DIR, { recursive: true });
-	await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'people.png'), fullPage: true });
-});
-
-test('people: a deleted person is no longer named', async () => {
-	page.once('dialog', (dialog) => void dialog.accept());
-	await page.click('[data-testid=person][data-name=Sheldon] [data-testid=person-delete]');
-	await page.locator('[data-testid=person][data-name=Sheldon]').waitFor({ state: 'detached' });
-	const answer = await recognize(openGroupPhoto);
-	assertNamedCorrectly(answer.faces, wholeImage(answer), ['Amy'], 'after deleting Sheldon');
-});
-
-test('people: server mode sends the photo to POST /process_frame and draws the same overlay', async () => {
-	for (const who of ['amy', 'sheldon']) {
-		const body = new FormData();
-		body.append('name', who[0].toUpperCase() + who.slice(1));
-		for (const file of photosOf(who)) {
-			body.append('images', new Blob([await readFile(file)], { type: 'image/png' }), path.basename(file));
-		}
-		const response = await fetch(`${state.server.base}/register`, {
-			method: 'POST',
-			body,
-			headers: { 'x-api-key': state.server.apiKey! }
-		});
-		const json = (await response.json()) as { faces_used: number };
-		assert(response.ok, `POST /register ${who}: ${response.status} ${JSON.stringify(json)}`);
-		assertEqual(json.faces_used, 4, `faces the server used for ${who}`);
-	}
-	const frames: string[] = [];
-	page.on('request', (r) => {
-		if (r.url().endsWith('/process_frame')) frames.push(r.method());
-	});
-	// Switching the mode re-runs the photo on the server (Sheldon is only registered there now).
-	const answer = await recognize(() => page.check('[data-testid=people-mode-server]'));
-	assertEqual(answer.mode, 'server', 'recognition mode');
-	assertEqual(frames.join(), 'POST', 'requests to /process_frame');
-	assertNamedCorrectly(answer.faces, wholeImage(answer), REGISTERED, 'server');
-	await context.close();
-});
 
 /** The group photo as a 640x480 fake-camera clip: scaled to 640 wide, padded top and bottom. */
 const CLIP = { width: 640, height: 480, photoWidth: 710, photoHeight: 473 };
@@ -265,7 +181,7 @@ function makeGroupClip(out: string): void {
 }
 
 /** Waits for a live frame analysed in `mode` after the current one, and reads its faces. */
-async function nextLiveFrame(mode: string): Promise<Face[]> {
+async function nextLiveFrame(page: Page, mode: string): Promise<Face[]> {
 	const before = Number(
 		(await page.locator('[data-testid=people-live-result]').getAttribute('data-frames')) ?? 0
 	);
@@ -279,7 +195,7 @@ async function nextLiveFrame(mode: string): Promise<Face[]> {
 	);
 	const error = page.locator('[data-testid=people-live-error]');
 	const failure = (await error.count()) > 0 ? await error.textContent() : null;
-	assert(!failure, `live recognition failed: ${failure}`);
+	expect(!failure, `live recognition failed: ${failure}`).toBeTruthy();
 	return page.locator('[data-testid=people-live-result]').evaluate((result) =>
 		[...result.querySelectorAll<HTMLElement>('[data-testid=people-face]')].map((e) => ({
 			name: e.dataset.name ?? '',
@@ -289,53 +205,183 @@ async function nextLiveFrame(mode: string): Promise<Face[]> {
 	);
 }
 
-test('people: the live camera names both on the device, then through the server', async () => {
-	const clip = path.join(state.tmp, 'people-bbt4.y4m');
-	makeGroupClip(clip);
-	let browser: Browser | null = null;
-	try {
-		browser = await launchWithCamera(clip);
-		context = await newContext(browser, ['camera']);
-		page = await context.newPage();
-		await enterApiKey(page);
-		await open(page, state.server.base, '/people-app');
-		await page.locator('[data-testid=people-engine][data-state=ready]').waitFor({ timeout: 180_000 });
+interface ServerPeople {
+	/** POST /register on the worker's server; the person is deleted again after the test. */
+	register: (name: string, files: string[]) => Promise<{ status: number; body: { faces_used: number } }>;
+}
 
-		// A camera capture goes through the same one-face check: the group frame is refused with its reason.
-		await page.locator('details summary').click();
-		await page.click('details [data-testid=camera-start]');
-		await page.waitForFunction(
-			() => (document.querySelector('details video') as HTMLVideoElement).readyState >= 2
-		);
-		await page.click('[data-testid=people-capture]');
-		const captured = page.locator('[data-testid=draft-photo]:not([data-status=checking])');
-		await captured.waitFor({ timeout: 60_000 });
-		assertEqual(await captured.getAttribute('data-reason'), 'MULTIPLE_FACES', 'captured group frame');
-		await page.click('[data-testid=people-clear]');
-		await page.click('details [data-testid=camera-stop]');
-		await page.locator('details summary').click();
-		for (const name of REGISTERED) await register(name, photosOf(name.toLowerCase()));
-
-		await page.click('[data-testid=people-live] [data-testid=camera-start]');
-		assertNamedCorrectly(await nextLiveFrame('device'), inClip, REGISTERED, 'live, device');
-		const labels = await page
-			.locator('[data-testid=people-live] [data-testid=face-box]')
-			.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.label ?? ''));
-		assertEqual(
-			labels.filter((l) => l !== 'Unknown').length,
-			2,
-			`named boxes over the video: ${labels.join(' | ')}`
-		);
-		await page.screenshot({
-			path: path.join(SCREENSHOT_DIR, 'people-camera.png'),
-			fullPage: true
+const test = base.extend<{ serverPeople: ServerPeople }>({
+	serverPeople: async ({ server }, use) => {
+		const ids: string[] = [];
+		const headers = { 'x-api-key': server.apiKey! };
+		await use({
+			register: async (name, files) => {
+				const body = new FormData();
+				body.append('name', name);
+				for (const file of files) {
+					body.append('images', new Blob([await readFile(file)], { type: 'image/png' }), path.basename(file));
+				}
+				const response = await fetch(`${server.base}/register`, { method: 'POST', body, headers });
+				const json = await response.json();
+				if (json.person_id) ids.push(json.person_id);
+				return { status: response.status, body: json };
+			}
 		});
-
-		await page.check('[data-testid=people-mode-server]');
-		assertNamedCorrectly(await nextLiveFrame('server'), inClip, REGISTERED, 'live, server');
-		await page.click('[data-testid=people-live] [data-testid=camera-stop]');
-		await context.close();
-	} finally {
-		await browser?.close();
+		for (const id of ids) {
+			const response = await fetch(`${server.base}/people/${id}`, { method: 'DELETE', headers });
+			expect(response.status, `DELETE /people/${id}`).toBe(200);
+		}
 	}
+});
+
+/** The People page in a fresh profile, with the operator key entered, its engine ready and nobody registered. */
+async function openPeople(page: Page, server: E2EServer): Promise<void> {
+	await enterApiKey(page, server);
+	await open(page, PEOPLE_PAGE);
+	expect(await waitForEngine(page), 'active backend').toBe('wasm');
+	await page.locator('[data-testid=people-engine][data-state=ready]').waitFor({ timeout: 180_000 });
+	await page.locator('[data-testid=people-empty]').waitFor();
+}
+
+/** Registers `names` on the device (four usable photos each). */
+async function registerOnDevice(page: Page, names: string[]): Promise<void> {
+	for (const name of names) {
+		const checks = await register(page, name, photosOf(name.toLowerCase()));
+		expect(
+			checks.every((c) => c.status === 'ok'),
+			`${name}'s photos: ${JSON.stringify(checks)}`
+		).toBe(true);
+	}
+}
+
+/** Registers both on the server (POST /register, four faces used each). */
+async function registerOnServer(serverPeople: ServerPeople): Promise<void> {
+	for (const name of REGISTERED) {
+		const { status, body } = await serverPeople.register(name, photosOf(name.toLowerCase()));
+		expect(status, `POST /register ${name}: ${JSON.stringify(body)}`).toBe(201);
+		expect(body.faces_used, `faces the server used for ${name}`).toBe(4);
+	}
+}
+
+test('people: register two people from files, with rejected photos explained', async ({ page, server }) => {
+	await openPeople(page, server);
+	const amy = await register(page, REGISTERED[0], [
+		...photosOf('amy'),
+		facePath('noface/coffee.png'),
+		facePath('multi/kit_with_rose.jpg')
+	]);
+	expect(amy.filter((c) => c.status === 'ok').length, 'usable photos of Amy').toBe(4);
+	expect(amy[4].reason, 'reason for the photo without a face').toBe('NO_FACE');
+	expect(amy[5].reason, 'reason for the photo of two people').toBe('MULTIPLE_FACES');
+	const sheldon = await register(page, REGISTERED[1], photosOf('sheldon'));
+	expect(
+		sheldon.every((c) => c.status === 'ok'),
+		`Sheldon's photos: ${JSON.stringify(sheldon)}`
+	).toBe(true);
+
+	// IndexedDB keeps them across a reload, embeddings only.
+	await page.reload();
+	await page.locator('[data-testid=person]').first().waitFor();
+	const listed = await page
+		.locator('[data-testid=person]')
+		.evaluateAll((els) =>
+			els.map((e) => `${(e as HTMLElement).dataset.name}:${(e as HTMLElement).dataset.faces}`)
+		);
+	expect(listed.join(), 'people listed after a reload').toBe('Amy:4,Sheldon:4');
+});
+
+test('people: both are named in a group photo on the device, everyone else unknown', async ({
+	page,
+	server
+}) => {
+	await openPeople(page, server);
+	await registerOnDevice(page, REGISTERED);
+	const answer = await recognize(page, openGroupPhoto(page));
+	expect(answer.mode, 'recognition mode').toBe('device');
+	assertNamedCorrectly(answer.faces, wholeImage(answer), REGISTERED, 'device');
+	const labels = await page
+		.locator('[data-testid=people-photo-result] [data-testid=face-box]')
+		.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.label ?? ''));
+	expect(labels.length, 'boxes drawn over the photo').toBe(WHO_IS_WHERE.length);
+	expect(
+		labels.filter((l) => l.startsWith('Amy ') || l.startsWith('Sheldon ')).length === 2 &&
+			labels.filter((l) => l === 'Unknown').length === 4,
+		`overlay labels: ${labels.join(' | ')}`
+	).toBe(true);
+	await screenshot(page, 'people.png');
+});
+
+test('people: a deleted person is no longer named', async ({ page, server }) => {
+	await openPeople(page, server);
+	await registerOnDevice(page, REGISTERED);
+	page.once('dialog', (dialog) => void dialog.accept());
+	await page.click('[data-testid=person][data-name=Sheldon] [data-testid=person-delete]');
+	await page.locator('[data-testid=person][data-name=Sheldon]').waitFor({ state: 'detached' });
+	const answer = await recognize(page, openGroupPhoto(page));
+	assertNamedCorrectly(answer.faces, wholeImage(answer), ['Amy'], 'after deleting Sheldon');
+});
+
+test('people: server mode sends the photo to POST /process_frame and draws the same overlay', async ({
+	page,
+	server,
+	serverPeople
+}) => {
+	// Only Amy on the device, both on the server: Sheldon can only be named by the server.
+	await openPeople(page, server);
+	await registerOnDevice(page, ['Amy']);
+	const device = await recognize(page, openGroupPhoto(page));
+	assertNamedCorrectly(device.faces, wholeImage(device), ['Amy'], 'device, Amy only');
+	await registerOnServer(serverPeople);
+	const frames: string[] = [];
+	page.on('request', (r) => {
+		if (r.url().endsWith('/process_frame')) frames.push(r.method());
+	});
+	// Switching the mode re-runs the photo on the server.
+	const answer = await recognize(page, () => page.check('[data-testid=people-mode-server]'));
+	expect(answer.mode, 'recognition mode').toBe('server');
+	expect(frames.join(), 'requests to /process_frame').toBe('POST');
+	assertNamedCorrectly(answer.faces, wholeImage(answer), REGISTERED, 'server');
+});
+
+test('people: the live camera names both on the device, then through the server', async ({
+	cameraPage,
+	server,
+	serverPeople,
+	tmp
+}) => {
+	const clip = path.join(tmp, 'people-bbt4.y4m');
+	makeGroupClip(clip);
+	await registerOnServer(serverPeople);
+	const page = await cameraPage(clip);
+	await openPeople(page, server);
+
+	// A camera capture goes through the same one-face check: the group frame is refused with its reason.
+	await page.locator('details summary').click();
+	await page.click('details [data-testid=camera-start]');
+	await page.waitForFunction(
+		() => (document.querySelector('details video') as HTMLVideoElement).readyState >= 2
+	);
+	await page.click('[data-testid=people-capture]');
+	const captured = page.locator('[data-testid=draft-photo]:not([data-status=checking])');
+	await captured.waitFor({ timeout: 60_000 });
+	expect(await captured.getAttribute('data-reason'), 'captured group frame').toBe('MULTIPLE_FACES');
+	await page.click('[data-testid=people-clear]');
+	await page.click('details [data-testid=camera-stop]');
+	await page.locator('details summary').click();
+	for (const name of REGISTERED) await register(page, name, photosOf(name.toLowerCase()));
+
+	await page.click('[data-testid=people-live] [data-testid=camera-start]');
+	assertNamedCorrectly(await nextLiveFrame(page, 'device'), inClip, REGISTERED, 'live, device');
+	const labels = await page
+		.locator('[data-testid=people-live] [data-testid=face-box]')
+		.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.label ?? ''));
+	expect(
+		labels.filter((l) => l !== 'Unknown').length,
+		`named boxes over the video: ${labels.join(' | ')}`
+	).toBe(2);
+	await screenshot(page, 'people-camera.png');
+
+	await page.check('[data-testid=people-mode-server]');
+	assertNamedCorrectly(await nextLiveFrame(page, 'server'), inClip, REGISTERED, 'live, server');
+	await page.click('[data-testid=people-live] [data-testid=camera-stop]');
 });

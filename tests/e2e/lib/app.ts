@@ -1,17 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { assert } from './harness';
 
-/** Page actions shared by the specs; every page runs on the WASM backend (tests never need a GPU). */
+/**
+ * Page actions shared by the specs (and the browser bench); every page runs on the WASM backend (tests never
+ * need a GPU). Paths are relative to the context's baseURL (the worker's server).
+ */
 
 export const BACKEND = 'wasm';
 
-export function url(base: string, path: string): string {
-	return `${base}${path}?backend=${BACKEND}`;
+/** The People page (recognition of registered people); `/people` without `Accept: text/html` is the API. */
+export const PEOPLE_PAGE = '/people';
+
+function assert(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new Error(message);
 }
 
-export async function open(page: Page, base: string, path: string): Promise<void> {
-	await page.goto(url(base, path));
+export function url(path: string): string {
+	return `${path}?backend=${BACKEND}`;
+}
+
+export async function open(page: Page, path: string): Promise<void> {
+	await page.goto(url(path));
 }
 
 export async function waitForEngine(page: Page): Promise<string> {
@@ -110,8 +119,8 @@ export async function downloadText(page: Page, selector: string): Promise<{ name
 }
 
 /** Turns the liveness setting on or off through the Settings page, as a user would. */
-export async function setLiveness(page: Page, base: string, on: boolean): Promise<void> {
-	await open(page, base, '/settings');
+export async function setLiveness(page: Page, on: boolean): Promise<void> {
+	await open(page, '/settings');
 	const box = page.locator('[data-testid=liveness-setting]');
 	if ((await box.isChecked()) !== on) await box.click();
 	assert((await box.isChecked()) === on, `liveness setting ${on ? 'on' : 'off'}`);

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 
 /** Debian's Chromium, never a downloaded one; flags measured to work here as root (FIELD-NOTES). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,26 +15,31 @@ export const CHROMIUM_ARGS = [
 	'--enable-unsafe-webgpu'
 ];
 
+/** Chromium's fake camera playing `clip` (a .y4m file), answering the permission prompt itself. */
+export function cameraArgs(clip: string): string[] {
+	return [
+		'--use-fake-device-for-media-stream',
+		'--use-fake-ui-for-media-stream',
+		`--use-file-for-fake-video-capture=${clip}`
+	];
+}
+
+/** Every browser profile the tests and the browser bench open. */
+export const CONTEXT_OPTIONS = {
+	viewport: { width: 1200, height: 900 },
+	acceptDownloads: true,
+	locale: 'en-US'
+} satisfies BrowserContextOptions;
+
 export function launch(extraArgs: string[] = []): Promise<Browser> {
 	return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** Fake camera that plays `clip` (a .y4m file) and answers the permission prompt itself. */
 export function launchWithCamera(clip: string, extraArgs: string[] = []): Promise<Browser> {
-	return launch([
-		'--use-fake-device-for-media-stream',
-		'--use-fake-ui-for-media-stream',
-		`--use-file-for-fake-video-capture=${clip}`,
-		...extraArgs
-	]);
+	return launch([...cameraArgs(clip), ...extraArgs]);
 }
 
 export async function newContext(browser: Browser, permissions: string[] = []): Promise<BrowserContext> {
-	const context = await browser.newContext({
-		viewport: { width: 1200, height: 900 },
-		acceptDownloads: true,
-		permissions,
-		locale: 'en-US'
-	});
-	return context;
+	return browser.newContext({ ...CONTEXT_OPTIONS, permissions });
 }
