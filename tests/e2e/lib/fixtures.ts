@@ -45,7 +45,7 @@ interface TestFixtures {
 	newProfile: (options?: BrowserContextOptions) => Promise<Page>;
 	/** A page in a browser of its own whose fake camera plays `clip` (a .y4m file), camera allowed. */
 	cameraPage: (clip: string) => Promise<Page>;
-	/** Attaches the server's output to a failed test. */
+	/** Attaches the end of the server's output to a failed test (shown by the list and HTML reporters). */
 	serverLog: void;
 }
 
@@ -200,13 +200,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
 	serverLog: [
 		async ({ server }, use, testInfo) => {
-			const from = server.output().length;
 			await use();
-			if (testInfo.status !== testInfo.expectedStatus) {
-				await testInfo.attach('server.log', {
-					body: server.output().slice(from).slice(-20_000),
-					contentType: 'text/plain'
-				});
+			const log = server.output().slice(-20_000);
+			if (testInfo.status !== testInfo.expectedStatus && log) {
+				await testInfo.attach('server.log', { body: log, contentType: 'text/plain' });
 			}
 		},
 		{ auto: true }
