@@ -34,8 +34,10 @@ const unit = vitest
 		}
 	: { passed: 0, failed: 1 };
 const browser = e2e ?? { passed: 0, failed: 1 };
+// A test that passed only on its retry (CI) is flaky: counted as passed, and said.
+const flaky = browser.flaky ? ` (${browser.flaky} flaky)` : '';
 console.log(
-	`\nvitest: ${unit.passed} passed, ${unit.failed} failed; e2e: ${browser.passed} passed, ${browser.failed} failed`
+	`\nvitest: ${unit.passed} passed, ${unit.failed} failed; e2e: ${browser.passed} passed${flaky}, ${browser.failed} failed`
 );
 console.log(`${unit.passed + browser.passed} passed, ${unit.failed + browser.failed} failed`);
 process.exit(vitestStatus === 0 && e2eStatus === 0 ? 0 : 1);
