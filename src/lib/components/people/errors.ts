@@ -1,4 +1,4 @@
-import { tp } from '../../browser/people/i18n';
+import { t } from '../../i18n/index.svelte';
 import { ServerError } from '../../browser/people/remote';
 import { ImageDecodeError } from '../../browser/image';
 
@@ -6,9 +6,9 @@ import { ImageDecodeError } from '../../browser/image';
 export function explainRecognitionError(error: unknown): string {
 	if (error instanceof ServerError) {
 		return error.code === 'OFFLINE'
-			? tp('people.error.offline', { message: error.message })
-			: tp('people.error.server', { code: error.code, message: error.message });
+			? t('people.error.offline', { message: error.message })
+			: t('people.error.server', { code: error.code, message: error.message });
 	}
-	if (error instanceof ImageDecodeError) return tp('people.reason.BAD_IMAGE');
-	return tp('people.error.other', { message: error instanceof Error ? error.message : String(error) });
+	if (error instanceof ImageDecodeError) return t('reason.BAD_IMAGE');
+	return t('people.error.other', { message: error instanceof Error ? error.message : String(error) });
 }
