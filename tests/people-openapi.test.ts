@@ -1,10 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/lib/core/errors';
+import { API } from '../src/lib/server/api/contract';
+import { buildOpenApiDocument } from '../src/lib/server/api/openapi';
 import { REPO_ROOT } from './helpers/faces';
 
-// static/openapi.json must describe every server route with exactly the methods it exports.
+// The OpenAPI document (generated from the contract's schemas, served at /openapi.json) must describe every
+// server route with exactly the methods it exports, and each route must answer through its operation.
 
 const ROUTES = path.join(REPO_ROOT, 'src/routes');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -13,10 +16,10 @@ interface Operation {
 	responses: Record<string, unknown>;
 }
 
-const doc = JSON.parse(readFileSync(path.join(REPO_ROOT, 'static/openapi.json'), 'utf8'));
+const doc = buildOpenApiDocument();
 
-function serverRoutes(dir = ROUTES): { path: string; methods: string[] }[] {
-	const found: { path: string; methods: string[] }[] = [];
+function serverRoutes(dir = ROUTES): { path: string; methods: string[]; file: string }[] {
+	const found: { path: string; methods: string[]; file: string }[] = [];
 	for (const entry of readdirSync(dir)) {
 		const full = path.join(dir, entry);
 		if (statSync(full).isDirectory()) found.push(...serverRoutes(full));
@@ -26,7 +29,7 @@ function serverRoutes(dir = ROUTES): { path: string; methods: string[] }[] {
 			const segments = path.relative(ROUTES, dir).split(path.sep);
 			// Route groups such as (api) organise folders and are not part of the URL.
 			const route = '/' + segments.filter((s) => !/^\(.+\)$/.test(s)).join('/');
-			found.push({ path: route.replace(/\[(\w+)\]/g, '{$1}'), methods });
+			found.push({ path: route.replace(/\[(\w+)\]/g, '{$1}'), methods, file: full });
 		}
 	}
 	return found;
@@ -58,6 +61,23 @@ describe('OpenAPI document', () => {
 			])
 		);
 		expect(documented).toEqual(Object.fromEntries(routes.map((r) => [r.path, [...r.methods].sort()])));
+	});
+
+	it('has no hand-written copy left in static/', () => {
+		expect(existsSync(path.join(REPO_ROOT, 'static/openapi.json'))).toBe(false);
+	});
+
+	it('each route file answers through the operation the contract lists for its URL and method', async () => {
+		for (const route of serverRoutes()) {
+			const module = (await import(/* @vite-ignore */ route.file)) as Record<string, { operation?: unknown }>;
+			for (const method of route.methods) {
+				const listed = API[route.path]?.[method as 'GET'];
+				expect(listed, `${method} ${route.path}`).toBeDefined();
+				expect(module[method].operation, `${method} ${route.path} uses endpoint(<its operation>)`).toBe(
+					listed
+				);
+			}
+		}
 	});
 
 	it('every $ref resolves and every operation documents its errors in the shared shape', () => {

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
 	'LIVENESS_REQUIRED',
 	'LIVENESS_FAILED',
 	'BUSY',
+	/** The server's own configuration (environment variables) is invalid: never the client's fault. */
+	'CONFIG_INVALID',
 	'INTERNAL'
 ] as const;
 

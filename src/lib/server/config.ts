@@ -62,6 +62,11 @@ export interface ServerConfig {
 	livenessMaxMb: number;
 }
 
+/** An unusable environment variable: the operator's mistake, never the client's (500 CONFIG_INVALID, exit 78 at start). */
+export function configError(message: string): CoreError {
+	return new CoreError('CONFIG_INVALID', message);
+}
+
 /** `off` accepts a single photo (unsafe: a photo of the person passes); see README "Liveness". */
 export const LIVENESS_MODES = ['required', 'optional', 'off'] as const;
 export type LivenessMode = (typeof LIVENESS_MODES)[number];
@@ -70,7 +75,7 @@ function livenessModeFrom(env: NodeJS.ProcessEnv, key: string, fallback: Livenes
 	const raw = env[key]?.trim().toLowerCase();
 	if (!raw) return fallback;
 	if (!(LIVENESS_MODES as readonly string[]).includes(raw))
-		throw new CoreError('BAD_REQUEST', `${key} must be one of ${LIVENESS_MODES.join(', ')}, not '${raw}'.`);
+		throw configError(`${key} must be one of ${LIVENESS_MODES.join(', ')}, not '${raw}'.`);
 	return raw as LivenessMode;
 }
 
@@ -79,13 +84,9 @@ function livenessActionsFrom(env: NodeJS.ProcessEnv): LivenessAction[] {
 	if (listed.length === 0) return [...LIVENESS_ACTIONS];
 	for (const action of listed) {
 		if (!isLivenessAction(action))
-			throw new CoreError(
-				'BAD_REQUEST',
-				`LIVENESS_ACTIONS: '${action}' is not one of ${LIVENESS_ACTIONS.join(', ')}.`
-			);
+			throw configError(`LIVENESS_ACTIONS: '${action}' is not one of ${LIVENESS_ACTIONS.join(', ')}.`);
 	}
-	if (new Set(listed).size < 2)
-		throw new CoreError('BAD_REQUEST', 'LIVENESS_ACTIONS needs at least two actions.');
+	if (new Set(listed).size < 2) throw configError('LIVENESS_ACTIONS needs at least two actions.');
 	return [...new Set(listed)] as LivenessAction[];
 }
 
@@ -103,7 +104,7 @@ function publicScopesFrom(env: NodeJS.ProcessEnv): ApiScope[] {
 	const scopes = listFrom(env, 'PUBLIC_SCOPES');
 	for (const scope of scopes) {
 		if (scope !== 'verify' && scope !== 'recognize') {
-			throw new CoreError('BAD_REQUEST', `PUBLIC_SCOPES may only hold verify and recognize, not '${scope}'.`);
+			throw configError(`PUBLIC_SCOPES may only hold verify and recognize, not '${scope}'.`);
 		}
 	}
 	return scopes as ApiScope[];
@@ -116,7 +117,7 @@ function numberFrom(env: NodeJS.ProcessEnv, key: string, fallback: number, min =
 	if (raw === undefined || raw.trim() === '') return fallback;
 	const value = Number(raw);
 	if (!Number.isFinite(value) || value < min) {
-		throw new CoreError('BAD_REQUEST', `Environment variable ${key}=${raw} is not a number >= ${min}.`);
+		throw configError(`Environment variable ${key}=${raw} is not a number >= ${min}.`);
 	}
 	return value;
 }
@@ -125,18 +126,14 @@ function databaseUrlFrom(env: NodeJS.ProcessEnv): string | null {
 	const url = env.DATABASE_URL?.trim();
 	if (!url) return null;
 	if (!/^postgres(ql)?:\/\//i.test(url)) {
-		throw new CoreError(
-			'BAD_REQUEST',
-			'DATABASE_URL must be a postgres:// URL (leave it unset for SQLite at DB_PATH).'
-		);
+		throw configError('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite at DB_PATH).');
 	}
 	return url;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 	const threshold = env.VERIFY_THRESHOLD?.trim() ? numberFrom(env, 'VERIFY_THRESHOLD', 0.5) : null;
-	if (threshold !== null && threshold > 1)
-		throw new CoreError('BAD_REQUEST', 'VERIFY_THRESHOLD must be in [0, 1].');
+	if (threshold !== null && threshold > 1) throw configError('VERIFY_THRESHOLD must be in [0, 1].');
 	return {
 		nodeEnv: env.NODE_ENV ?? 'development',
 		modelPath: path.resolve(env.MODEL_PATH ?? 'models/model.json'),

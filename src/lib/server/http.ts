@@ -25,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
 	LIVENESS_REQUIRED: 400,
 	LIVENESS_FAILED: 401,
 	BUSY: 503,
+	CONFIG_INVALID: 500,
 	INTERNAL: 500
 };
 
@@ -43,6 +44,12 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 export function errorResponse(error: unknown): Response {
 	if (isStoreBusy(error)) {
 		error = new CoreError('BUSY', 'The database is busy; retry shortly.', { retryAfterSeconds: 1 });
+	}
+	if (isCoreError(error) && error.code === 'CONFIG_INVALID') {
+		// The operator's mistake: said in the log, where they look; the client only learns it is not theirs.
+		console.error(`[me-verifier] configuration error: ${error.message}`);
+		const message = "The server's configuration is invalid; the details are in its log.";
+		return json({ error: { code: error.code, message } }, statusFor(error.code));
 	}
 	if (isCoreError(error)) {
 		const headers: Record<string, string> = {};
@@ -65,11 +72,6 @@ export interface Upload {
 
 // Multipart framing around one file: boundaries, headers and the other small fields.
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-
-function tooLarge(maxBytes: number): CoreError {
-	const mb = maxBytes / (1024 * 1024);
-	return new CoreError('PAYLOAD_TOO_LARGE', `File too large. Limit: ${Number(mb.toFixed(3))} MB per image.`);
-}
 
 /** Longest file name accepted in an upload (names are kept as the embedding's `source`). */
 export const MAX_FILE_NAME = 255;
@@ -131,48 +133,6 @@ export async function readForm(request: Request, maxBodyBytes: number): Promise<
 		if (body.overLimit()) throw requestTooLarge(maxBodyBytes);
 		throw new CoreError('BAD_REQUEST', 'The multipart body could not be parsed.');
 	}
-}
-
-/** Files of one form field, each checked against the per-image byte limit. */
-export async function readImageUploads(
-	form: FormData,
-	field: string,
-	options: { maxBytes: number; multiple?: boolean }
-): Promise<Upload[]> {
-	const entries = form.getAll(field).filter((entry): entry is File => typeof entry !== 'string');
-	if (entries.length === 0) {
-		throw new CoreError('BAD_REQUEST', `Missing file field '${field}' (multipart/form-data).`);
-	}
-	if (!options.multiple && entries.length > 1) {
-		throw new CoreError('BAD_REQUEST', `Send exactly one file in '${field}'.`);
-	}
-	const uploads: Upload[] = [];
-	for (const file of entries) {
-		if (file.size > options.maxBytes) throw tooLarge(options.maxBytes);
-		if (file.name.length > MAX_FILE_NAME) {
-			throw new CoreError('BAD_REQUEST', `File names are limited to ${MAX_FILE_NAME} characters.`);
-		}
-		uploads.push({
-			name: file.name || field,
-			type: file.type,
-			bytes: new Uint8Array(await file.arrayBuffer())
-		});
-	}
-	return uploads;
-}
-
-export function readTextField(
-	form: FormData,
-	field: string,
-	options: { required?: boolean; max?: number } = {}
-) {
-	const value = form.get(field);
-	const text = typeof value === 'string' ? value.trim() : '';
-	if (options.required && !text) throw new CoreError('BAD_REQUEST', `Missing field '${field}'.`);
-	if (options.max && text.length > options.max) {
-		throw new CoreError('BAD_REQUEST', `Field '${field}' is longer than ${options.max} characters.`);
-	}
-	return text;
 }
 
 export function mbToBytes(mb: number): number {

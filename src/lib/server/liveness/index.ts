@@ -4,28 +4,24 @@ import {
 	checkLiveness,
 	createChallenge,
 	createEnrolmentChallenge,
-	FRAME_LIMITS,
 	sameFaceThreshold,
 	type LivenessResult
 } from '../../core/liveness';
+import type { LivenessAction } from '../../core/liveness/actions';
 import { resolveJwtSecret } from '../auth/secret';
 import { getConfig, type LivenessMode, type ServerConfig } from '../config';
 import { getStore } from '../db';
 import { decodeImage } from '../decode';
-import { mbToBytes, readImageUploads, readTextField, type Upload } from '../http';
+import { mbToBytes, type Upload } from '../http';
 import { loadSecretsFile } from '../secrets';
 import { AttemptLimiter, MemoryAttemptStore } from '../auth/rate-limit';
-import {
-	ChallengeSigner,
-	LIVENESS_PURPOSES,
-	type LivenessPurpose,
-	type SignedChallenge
-} from './challenge-token';
+import { ChallengeSigner, type LivenessPurpose, type SignedChallenge } from './challenge-token';
 
 export { LIVENESS_PURPOSES, type LivenessPurpose, type SignedChallenge } from './challenge-token';
 
 /** Frames are sent at about 480 px; anything larger is scaled down before detection. */
 const FRAME_MAX_SIDE = 640;
+/** Carries the signed challenge instead of the `challenge` form field (the header wins). */
 export const CHALLENGE_HEADER = 'x-liveness-challenge';
 
 let signer: ChallengeSigner | null = null;
@@ -41,7 +37,7 @@ export interface IssuedChallenge {
 	/** The signed challenge to send back with the frames (field `challenge` or header X-Liveness-Challenge). */
 	challenge: string;
 	nonce: string;
-	actions: string[];
+	actions: LivenessAction[];
 	step_ms: number;
 	issued_at: number;
 	expires_at: number;
@@ -86,74 +82,11 @@ export function challengeLimiter(): AttemptLimiter {
 	return limiter;
 }
 
-/** The purpose from `?purpose=` or a small JSON body `{"purpose": …}`; login when absent. */
-export async function readPurpose(request: Request, url: URL): Promise<LivenessPurpose> {
-	let purpose: unknown = url.searchParams.get('purpose');
-	if (!purpose && (request.headers.get('content-type') ?? '').includes('application/json')) {
-		const text = (await request.text()).trim();
-		if (text.length > 1024)
-			throw new CoreError('BAD_REQUEST', 'The body is too long for a challenge request.');
-		try {
-			purpose = text ? (JSON.parse(text) as { purpose?: unknown } | null)?.purpose : undefined;
-		} catch {
-			throw new CoreError('BAD_REQUEST', 'The body is not JSON.');
-		}
-	}
-	if (purpose === undefined || purpose === null || purpose === '') return 'login';
-	if (!(LIVENESS_PURPOSES as readonly unknown[]).includes(purpose))
-		throw new CoreError('BAD_REQUEST', `'purpose' must be one of ${LIVENESS_PURPOSES.join(', ')}.`);
-	return purpose as LivenessPurpose;
-}
-
 /** The liveness part of a request: the signed challenge, the frames in capture order and their capture times. */
 export interface LivenessUpload {
 	challenge: string;
 	frames: Upload[];
 	times: number[];
-}
-
-function parseTimes(raw: string, count: number): number[] {
-	let times: unknown;
-	try {
-		times = JSON.parse(raw.startsWith('[') ? raw : `[${raw}]`);
-	} catch {
-		times = null;
-	}
-	if (
-		!Array.isArray(times) ||
-		times.length !== count ||
-		!times.every((t) => typeof t === 'number' && Number.isFinite(t))
-	)
-		throw new CoreError(
-			'BAD_REQUEST',
-			`'frame_times' must list one capture time (ms) per frame: ${count} numbers.`
-		);
-	return times as number[];
-}
-
-/**
- * Reads `challenge` (or the X-Liveness-Challenge header), the `frames` files and `frame_times` from a
- * multipart form; null when the request carries no challenge (a single-photo request).
- */
-export async function readLivenessForm(
-	form: FormData,
-	headers: Headers,
-	maxFrameBytes: number
-): Promise<LivenessUpload | null> {
-	const challenge = headers.get(CHALLENGE_HEADER)?.trim() || readTextField(form, 'challenge', { max: 2048 });
-	if (!challenge) {
-		if (form.has('frames')) throw new CoreError('BAD_REQUEST', "Frames need the 'challenge' they answer.");
-		return null;
-	}
-	const count = form.getAll('frames').length;
-	if (count > FRAME_LIMITS.maxFrames)
-		throw new CoreError('BAD_REQUEST', `Send at most ${FRAME_LIMITS.maxFrames} frames.`);
-	const frames = await readImageUploads(form, 'frames', { maxBytes: maxFrameBytes, multiple: true });
-	const times = parseTimes(
-		readTextField(form, 'frame_times', { required: true, max: 16_000 }),
-		frames.length
-	);
-	return { challenge, frames, times };
 }
 
 /** Body limit of a request that may carry a challenge's frames (they are many small JPEGs). */
@@ -238,6 +171,10 @@ export async function checkUploadedFrames(
 }
 
 /** The public summary of a passed check that answers carry. */
-export function livenessSummary(result: LivenessResult): { passed: true; actions: string[]; frames: number } {
+export function livenessSummary(result: LivenessResult): {
+	passed: true;
+	actions: LivenessAction[];
+	frames: number;
+} {
 	return { passed: true, actions: result.steps.map((s) => s.action), frames: result.track.length };
 }

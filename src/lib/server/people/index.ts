@@ -18,4 +18,3 @@ export {
 	recognizeFrame,
 	registerPerson
 } from './registry';
-export { readTextFields } from './body';

@@ -1,5 +1,5 @@
+import { apiIndex } from '#lib/server/api/contract.ts';
+import { endpoint } from '#lib/server/api/endpoint.ts';
 import { API_DESCRIPTION } from '#lib/server/api-description.ts';
-import { json } from '#lib/server/http.ts';
-import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = () => json(API_DESCRIPTION);
+export const GET = endpoint(apiIndex, async () => API_DESCRIPTION);

@@ -1,8 +1,8 @@
-import { json } from '#lib/server/http.ts';
-import { health } from '#lib/server/verifier.ts';
-import type { RequestHandler } from './$types';
+import { health } from '#lib/server/api/contract.ts';
+import { endpoint, reply } from '#lib/server/api/endpoint.ts';
+import { health as readiness } from '#lib/server/verifier.ts';
 
-export const GET: RequestHandler = async () => {
-	const state = await health();
-	return json(state, state.status === 'ok' ? 200 : 503);
-};
+export const GET = endpoint(health, async () => {
+	const state = await readiness();
+	return reply(state.status === 'ok' ? 200 : 503, state);
+});

@@ -1,14 +1,6 @@
-import { authorize } from '#lib/server/auth/api-keys.ts';
-import { errorResponse, json } from '#lib/server/http.ts';
-import { listPeople } from '#lib/server/people/registry.ts';
-import type { RequestHandler } from './$types';
+import { listPeople } from '#lib/server/api/contract.ts';
+import { endpoint } from '#lib/server/api/endpoint.ts';
+import * as registry from '#lib/server/people/registry.ts';
 
-/** Scope `manage`: the list of names is itself personal data. */
-export const GET: RequestHandler = async ({ request }) => {
-	try {
-		await authorize(request, 'manage');
-		return json(await listPeople());
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+/** The API on the people page's URL (SvelteKit answers HTML requests with the page). */
+export const GET = endpoint(listPeople, async () => registry.listPeople());

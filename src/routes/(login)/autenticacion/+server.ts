@@ -1,38 +1,18 @@
 import { requestBucket } from '#lib/server/auth/api-keys.ts';
-import { getConfig } from '#lib/server/config.ts';
-import { errorResponse, json, mbToBytes, readForm, readImageUploads } from '#lib/server/http.ts';
-import { livenessBodyLimit, readLivenessForm } from '#lib/server/liveness/index.ts';
+import { login } from '#lib/server/api/contract.ts';
+import { endpoint } from '#lib/server/api/endpoint.ts';
 import { loginWithFace } from '#lib/server/people/login.ts';
 import { heavyWork } from '#lib/server/work-queue.ts';
-import type { RequestHandler } from './$types';
 
 /**
- * Seed 003 face login, answered `{token, user}` or 401; 429 when blocked. By default the face comes from the
- * frames of a liveness challenge (`challenge`, `frames`, `frame_times`); a single photo (`image`, or the
- * seed's `imagen`) only where LOGIN_LIVENESS is `optional` or `off`.
+ * The attempt is counted (per API key, or per address) before the body is read; the body is read before a
+ * face slot is taken, so a slow upload does not hold the queue.
  */
-export const POST: RequestHandler = async ({ request, getClientAddress }) => {
-	try {
-		const config = getConfig();
-		// A caller with an API key is limited per key; anyone else per address (X-Forwarded-For only from trusted proxies).
-		const client = await requestBucket(request, getClientAddress);
-		// The attempt is counted before the body is even read; the face work then waits for a slot.
-		return json(
-			await loginWithFace(
-				client,
-				async () => {
-					const maxBytes = mbToBytes(config.maxContentMb);
-					const form = await readForm(request, livenessBodyLimit(config));
-					const live = await readLivenessForm(form, request.headers, maxBytes);
-					if (live) return { kind: 'liveness', upload: live };
-					const field = form.has('imagen') && !form.has('image') ? 'imagen' : 'image';
-					const [photo] = await readImageUploads(form, field, { maxBytes });
-					return { kind: 'photo', bytes: photo.bytes };
-				},
-				heavyWork
-			)
-		);
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+export const POST = endpoint(login, async ({ request, event, body }) => {
+	const client = await requestBucket(request, event.getClientAddress);
+	const evidence = async () => {
+		const form = await body();
+		return form.kind === 'liveness' ? form : { kind: 'photo' as const, bytes: form.uploads[0].bytes };
+	};
+	return loginWithFace(client, evidence, heavyWork);
+});

@@ -1,12 +1,5 @@
-import { errorResponse, json } from '#lib/server/http.ts';
-import { logout, requireToken } from '#lib/server/people/login.ts';
-import type { RequestHandler } from './$types';
+import { logout } from '#lib/server/api/contract.ts';
+import { endpoint } from '#lib/server/api/endpoint.ts';
+import * as login from '#lib/server/people/login.ts';
 
-/** Face login: revokes every token of the caller's user (this one included). */
-export const POST: RequestHandler = async ({ request }) => {
-	try {
-		return json(await logout(await requireToken(request.headers.get('authorization'))));
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+export const POST = endpoint(logout, async ({ caller }) => login.logout(caller));
