@@ -1,6 +1,6 @@
 import type { FaceEngine } from '../core/engine';
-import { detectFaces, isSoleFace, pickMainFace } from '../core/pipeline';
-import { assessQuality, type FaceQuality, type QualityIssue, type QualityThresholds } from '../core/quality';
+import type { FaceQuality, QualityIssue, QualityThresholds } from '../core/quality';
+import { embedOneFace, type OneFace } from '../core/use-cases/one-face';
 import type { DetectedFace, PixelImage } from '../core/types';
 import { decodeFile, faceThumbnail, ImageDecodeError } from './image';
 import { addSample, embedderKey, type Label } from './store';
@@ -147,13 +147,12 @@ export class EnrollQueue {
 			return this.#accept(item, image, known);
 		}
 		const engine = await this.#ctx.engine();
-		const faces = await detectFaces(engine, image);
-		if (faces.length === 0) return this.#reject(item, ['NO_FACE']);
-		const main = pickMainFace(faces, image);
+		const result = await embedOneFace(engine, image, { quality: this.#ctx.thresholds() });
+		if (result.status === 'no_face') return this.#reject(item, ['NO_FACE']);
 		// A passer-by in the background is fine; only faces of similar size make the user choose.
-		if (!isSoleFace(main, faces)) {
+		if (result.status === 'ambiguous') {
 			item.candidates = await Promise.all(
-				faces.map(async (face) => ({
+				result.faces.map(async (face) => ({
 					face,
 					cropUrl: URL.createObjectURL(await faceThumbnail(image, face.box))
 				}))
@@ -162,17 +161,31 @@ export class EnrollQueue {
 			item.status = 'choose';
 			return;
 		}
-		item.cropUrl = URL.createObjectURL(await faceThumbnail(image, main.box));
-		await this.#accept(item, image, main);
+		item.cropUrl = URL.createObjectURL(await faceThumbnail(image, result.face.box));
+		await this.#save(item, image, result);
 	}
 
+	/** A face already chosen (by the user, or by a guided capture): the same gates, then stored. */
 	async #accept(item: EnrollItem, image: PixelImage, face: DetectedFace): Promise<void> {
 		item.status = 'processing';
-		const quality = assessQuality(image, face, this.#ctx.thresholds());
-		item.quality = quality;
-		if (!quality.ok) return this.#reject(item, quality.issues);
 		const engine = await this.#ctx.engine();
-		const embedding = await engine.embed(image, face);
+		await this.#save(
+			item,
+			image,
+			await embedOneFace(engine, image, { quality: this.#ctx.thresholds(), chosen: face })
+		);
+	}
+
+	async #save(item: EnrollItem, image: PixelImage, result: OneFace): Promise<void> {
+		if (result.status === 'low_quality') {
+			item.quality = result.quality;
+			return this.#reject(item, result.quality.issues);
+		}
+		if (result.status !== 'ok') return this.#reject(item, ['NO_FACE']);
+		const { face, embedding } = result;
+		const quality = result.quality!; // gates are always passed here
+		const engine = await this.#ctx.engine();
+		item.quality = quality;
 		const thumbnail = this.#ctx.keepThumbnails() ? await faceThumbnail(image, face.box, 64) : undefined;
 		item.sampleId = await addSample({
 			label: item.label,

@@ -37,24 +37,6 @@ export function pickMainFace(
 		)[0];
 }
 
-/**
- * The one person a photo for enrolment or login shows: the main face when every other face is clearly
- * smaller (a passer-by in the background); MULTIPLE_FACES only when it is ambiguous who the photo is of.
- */
-export function pickSoleFace(
-	faces: DetectedFace[],
-	image: Pick<PixelImage, 'width' | 'height'>
-): DetectedFace {
-	const main = pickMainFace(faces, image);
-	if (!isSoleFace(main, faces)) {
-		throw new CoreError(
-			'MULTIPLE_FACES',
-			`${faces.length} faces of similar size: use a photo where this person is alone or clearly in front.`
-		);
-	}
-	return main;
-}
-
 /** True when every other face is clearly smaller than `main` (AMBIGUOUS_AREA_RATIO). */
 export function isSoleFace(main: DetectedFace, faces: readonly DetectedFace[]): boolean {
 	return faces.every((f) => f === main || boxArea(f.box) <= AMBIGUOUS_AREA_RATIO * boxArea(main.box));

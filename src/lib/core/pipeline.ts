@@ -5,16 +5,9 @@ import type { FaceEngine } from './engine';
 import { CoreError } from './errors';
 import { boxArea, pickMainFace } from './face-choice';
 import { detectWithRetry } from './padded-detect';
-import type { Box, DetectedFace, Embedding, PixelImage } from './types';
+import type { DetectedFace, Embedding, PixelImage } from './types';
 
-export {
-	AMBIGUOUS_AREA_RATIO,
-	boxArea,
-	isSoleFace,
-	pickMainFace,
-	pickSoleFace,
-	SIMILAR_AREA_RATIO
-} from './face-choice';
+export { AMBIGUOUS_AREA_RATIO, boxArea, isSoleFace, pickMainFace, SIMILAR_AREA_RATIO } from './face-choice';
 export { detectWithRetry, PAD_RETRY_FACTOR, PAD_RETRY_MAX_SIDE, padImage } from './padded-detect';
 
 /** image -> faces -> aligned crops -> embeddings -> decision: the one path used by server, commands and browser. */
@@ -80,17 +73,6 @@ export function assertModelMatchesEngine(model: ModelFile, engine: FaceEngine): 
 	}
 }
 
-export interface Verification {
-	is_me: boolean;
-	score: number;
-	threshold: number;
-	/** The false-accept rate expected at this threshold (null when nobody measured it). */
-	far_estimate: number | null;
-	mode: ModelFile['mode'];
-	box: Box;
-	faces_count: number;
-}
-
 /**
  * The FAR a threshold is expected to give: template models read it off the embedder's calibration
  * curve; logistic models only know it at their own threshold, from their validation "not me" photos.
@@ -116,17 +98,4 @@ export function decide(model: ModelFile, embedding: Embedding, threshold = model
 		far_estimate: estimatedFar(model, threshold),
 		mode: model.mode
 	};
-}
-
-/** "Is this me?" for the main face of an image. */
-export async function verifyImage(
-	engine: FaceEngine,
-	model: ModelFile,
-	image: PixelImage,
-	options: { threshold?: number } & AnalyzeOptions = {}
-): Promise<Verification> {
-	assertModelMatchesEngine(model, engine);
-	const main = await embedMainFace(engine, image, options);
-	const decision = decide(model, main.embedding, options.threshold ?? model.threshold.value);
-	return { ...decision, box: main.face.box, faces_count: main.facesFound };
 }

@@ -4,6 +4,8 @@ export interface PixelImage {
 	height: number;
 	channels: 3 | 4;
 	data: Uint8Array | Uint8ClampedArray;
+	/** Set when the image was downscaled from an upload: the upload's width over this width (boxes x it). */
+	sourceScale?: number;
 }
 
 export type Point = [x: number, y: number];

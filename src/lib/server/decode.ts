@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { PROFILE } from '../core/defaults';
 import { CoreError } from '../core/errors';
 import type { PixelImage } from '../core/types';
 
@@ -12,7 +13,7 @@ export interface DecodeOptions {
 	maxPixels?: number;
 }
 
-const DEFAULT_MAX_SIDE = 1280;
+const DEFAULT_MAX_SIDE = PROFILE.maxImageSide;
 const DEFAULT_MAX_PIXELS = 50_000_000;
 /** Longest side accepted at all (a 50 MP photo is about 8,700 x 5,800). */
 export const MAX_SIDE_PIXELS = 20_000;
@@ -67,7 +68,15 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
 			.raw()
 			.toBuffer({ resolveWithObject: true });
 		if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
-		return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+		const image: PixelImage = {
+			width: info.width,
+			height: info.height,
+			channels: 3,
+			data: new Uint8Array(data)
+		};
+		// EXIF orientation may swap the sides: compare the longer sides.
+		const sourceScale = Math.max(width, height) / Math.max(info.width, info.height);
+		return sourceScale === 1 ? image : { ...image, sourceScale };
 	} catch {
 		throw new CoreError('BAD_IMAGE', `The ${format.toUpperCase()} file is corrupt or truncated.`);
 	}

@@ -1,6 +1,9 @@
 import { CoreError } from '../core/errors';
 import type { FaceEngine } from '../core/engine';
-import { assertModelMatchesEngine, decide, verifyImage, type Verification } from '../core/pipeline';
+import { assertModelMatchesEngine, decide } from '../core/pipeline';
+import type { Box } from '../core/types';
+import { toSourceBox } from '../core/use-cases/source-box';
+import { verifyImage } from '../core/use-cases/verify';
 import { checkUploadedFrames, livenessSummary, type LivenessUpload, type SignedChallenge } from './liveness';
 
 import { getConfig, type ServerConfig } from './config';
@@ -52,9 +55,10 @@ export async function health(config = getConfig()): Promise<Health> {
 	return { status: 'ok', model_version: model.model_version, embedder, backend };
 }
 
-export interface VerifyResponse extends Verification {
-	model_version: string;
-	timing_ms: number;
+/** POST /verify's answer: for the main face; the box in the uploaded image's pixels. */
+export interface VerifyResponse extends ReturnType<typeof rounded> {
+	box: Box;
+	faces_count: number;
 }
 
 /** "Is this me?" on the decision frame of a passed liveness challenge (frames captured during the challenge). */
@@ -68,11 +72,11 @@ export async function verifyLiveFrames(
 	const model = await modelStore(config).require();
 	assertModelMatchesEngine(model, loaded);
 	const live = await checkUploadedFrames(loaded, challenge, upload);
-	const { embedding, face } = live.decision!;
+	const { embedding, face, image } = live.decision!;
 	const result = decide(model, embedding, config.verifyThreshold ?? model.threshold.value);
 	return {
 		...rounded(result, model.model_version, startedAt),
-		box: face.box.map((v) => Math.round(v)) as Verification['box'],
+		box: toSourceBox(face.box, image),
 		faces_count: 1,
 		liveness: livenessSummary(live)
 	};
@@ -98,10 +102,10 @@ export async function verifyBytes(
 	const loaded = await startEngine();
 	const model = await modelStore(config).require();
 	const image = await decodeImage(bytes, { maxSide: config.maxImageSide, maxPixels: config.maxImagePixels });
-	const result = await verifyImage(loaded, model, image, { threshold: config.verifyThreshold ?? undefined });
-	return {
-		...rounded(result, model.model_version, startedAt),
-		box: result.box.map((v) => Math.round(v)) as Verification['box'],
-		faces_count: result.faces_count
-	};
+	const { verdicts, facesFound } = await verifyImage(loaded, model, image, {
+		threshold: config.verifyThreshold ?? undefined,
+		mainOnly: true
+	});
+	const [main] = verdicts;
+	return { ...rounded(main, model.model_version, startedAt), box: main.box, faces_count: facesFound };
 }

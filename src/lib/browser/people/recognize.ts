@@ -1,6 +1,6 @@
 import type { FaceEngine } from '../../core/engine';
-import { matchFrame, type MatchPolicy, type PersonTemplate, type UnknownReason } from '../../core/gallery';
-import { analyzeImage } from '../../core/pipeline';
+import type { MatchPolicy, PersonTemplate, UnknownReason } from '../../core/gallery';
+import { recognizeFaces } from '../../core/use-cases/recognize';
 import type { Box, PixelImage } from '../../core/types';
 
 /** One face of a frame as both modes report it; boxes are in the pixels of the analysed image. */
@@ -24,21 +24,15 @@ export interface Recognition {
 	serverMs?: number;
 }
 
-/** Every face of the image matched 1:N against the gallery, with the gallery core's per-frame rules. */
+/** Every face of the image matched 1:N against the gallery: the core use-case /process_frame also calls. */
 export async function recognizeOnDevice(
 	engine: FaceEngine,
 	policy: MatchPolicy,
 	gallery: readonly PersonTemplate[],
 	image: PixelImage
 ): Promise<RecognizedFace[]> {
-	const analyses = await analyzeImage(engine, image);
-	const matches = matchFrame(
-		analyses.map((a) => a.embedding),
-		gallery,
-		policy
-	);
-	return matches.map((match, i) => {
-		const box = analyses[i].face.box;
+	const faces = await recognizeFaces(engine, image, gallery, policy);
+	return faces.map(({ box, match }) => {
 		if (match.status === 'known') {
 			const { id, name, score } = match.person;
 			return { box, personId: id, name, confidence: score };

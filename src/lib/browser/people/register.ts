@@ -1,12 +1,19 @@
 import type { FaceEngine } from '../../core/engine';
 import { isCoreError } from '../../core/errors';
-import { detectFaces, isSoleFace, pickMainFace } from '../../core/pipeline';
+import { PROFILE } from '../../core/defaults';
+import { embedOneFace, type OneFaceRefusal } from '../../core/use-cases/one-face';
 import type { Box, PixelImage } from '../../core/types';
 import { ImageDecodeError } from '../image';
 
 /** Registration photos: each must show exactly one face (the person), else it is refused with the reason. */
 
-export type RegisterReason = 'NO_FACE' | 'MULTIPLE_FACES' | 'BAD_IMAGE' | 'ERROR';
+export type RegisterReason = 'NO_FACE' | 'MULTIPLE_FACES' | 'LOW_QUALITY' | 'BAD_IMAGE' | 'ERROR';
+
+const REASONS: Record<OneFaceRefusal['status'], RegisterReason> = {
+	no_face: 'NO_FACE',
+	ambiguous: 'MULTIPLE_FACES',
+	low_quality: 'LOW_QUALITY'
+};
 
 export type PhotoCheck =
 	| { status: 'ok'; source: string; embedding: Float32Array; box: Box }
@@ -20,14 +27,12 @@ export async function checkPhoto(
 ): Promise<PhotoCheck> {
 	try {
 		const pixels = await image();
-		const faces = await detectFaces(engine, pixels);
-		if (faces.length === 0) return { status: 'rejected', source, reason: 'NO_FACE', faces: 0 };
-		// Faces of similar size: the photo cannot say who is being registered. A small one in the background can.
-		const main = pickMainFace(faces, pixels);
-		if (!isSoleFace(main, faces))
-			return { status: 'rejected', source, reason: 'MULTIPLE_FACES', faces: faces.length };
-		const embedding = await engine.embed(pixels, main);
-		return { status: 'ok', source, embedding, box: main.box };
+		// The same rule as the server's enrolment: one usable face (a small one in the background is fine).
+		const result = await embedOneFace(engine, pixels, { quality: PROFILE.quality });
+		if (result.status === 'ok')
+			return { status: 'ok', source, embedding: result.embedding, box: result.face.box };
+		const reason = REASONS[result.status];
+		return { status: 'rejected', source, reason, faces: result.faces.length };
 	} catch (error) {
 		if (error instanceof ImageDecodeError || (isCoreError(error) && error.code === 'BAD_IMAGE')) {
 			return { status: 'rejected', source, reason: 'BAD_IMAGE' };

@@ -8,7 +8,7 @@ import {
 	statedOperatingPoint,
 	type StatedOperatingPoint
 } from '../../core/gallery';
-import { detectFaces, pickSoleFace } from '../../core/pipeline';
+import { requireOneFace } from '../../core/use-cases/one-face';
 import { getLoginLimiters, getTokenService, tokenFromAuthorization, type TokenClaims } from '../auth';
 import { hashApiKey } from '../auth/api-keys';
 import { getConfig } from '../config';
@@ -285,10 +285,9 @@ async function matchLogin(
 ): Promise<LoginResult> {
 	const engine = await getPeopleEngine();
 	const image = await decodeUpload(bytes, getConfig());
-	const faces = await detectFaces(engine, image);
 	// NO_FACE, or MULTIPLE_FACES when two faces of similar size leave it open who is logging in.
-	const face = pickSoleFace(faces, image);
-	return matchEmbedding(engine, await engine.embed(image, face), limiters);
+	const { embedding } = await requireOneFace(engine, image);
+	return matchEmbedding(engine, embedding, limiters);
 }
 
 async function matchEmbedding(

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { CoreError } from '../../core/errors';
-import { matchFrame, statedOperatingPoint, type StatedOperatingPoint } from '../../core/gallery';
+import { PROFILE } from '../../core/defaults';
+import { statedOperatingPoint, type StatedOperatingPoint } from '../../core/gallery';
+import { recognizeFaces } from '../../core/use-cases/recognize';
 import type { Box } from '../../core/types';
 import { getConfig } from '../config';
 import { getStore, type PersonSummary } from '../db';
 import type { Upload } from '../http';
 import { configuredModel, getPeopleEngine, modelOf, policyOf } from './engine';
-import { analyzeFrame, embedEnrolmentPhotos, scaleBox, type Rejected } from './faces';
+import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
 
 /** Most photos accepted in one registration request. */
-export const MAX_ENROLMENT_PHOTOS = 10;
+export const MAX_ENROLMENT_PHOTOS = PROFILE.maxEnrolmentPhotos;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export interface PersonView {
@@ -178,21 +180,16 @@ export async function recognizeFrame(
 	options: { withScores?: boolean } = {}
 ): Promise<FrameResult> {
 	const engine = await getPeopleEngine();
-	const { faces, scale } = await analyzeFrame(engine, bytes, getConfig());
+	const image = await decodeUpload(bytes, getConfig());
 	const gallery = await (await getStore()).people.gallery(modelOf(engine));
-	const matches = matchFrame(
-		faces.map((f) => f.embedding),
-		gallery,
-		policyOf(engine)
-	);
+	const faces = await recognizeFaces(engine, image, gallery, policyOf(engine));
 	const result: FrameResult = {
 		recognized_faces: [],
 		unknown_faces: [],
 		operating_point: statedOperatingPoint(engine.info.embedder, 'recognition'),
 		timing_ms: 0
 	};
-	matches.forEach((match, i) => {
-		const box = scaleBox(faces[i].face.box, scale);
+	for (const { box, match } of faces) {
 		if (match.status === 'known') {
 			const { id, name, score } = match.person;
 			const confidence = options.withScores === false ? undefined : Number(score.toFixed(4));
@@ -200,7 +197,7 @@ export async function recognizeFrame(
 		} else {
 			result.unknown_faces.push({ box });
 		}
-	});
+	}
 	result.timing_ms = Number((performance.now() - startedAt).toFixed(1));
 	return result;
 }
