@@ -18,7 +18,7 @@ import { closeStore, getStore } from '../src/lib/server/db/database';
 import { POST as verifyRoute } from '../src/routes/(app)/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { getEngine } from '../src/lib/server/engine';
-import type { EvaluationReport } from '../src/lib/server/reports';
+import type { EvaluationReport } from '../src/cli/lib/report';
 import { facePath, REPO_ROOT } from './helpers/faces';
 import { heldOutMe, ME, photosOf } from './helpers/model';
 

@@ -5,14 +5,8 @@ import { calibrationFor } from '../lib/core/calibration/operating-points';
 import { parseModelFile, type ModelFile, type TemplateModelFile } from '../lib/core/classifier/model-file';
 import { trainTemplate, type PresetCost } from '../lib/core/classifier/template';
 import { stratifiedSplit } from '../lib/core/classifier/split';
-import {
-	confusionMatrixSvg,
-	evaluationReportHtml,
-	prChartSvg,
-	rocChartSvg,
-	scoreHistogramSvg,
-	type EvaluationReport
-} from '../lib/server/reports';
+import { confusionMatrixSvg, prChartSvg, rocChartSvg, scoreHistogramSvg } from '../lib/charts';
+import { evaluationReportHtml, type EvaluationReport } from './lib/report';
 import { parseCommand, usage, type OptionSpecs } from './lib/args';
 import { readEmbeddings, writeAtomically, writeJson, type EmbeddingSet } from './lib/embeddings-file';
 import { buildEvaluation } from './lib/evaluation';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelFile } from '../../lib/core/classifier/model-file';
-import { evaluationReportHtml } from '../../lib/server/reports';
+import { evaluationReportHtml } from './report';
 import { buildEvaluation } from './evaluation';
 
 const model = {

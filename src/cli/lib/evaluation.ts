@@ -16,7 +16,7 @@ import type {
 	ScoreMetrics,
 	ThresholdAnalysis,
 	ThresholdPoint
-} from '../../lib/server/reports/evaluation';
+} from './report/evaluation';
 
 /** JSON has no Infinity: "accept nobody" (the end of a curve, an unreachable FAR) is written as null. */
 const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);

@@ -38,9 +38,7 @@ export const LIVE_LOOP_DEFAULTS = { retryMs: 500, maxRetryMs: 8000, idleMs: 50 }
 
 const animationFrame = (): Promise<void> =>
 	new Promise((done) =>
-		typeof requestAnimationFrame === 'function'
-			? requestAnimationFrame(() => done())
-			: setTimeout(done, 16)
+		typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => done()) : setTimeout(done, 16)
 	);
 
 export class LiveLoop<T, F = PixelImage> {
@@ -184,9 +182,7 @@ export class VideoFrames implements FrameSource<PixelImage> {
 			this.#canvas.height = height;
 		}
 		const ctx = this.#canvas.getContext('2d', { willReadFrequently: true }) as
-			| OffscreenCanvasRenderingContext2D
-			| CanvasRenderingContext2D
-			| null;
+			OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
 		if (!ctx) throw new ImageDecodeError('2D canvas unavailable');
 		ctx.imageSmoothingQuality = 'high';
 		ctx.drawImage(video, 0, 0, width, height);

@@ -113,6 +113,7 @@ export const en = {
 	'chart.score': 'Score',
 	'chart.count': 'Samples',
 	'chart.chance': 'Chance',
+	'chart.model': 'Model',
 	'verify.title': 'Is this me?',
 	'verify.noModel': 'There is no trained model yet.',
 	'verify.far': 'about 1 stranger in {n} accepted',

@@ -115,6 +115,7 @@ export const es: Messages = {
 	'chart.score': 'Puntuación',
 	'chart.count': 'Muestras',
 	'chart.chance': 'Azar',
+	'chart.model': 'Modelo',
 	'verify.title': '¿Soy yo?',
 	'verify.noModel': 'Todavía no hay ningún modelo entrenado.',
 	'verify.far': 'acepta aproximadamente a 1 desconocido de cada {n}',

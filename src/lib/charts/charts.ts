@@ -1,5 +1,60 @@
 import { axes, COLORS, escapeXml, fmt, frame, legend, polyline, svgDocument, text, ticks } from './svg';
 
+/**
+ * The four evaluation charts (ROC, precision-recall, confusion matrix, score histogram) as SVG strings:
+ * pure string building, no DOM and no node:*, so the same charts are files of the evaluation report
+ * (`npm run evaluate`) and inline SVG on the browser's training page.
+ */
+
+/** Every word a chart shows; the report uses English, the browser passes the page's language. */
+export interface ChartText {
+	roc: string;
+	pr: string;
+	confusion: string;
+	histogram: string;
+	fpr: string;
+	tpr: string;
+	recall: string;
+	precision: string;
+	score: string;
+	count: string;
+	model: string;
+	chance: string;
+	threshold: string;
+	me: string;
+	notMe: string;
+	predicted: string;
+	actual: string;
+	/** After a percentage: "90.0 % of row". */
+	ofRow: string;
+	/** Under the confusion matrix's title. */
+	confusionAxes: string;
+}
+
+export const CHART_TEXT_EN: ChartText = {
+	roc: 'ROC curve',
+	pr: 'Precision-recall curve',
+	confusion: 'Confusion matrix',
+	histogram: 'Score distribution',
+	fpr: 'False positive rate',
+	tpr: 'True positive rate',
+	recall: 'Recall',
+	precision: 'Precision',
+	score: 'Score (probability of "me")',
+	count: 'Samples',
+	model: 'model',
+	chance: 'chance',
+	threshold: 'threshold',
+	me: 'me',
+	notMe: 'not me',
+	predicted: 'Predicted',
+	actual: 'True',
+	ofRow: 'of row',
+	confusionAxes: 'rows: true class, columns: predicted'
+};
+
+const words = (text: Partial<ChartText> | undefined): ChartText => ({ ...CHART_TEXT_EN, ...text });
+
 const WIDTH = 520;
 const HEIGHT = 440;
 const PLOT = { left: 64, top: 44, width: 420, height: 330 };
@@ -27,24 +82,29 @@ export interface RocChartInput {
 	title?: string;
 }
 
-export function rocChartSvg(input: RocChartInput): string {
+export function rocChartSvg(input: RocChartInput, text_: Partial<ChartText> = {}): string {
+	const w = words(text_);
 	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
-	const title = input.title ?? 'ROC curve';
+	const title = input.title ?? w.roc;
 	const body = [
-		text(WIDTH / 2, 26, `${title} (AUC = ${input.auc.toFixed(4)})`, { size: 15, anchor: 'middle', weight: '600' }),
-		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: 'False positive rate', yLabel: 'True positive rate' }),
+		text(WIDTH / 2, 26, `${title} (AUC = ${input.auc.toFixed(4)})`, {
+			size: 15,
+			anchor: 'middle',
+			weight: '600'
+		}),
+		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: w.fpr, yLabel: w.tpr }),
 		`<line x1="${fmt(f.x(0))}" y1="${fmt(f.y(0))}" x2="${fmt(f.x(1))}" y2="${fmt(f.y(1))}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
 		polyline(f, input.fpr, input.tpr, COLORS.curve)
 	];
 	const entries: { label: string; color: string; dashed?: boolean }[] = [
-		{ label: `model (AUC ${input.auc.toFixed(3)})`, color: COLORS.curve },
-		{ label: 'chance', color: COLORS.chance, dashed: true }
+		{ label: `${w.model} (AUC ${input.auc.toFixed(3)})`, color: COLORS.curve },
+		{ label: w.chance, color: COLORS.chance, dashed: true }
 	];
 	if (input.operatingPoint) {
 		const p = input.operatingPoint;
-		const label = `threshold ${p.threshold.toFixed(3)}: FPR ${p.x.toFixed(3)}, TPR ${p.y.toFixed(3)}`;
+		const label = `${w.threshold} ${p.threshold.toFixed(3)}: FPR ${p.x.toFixed(3)}, TPR ${p.y.toFixed(3)}`;
 		body.push(...operatingMarker(f, p, label));
-		entries.push({ label: `threshold ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
+		entries.push({ label: `${w.threshold} ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
 	}
 	body.push(...legend(f, entries, 'bottom-right'));
 	return svgDocument(WIDTH, HEIGHT, title, body);
@@ -60,24 +120,30 @@ export interface PrChartInput {
 	title?: string;
 }
 
-export function prChartSvg(input: PrChartInput): string {
+export function prChartSvg(input: PrChartInput, text_: Partial<ChartText> = {}): string {
+	const w = words(text_);
 	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
-	const title = input.title ?? 'Precision-recall curve';
+	const title = input.title ?? w.pr;
 	const baseline = fmt(f.y(input.positiveRate));
 	const body = [
-		text(WIDTH / 2, 26, `${title} (AP = ${input.averagePrecision.toFixed(4)})`, { size: 15, anchor: 'middle', weight: '600' }),
-		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: 'Recall', yLabel: 'Precision' }),
+		text(WIDTH / 2, 26, `${title} (AP = ${input.averagePrecision.toFixed(4)})`, {
+			size: 15,
+			anchor: 'middle',
+			weight: '600'
+		}),
+		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: w.recall, yLabel: w.precision }),
 		`<line x1="${fmt(f.x(0))}" y1="${baseline}" x2="${fmt(f.x(1))}" y2="${baseline}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
 		polyline(f, input.recall, input.precision, COLORS.curve)
 	];
 	const entries: { label: string; color: string; dashed?: boolean }[] = [
-		{ label: `model (AP ${input.averagePrecision.toFixed(3)})`, color: COLORS.curve },
-		{ label: `chance (${input.positiveRate.toFixed(3)})`, color: COLORS.chance, dashed: true }
+		{ label: `${w.model} (AP ${input.averagePrecision.toFixed(3)})`, color: COLORS.curve },
+		{ label: `${w.chance} (${input.positiveRate.toFixed(3)})`, color: COLORS.chance, dashed: true }
 	];
 	if (input.operatingPoint) {
 		const p = input.operatingPoint;
-		body.push(...operatingMarker(f, p, `threshold ${p.threshold.toFixed(3)}: recall ${p.x.toFixed(3)}, precision ${p.y.toFixed(3)}`));
-		entries.push({ label: `threshold ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
+		const label = `${w.threshold} ${p.threshold.toFixed(3)}: ${w.recall} ${p.x.toFixed(3)}, ${w.precision} ${p.y.toFixed(3)}`;
+		body.push(...operatingMarker(f, p, label.toLowerCase()));
+		entries.push({ label: `${w.threshold} ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
 	}
 	body.push(...legend(f, entries, 'bottom-left'));
 	return svgDocument(WIDTH, HEIGHT, title, body);
@@ -91,24 +157,34 @@ export interface ConfusionCounts {
 }
 
 /** Rows are the true class, columns the prediction, "me" first, as in sklearn's plot with labels [1, 0]. */
-export function confusionMatrixSvg(counts: ConfusionCounts, threshold: number, title = 'Confusion matrix'): string {
+export function confusionMatrixSvg(
+	counts: ConfusionCounts,
+	threshold: number,
+	title?: string,
+	text_: Partial<ChartText> = {}
+): string {
+	const w = words(text_);
+	title ??= w.confusion;
 	const width = 460;
 	const height = 400;
 	const cell = 130;
 	const left = 150;
 	const top = 90;
 	const rows = [
-		{ name: 'me', cells: [counts.tp, counts.fn] },
-		{ name: 'not me', cells: [counts.fp, counts.tn] }
+		{ name: w.me, cells: [counts.tp, counts.fn] },
+		{ name: w.notMe, cells: [counts.fp, counts.tn] }
 	];
 	const max = Math.max(1, counts.tp, counts.fp, counts.tn, counts.fn);
 	const body = [
 		text(width / 2, 26, title, { size: 15, anchor: 'middle', weight: '600' }),
-		text(width / 2, 46, `threshold ${threshold.toFixed(4)}; rows: true class, columns: predicted`, { size: 11, anchor: 'middle' }),
-		text(left + cell, top - 26, 'Predicted', { size: 12, anchor: 'middle', weight: '600' }),
-		text(left - 92, top + cell, 'True', { size: 12, anchor: 'middle', weight: '600', rotate: -90 })
+		text(width / 2, 46, `${w.threshold} ${threshold.toFixed(4)}; ${w.confusionAxes}`, {
+			size: 11,
+			anchor: 'middle'
+		}),
+		text(left + cell, top - 26, w.predicted, { size: 12, anchor: 'middle', weight: '600' }),
+		text(left - 92, top + cell, w.actual, { size: 12, anchor: 'middle', weight: '600', rotate: -90 })
 	];
-	['me', 'not me'].forEach((name, column) => {
+	[w.me, w.notMe].forEach((name, column) => {
 		body.push(text(left + cell * column + cell / 2, top - 8, name, { size: 12, anchor: 'middle' }));
 	});
 	rows.forEach((row, r) => {
@@ -122,12 +198,21 @@ export function confusionMatrixSvg(counts: ConfusionCounts, threshold: number, t
 			// Correct cells in blue, errors in red; darker means more samples.
 			const hue = correct ? '31, 119, 180' : '214, 39, 40';
 			const textFill = strength > 0.55 ? '#ffffff' : COLORS.text;
-			const share = rowTotal ? `${((count / rowTotal) * 100).toFixed(1)} % of row` : '–';
+			const share = rowTotal ? `${((count / rowTotal) * 100).toFixed(1)} % ${w.ofRow}` : '–';
 			body.push(
 				`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="rgba(${hue}, ${fmt(0.12 + 0.78 * strength, 2)})" stroke="#ffffff" stroke-width="2"/>`,
-				text(x + cell / 2, y + cell / 2, String(count), { size: 26, anchor: 'middle', weight: '600', fill: textFill }),
+				text(x + cell / 2, y + cell / 2, String(count), {
+					size: 26,
+					anchor: 'middle',
+					weight: '600',
+					fill: textFill
+				}),
 				text(x + cell / 2, y + cell / 2 + 22, share, { size: 11, anchor: 'middle', fill: textFill }),
-				text(x + cell / 2, y + 16, ['TP', 'FN', 'FP', 'TN'][r * 2 + c], { size: 10, anchor: 'middle', fill: textFill })
+				text(x + cell / 2, y + 16, ['TP', 'FN', 'FP', 'TN'][r * 2 + c], {
+					size: 10,
+					anchor: 'middle',
+					fill: textFill
+				})
 			);
 		});
 	});
@@ -143,7 +228,8 @@ export interface HistogramInput {
 }
 
 /** Score distributions of both classes on [0, 1]: how far apart they are says more than one number. */
-export function scoreHistogramSvg(input: HistogramInput): string {
+export function scoreHistogramSvg(input: HistogramInput, text_: Partial<ChartText> = {}): string {
+	const w = words(text_);
 	const bins = input.bins ?? 20;
 	const counts = { me: new Array<number>(bins).fill(0), notMe: new Array<number>(bins).fill(0) };
 	for (let i = 0; i < input.scores.length; i++) {
@@ -153,14 +239,14 @@ export function scoreHistogramSvg(input: HistogramInput): string {
 	const top = Math.max(1, ...counts.me, ...counts.notMe);
 	const yMax = niceCeiling(top);
 	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height, [0, 1], [0, yMax]);
-	const title = input.title ?? 'Score distribution';
+	const title = input.title ?? w.histogram;
 	const body = [
 		text(WIDTH / 2, 26, title, { size: 15, anchor: 'middle', weight: '600' }),
 		...axes(f, {
 			xTicks: ticks(0, 1, 5),
 			yTicks: ticks(0, yMax, Math.min(5, yMax)),
-			xLabel: 'Score (probability of "me")',
-			yLabel: 'Samples',
+			xLabel: w.score,
+			yLabel: w.count,
 			yDigits: 0
 		})
 	];
@@ -177,7 +263,7 @@ export function scoreHistogramSvg(input: HistogramInput): string {
 			const y = f.y(count);
 			const range = `${(b / bins).toFixed(2)}–${((b + 1) / bins).toFixed(2)}`;
 			body.push(
-				`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(barWidth)}" height="${fmt(f.top + f.height - y)}" fill="${color}"><title>${slot ? 'me' : 'not me'} ${range}: ${count}</title></rect>`
+				`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(barWidth)}" height="${fmt(f.top + f.height - y)}" fill="${color}"><title>${escapeXml(slot ? w.me : w.notMe)} ${range}: ${count}</title></rect>`
 			);
 		}
 	}
@@ -187,9 +273,9 @@ export function scoreHistogramSvg(input: HistogramInput): string {
 		...legend(
 			f,
 			[
-				{ label: 'me', color: COLORS.me },
-				{ label: 'not me', color: COLORS.notMe },
-				{ label: `threshold ${input.threshold.toFixed(3)}`, color: COLORS.threshold, dashed: true }
+				{ label: w.me, color: COLORS.me },
+				{ label: w.notMe, color: COLORS.notMe },
+				{ label: `${w.threshold} ${input.threshold.toFixed(3)}`, color: COLORS.threshold, dashed: true }
 			],
 			'top-left'
 		)

@@ -1,5 +1,5 @@
 import type { EvaluationReport, ScoreMetrics, ThresholdPoint } from './evaluation';
-import { escapeXml } from './svg';
+import { escapeXml } from '../../../lib/charts/svg';
 
 export interface ReportCharts {
 	roc: string;
@@ -32,7 +32,8 @@ ul.notes { padding-left: 20px; }
 `;
 
 const pct = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)} %` : '–');
-const num = (value: number | null, digits = 4) => (value !== null && Number.isFinite(value) ? value.toFixed(digits) : '–');
+const num = (value: number | null, digits = 4) =>
+	value !== null && Number.isFinite(value) ? value.toFixed(digits) : '–';
 
 function card(label: string, value: string): string {
 	return `<div class="card"><div class="value">${escapeXml(value)}</div><div class="label">${escapeXml(label)}</div></div>`;
@@ -66,7 +67,16 @@ function metricsTable(columns: { name: string; metrics: ScoreMetrics }[]): strin
 }
 
 function thresholdRow(point: ThresholdPoint, label: string, marked = false): string {
-	const cells = [label, num(point.threshold), pct(point.accuracy), pct(point.precision), pct(point.recall), num(point.f1), pct(point.fpr), num(point.youden_j)];
+	const cells = [
+		label,
+		num(point.threshold),
+		pct(point.accuracy),
+		pct(point.precision),
+		pct(point.recall),
+		num(point.f1),
+		pct(point.fpr),
+		num(point.youden_j)
+	];
 	return `<tr${marked ? ' class="marked"' : ''}>${cells.map((c, i) => `<td${i === 0 ? ' class="file"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`;
 }
 
@@ -86,7 +96,8 @@ export function evaluationReportHtml(report: EvaluationReport, charts: ReportCha
 					`<td>${f.split}</td><td>${num(f.score)}</td><td>${f.predicted ? 'me' : 'not me'}</td><td>${f.correct ? 'yes' : 'no'}</td></tr>`
 			)
 			.join('\n');
-	const filesHead = '<tr><th class="file">file</th><th>label</th><th>split</th><th>score</th><th>predicted</th><th>correct</th></tr>';
+	const filesHead =
+		'<tr><th class="file">file</th><th>label</th><th>split</th><th>score</th><th>predicted</th><th>correct</th></tr>';
 	return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confusionMatrixSvg, prChartSvg, rocChartSvg, scoreHistogramSvg } from './charts';
+import { trainingCharts } from './from-scores';
 import { escapeXml } from './svg';
 
 /** Well-formedness without an XML parser: every opened element is closed, in order. */
@@ -14,7 +15,7 @@ function assertBalanced(svg: string): void {
 	expect(stack).toEqual([]);
 }
 
-describe('report charts', () => {
+describe('the evaluation charts (report and browser)', () => {
 	it('draws a ROC curve through its points with the AUC in the title', () => {
 		const svg = rocChartSvg({
 			fpr: [0, 0, 0.5, 1],
@@ -32,7 +33,12 @@ describe('report charts', () => {
 	});
 
 	it('draws the PR baseline at the positive rate', () => {
-		const svg = prChartSvg({ recall: [0, 1], precision: [1, 0.5], averagePrecision: 0.75, positiveRate: 0.5 });
+		const svg = prChartSvg({
+			recall: [0, 1],
+			precision: [1, 0.5],
+			averagePrecision: 0.75,
+			positiveRate: 0.5
+		});
 		assertBalanced(svg);
 		expect(svg).toContain('AP = 0.7500');
 		expect(svg).toContain('y1="209" x2="484" y2="209"');
@@ -47,7 +53,12 @@ describe('report charts', () => {
 	});
 
 	it('bins scores per class and marks the threshold', () => {
-		const svg = scoreHistogramSvg({ scores: [0.01, 0.02, 0.97, 1], labels: [0, 0, 1, 1], threshold: 0.5, bins: 10 });
+		const svg = scoreHistogramSvg({
+			scores: [0.01, 0.02, 0.97, 1],
+			labels: [0, 0, 1, 1],
+			threshold: 0.5,
+			bins: 10
+		});
 		assertBalanced(svg);
 		expect(svg).toContain('<title>not me 0.00–0.10: 2</title>');
 		expect(svg).toContain('<title>me 0.90–1.00: 2</title>');
@@ -59,5 +70,34 @@ describe('report charts', () => {
 		const svg = rocChartSvg({ fpr: [0, 1], tpr: [0, 1], auc: 0.5, title: 'me & <you>' });
 		assertBalanced(svg);
 		expect(svg).toContain('me &amp; &lt;you&gt;');
+	});
+
+	it('speaks the page’s language and escapes it', () => {
+		const svg = scoreHistogramSvg(
+			{ scores: [0.1, 0.9], labels: [0, 1], threshold: 0.5, bins: 2 },
+			{ histogram: 'Puntuaciones', me: 'Yo', notMe: 'No <soy> yo', threshold: 'Umbral', count: 'Muestras' }
+		);
+		assertBalanced(svg);
+		expect(svg).toContain('aria-label="Puntuaciones"');
+		expect(svg).toContain('<title>No &lt;soy&gt; yo 0.00–0.50: 1</title>');
+		expect(svg).toContain('Umbral 0.500');
+		expect(svg).toContain('>Muestras<');
+		expect(svg).not.toContain('not me');
+	});
+
+	it('draws the training page’s curves from scores, with the threshold’s operating point', () => {
+		const scores = [0.1, 0.4, 0.35, 0.8, 0.7, 0.9];
+		const labels = [0, 0, 1, 1, 0, 1];
+		const charts = trainingCharts(scores, labels, 0.6);
+		for (const svg of Object.values(charts)) {
+			assertBalanced(svg);
+			expect(svg).toContain('role="img"');
+		}
+		// 7 of the 9 (me, not me) pairs are ordered right.
+		expect(charts.roc).toContain('AUC = 0.7778');
+		// At 0.6: two of three "me" accepted (0.8, 0.9) and one of three "not me" (0.7).
+		expect(charts.roc).toContain('threshold 0.600: FPR 0.333, TPR 0.667');
+		expect(charts.pr).toContain('threshold 0.600: recall 0.667, precision 0.667');
+		expect(charts.histogram).toContain('threshold 0.600');
 	});
 });

@@ -42,7 +42,13 @@ export function text(
 	x: number,
 	y: number,
 	content: string,
-	options: { size?: number; anchor?: 'start' | 'middle' | 'end'; weight?: string; rotate?: number; fill?: string } = {}
+	options: {
+		size?: number;
+		anchor?: 'start' | 'middle' | 'end';
+		weight?: string;
+		rotate?: number;
+		fill?: string;
+	} = {}
 ): string {
 	const transform = options.rotate ? ` transform="rotate(${options.rotate} ${fmt(x)} ${fmt(y)})"` : '';
 	return (
@@ -84,28 +90,54 @@ export function frame(
 /** Grid, ticks and axis titles for a frame. */
 export function axes(
 	f: Frame,
-	options: { xTicks: number[]; yTicks: number[]; xLabel: string; yLabel: string; xDigits?: number; yDigits?: number }
+	options: {
+		xTicks: number[];
+		yTicks: number[];
+		xLabel: string;
+		yLabel: string;
+		xDigits?: number;
+		yDigits?: number;
+	}
 ): string[] {
 	const out: string[] = [];
 	for (const tick of options.xTicks) {
 		const x = fmt(f.x(tick));
-		out.push(`<line x1="${x}" y1="${fmt(f.top)}" x2="${x}" y2="${fmt(f.top + f.height)}" stroke="${COLORS.grid}"/>`);
-		out.push(text(f.x(tick), f.top + f.height + 16, tick.toFixed(options.xDigits ?? 1), { size: 11, anchor: 'middle' }));
+		out.push(
+			`<line x1="${x}" y1="${fmt(f.top)}" x2="${x}" y2="${fmt(f.top + f.height)}" stroke="${COLORS.grid}"/>`
+		);
+		out.push(
+			text(f.x(tick), f.top + f.height + 16, tick.toFixed(options.xDigits ?? 1), {
+				size: 11,
+				anchor: 'middle'
+			})
+		);
 	}
 	for (const tick of options.yTicks) {
 		const y = fmt(f.y(tick));
-		out.push(`<line x1="${fmt(f.left)}" y1="${y}" x2="${fmt(f.left + f.width)}" y2="${y}" stroke="${COLORS.grid}"/>`);
-		out.push(text(f.left - 6, f.y(tick) + 4, tick.toFixed(options.yDigits ?? 1), { size: 11, anchor: 'end' }));
+		out.push(
+			`<line x1="${fmt(f.left)}" y1="${y}" x2="${fmt(f.left + f.width)}" y2="${y}" stroke="${COLORS.grid}"/>`
+		);
+		out.push(
+			text(f.left - 6, f.y(tick) + 4, tick.toFixed(options.yDigits ?? 1), { size: 11, anchor: 'end' })
+		);
 	}
 	out.push(
 		`<rect x="${fmt(f.left)}" y="${fmt(f.top)}" width="${fmt(f.width)}" height="${fmt(f.height)}" fill="none" stroke="${COLORS.axis}"/>`
 	);
 	out.push(text(f.left + f.width / 2, f.top + f.height + 36, options.xLabel, { size: 12, anchor: 'middle' }));
-	out.push(text(f.left - 40, f.top + f.height / 2, options.yLabel, { size: 12, anchor: 'middle', rotate: -90 }));
+	out.push(
+		text(f.left - 40, f.top + f.height / 2, options.yLabel, { size: 12, anchor: 'middle', rotate: -90 })
+	);
 	return out;
 }
 
-export function polyline(f: Frame, xs: ArrayLike<number>, ys: ArrayLike<number>, stroke: string, extra = ''): string {
+export function polyline(
+	f: Frame,
+	xs: ArrayLike<number>,
+	ys: ArrayLike<number>,
+	stroke: string,
+	extra = ''
+): string {
 	const points: string[] = [];
 	for (let i = 0; i < xs.length; i++) points.push(`${fmt(f.x(xs[i]))},${fmt(f.y(ys[i]))}`);
 	return `<polyline points="${points.join(' ')}" fill="none" stroke="${stroke}" stroke-width="2" stroke-linejoin="round"${extra ? ` ${extra}` : ''}/>`;
@@ -116,7 +148,11 @@ export function ticks(from: number, to: number, count: number): number[] {
 }
 
 /** A legend of coloured swatches in the frame's top-left or bottom-right corner. */
-export function legend(f: Frame, entries: { label: string; color: string; dashed?: boolean }[], corner: 'top-left' | 'bottom-left' | 'bottom-right'): string[] {
+export function legend(
+	f: Frame,
+	entries: { label: string; color: string; dashed?: boolean }[],
+	corner: 'top-left' | 'bottom-left' | 'bottom-right'
+): string[] {
 	const rowHeight = 18;
 	const boxWidth = Math.max(...entries.map((e) => e.label.length)) * 6.6 + 34;
 	const boxHeight = entries.length * rowHeight + 8;
@@ -128,7 +164,9 @@ export function legend(f: Frame, entries: { label: string; color: string; dashed
 	entries.forEach((entry, i) => {
 		const y = y0 + 4 + rowHeight * i + rowHeight / 2;
 		const dash = entry.dashed ? ' stroke-dasharray="5 4"' : '';
-		out.push(`<line x1="${fmt(x0 + 6)}" y1="${fmt(y)}" x2="${fmt(x0 + 24)}" y2="${fmt(y)}" stroke="${entry.color}" stroke-width="3"${dash}/>`);
+		out.push(
+			`<line x1="${fmt(x0 + 6)}" y1="${fmt(y)}" x2="${fmt(x0 + 24)}" y2="${fmt(y)}" stroke="${entry.color}" stroke-width="3"${dash}/>`
+		);
 		out.push(text(x0 + 30, y + 4, entry.label, { size: 11 }));
 	});
 	return out;

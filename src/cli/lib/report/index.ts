@@ -1,0 +1,2 @@
+export type * from './evaluation';
+export { evaluationReportHtml, type ReportCharts } from './html';
