@@ -17,6 +17,15 @@ export interface ServerConfig {
 	dbPath: string;
 	/** postgres://… switches the store (everything replicas share) to PostgreSQL; null = SQLite at dbPath. */
 	databaseUrl: string | null;
+	/**
+	 * PG_VECTOR_INDEX=on: on PostgreSQL with pgvector, person templates are also kept as PLAINTEXT vectors with
+	 * HNSW indexes and 1:N reads its candidates from them (README, "When a vector index is worth it").
+	 */
+	pgVectorIndex: boolean;
+	/** People the vector index returns per face, among which the matcher decides (PG_VECTOR_CANDIDATES). */
+	pgVectorCandidates: number;
+	/** HNSW's search list length per query (PG_VECTOR_EF_SEARCH, 2-1000): higher is closer to exact, slower. */
+	pgVectorEfSearch: number;
 	jwtSecret: string | null;
 	jwtTtlSeconds: number;
 	loginMaxFailures: number;
@@ -131,6 +140,14 @@ function databaseUrlFrom(env: NodeJS.ProcessEnv): string | null {
 	return url;
 }
 
+/** An explicit on/off setting (off when unset). */
+function onOff(env: NodeJS.ProcessEnv, key: string): boolean {
+	const raw = env[key]?.trim().toLowerCase() ?? '';
+	if (raw === '' || raw === 'off') return false;
+	if (raw === 'on') return true;
+	throw configError(`Environment variable ${key}=${env[key]} must be 'on' or 'off'.`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 	const threshold = env.VERIFY_THRESHOLD?.trim() ? numberFrom(env, 'VERIFY_THRESHOLD', 0.5) : null;
 	if (threshold !== null && threshold > 1) throw configError('VERIFY_THRESHOLD must be in [0, 1].');
@@ -144,6 +161,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		embedder: env.EMBEDDER?.trim() || null,
 		dbPath: path.resolve(env.DB_PATH ?? 'data/me-verifier.db'),
 		databaseUrl: databaseUrlFrom(env),
+		pgVectorIndex: onOff(env, 'PG_VECTOR_INDEX'),
+		pgVectorCandidates: Math.round(numberFrom(env, 'PG_VECTOR_CANDIDATES', 16, 2)),
+		pgVectorEfSearch: Math.min(1000, Math.round(numberFrom(env, 'PG_VECTOR_EF_SEARCH', 200, 2))),
 		jwtSecret: env.JWT_SECRET?.trim() || null,
 		jwtTtlSeconds: numberFrom(env, 'JWT_TTL', 900, 1),
 		// Attempts, not only failures: each is counted before any face work and a success gives none back.

@@ -54,13 +54,22 @@ export interface StoreOptions extends OpenOptions {
 	/** postgres://… selects PostgreSQL; otherwise SQLite at `dbPath`. */
 	databaseUrl?: string | null;
 	dbPath?: string;
+	/** PostgreSQL only: the optional pgvector index (PG_VECTOR_INDEX, PG_VECTOR_CANDIDATES). */
+	vectorIndex?: boolean;
+	vectorCandidates?: number;
+	vectorEfSearch?: number;
 }
 
 /** Opens and migrates the store the options name: PostgreSQL with a `databaseUrl`, else SQLite. */
 export async function openStore(options: StoreOptions): Promise<Store> {
 	if (options.databaseUrl) {
 		const { openPostgresStore } = await import('./postgres/store');
-		return openPostgresStore(options.databaseUrl, { cipher: options.cipher ?? ephemeralCipher() });
+		return openPostgresStore(options.databaseUrl, {
+			cipher: options.cipher ?? ephemeralCipher(),
+			vectorIndex: options.vectorIndex,
+			vectorCandidates: options.vectorCandidates,
+			vectorEfSearch: options.vectorEfSearch
+		});
 	}
 	return new SqliteStore(openDatabase(options.dbPath ?? ':memory:', options));
 }
@@ -75,7 +84,10 @@ export function getStore(): Promise<Store> {
 			databaseUrl: config.databaseUrl,
 			dbPath: config.dbPath,
 			cipher: templateCipherFromConfig(config),
-			busyTimeoutMs: config.dbBusyTimeoutMs
+			busyTimeoutMs: config.dbBusyTimeoutMs,
+			vectorIndex: config.pgVectorIndex,
+			vectorCandidates: config.pgVectorCandidates,
+			vectorEfSearch: config.pgVectorEfSearch
 		});
 		shared = opening;
 		// A failed open is not cached: the next call tries again (startup retries while a lock is held).

@@ -90,4 +90,13 @@ export class SqlitePeopleStore implements PeopleStore {
 	async gallery(model: EmbedderRef): Promise<GalleryMatrix> {
 		return galleryOf(this.db, PERSON_EMBEDDINGS, model);
 	}
+
+	/** SQLite has no vector index: always the whole gallery. */
+	galleryFor(queries: readonly ArrayLike<number>[], model: EmbedderRef): Promise<GalleryMatrix> {
+		return this.gallery(model);
+	}
+
+	async warm(model: EmbedderRef): Promise<void> {
+		await this.gallery(model);
+	}
 }

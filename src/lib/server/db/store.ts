@@ -1,4 +1,4 @@
-import type { GalleryMatrix } from '../../core/gallery';
+import type { GalleryMatrix, ScoreStrategy } from '../../core/gallery';
 import type { TemplateCipher } from '../secrets/template-cipher';
 import type { EmbedderRef, EmbeddingCounts, NewEmbedding } from './types';
 
@@ -66,6 +66,18 @@ export interface PeopleStore {
 	 * current: on SQLite by the database's change counters, on PostgreSQL by LISTEN/NOTIFY.
 	 */
 	gallery(model: EmbedderRef): Promise<GalleryMatrix>;
+	/**
+	 * What 1:N matches these faces against: the whole in-memory gallery, or, on PostgreSQL with the pgvector
+	 * index serving (PG_VECTOR_INDEX=on), only the people nearest each face by the strategy's score, read from
+	 * the index with their templates. The caller's matcher decides either way, with the same thresholds.
+	 */
+	galleryFor(
+		queries: readonly ArrayLike<number>[],
+		model: EmbedderRef,
+		strategy: ScoreStrategy
+	): Promise<GalleryMatrix>;
+	/** Loads the in-memory gallery ahead of the first request, unless the vector index serves 1:N. */
+	warm(model: EmbedderRef): Promise<void>;
 }
 
 export interface UserRow {

@@ -34,12 +34,13 @@ export function configuredModel(): EmbedderRef {
 
 /**
  * Loads the galleries (registered people, face-login users) once at start, in pages, so that the first
- * recognition or login does not wait for it; afterwards a replica only reloads who changed.
+ * recognition or login does not wait for it; afterwards a replica only reloads who changed. People are not
+ * loaded where the pgvector index serves 1:N (PG_VECTOR_INDEX=on).
  */
 export async function warmGalleries(): Promise<void> {
 	const store = await getStore();
 	const model = configuredModel();
-	await Promise.all([store.people.gallery(model), store.users.gallery(model)]);
+	await Promise.all([store.people.warm(model), store.users.gallery(model)]);
 }
 
 export function modelOf(engine: FaceEngine): EmbedderRef {

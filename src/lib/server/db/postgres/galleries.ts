@@ -131,27 +131,34 @@ export class GalleryCache {
 		return matrix;
 	}
 
-	private async loadOwners(
-		kind: OwnerKind,
-		model: EmbedderRef,
-		ids: string[]
-	): Promise<Map<string, { name: string; vectors: Float32Array[] }>> {
-		const s = SOURCES[kind];
-		const { rows } = await this.pool.query(
-			`SELECT e.${s.owner}::text AS owner_id, o.name, e.vector, e.key_id
-			 FROM ${s.table} e JOIN ${s.owners} o ON o.id = e.${s.owner}
-			 WHERE e.embedder = $1 AND e.embedder_version = $2 AND e.${s.owner} = ANY($3::${s.ownerType}[])
-			 ORDER BY e.id`,
-			[model.embedder, model.version, ids]
-		);
-		const found = new Map<string, { name: string; vectors: Float32Array[] }>();
-		for (const row of rows) {
-			const owner = found.get(row.owner_id) ?? { name: row.name as string, vectors: [] as Float32Array[] };
-			owner.vectors.push(blobToVector(this.cipher.decrypt(new Uint8Array(row.vector), row.key_id)));
-			found.set(row.owner_id, owner);
-		}
-		return found;
+	private loadOwners(kind: OwnerKind, model: EmbedderRef, ids: string[]) {
+		return loadOwners(this.pool, this.cipher, kind, model, ids);
 	}
+}
+
+/** These owners' templates of this model, decrypted (owners with none are missing from the map). */
+export async function loadOwners(
+	client: pg.Pool | pg.ClientBase,
+	cipher: TemplateCipher,
+	kind: OwnerKind,
+	model: EmbedderRef,
+	ids: string[]
+): Promise<Map<string, { name: string; vectors: Float32Array[] }>> {
+	const s = SOURCES[kind];
+	const { rows } = await client.query(
+		`SELECT e.${s.owner}::text AS owner_id, o.name, e.vector, e.key_id
+		 FROM ${s.table} e JOIN ${s.owners} o ON o.id = e.${s.owner}
+		 WHERE e.embedder = $1 AND e.embedder_version = $2 AND e.${s.owner} = ANY($3::${s.ownerType}[])
+		 ORDER BY e.id`,
+		[model.embedder, model.version, ids]
+	);
+	const found = new Map<string, { name: string; vectors: Float32Array[] }>();
+	for (const row of rows) {
+		const owner = found.get(row.owner_id) ?? { name: row.name as string, vectors: [] as Float32Array[] };
+		owner.vectors.push(blobToVector(cipher.decrypt(new Uint8Array(row.vector), row.key_id)));
+		found.set(row.owner_id, owner);
+	}
+	return found;
 }
 
 /** The notification channel migration 5's triggers send on. */

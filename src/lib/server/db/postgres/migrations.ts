@@ -4,6 +4,18 @@ export interface PgMigration {
 	version: number;
 	name: string;
 	sql: string;
+	/**
+	 * Applied only when the installation asks for it and can (`vector`: PG_VECTOR_INDEX=on and the pgvector
+	 * extension available); skipped otherwise, and applied later if that changes. Once applied it is recorded
+	 * like any other, so a release that does not know it refuses the database.
+	 */
+	optional?: 'vector';
+}
+
+/** What `migratePostgres` may apply beyond the mandatory migrations. */
+export interface MigrateOptions {
+	/** Apply the optional `vector` migration, then fill its tables from the encrypted templates. */
+	vector?: { fill(client: pg.ClientBase): Promise<void> } | null;
 }
 
 /** UTC ISO-8601 text with milliseconds, the same shape SQLite's rows have (`2026-01-31T12:00:00.000Z`). */
@@ -13,7 +25,7 @@ export const iso = (column: string) =>
 /**
  * PostgreSQL's migrations: the same versions, names and meaning as SQLite's (`../migrations.ts`), in
  * PostgreSQL's dialect, then the PostgreSQL-only ones (5: change notifications for replicas' caches; 6: the
- * optional pgvector index). Append-only, like SQLite's: a released migration is never edited.
+ * optional pgvector tables, `./vector-index.ts`). Append-only, like SQLite's: a released migration is never edited.
  */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
 	{
@@ -139,20 +151,55 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 			CREATE TRIGGER users_changed AFTER UPDATE OF name OR DELETE ON users
 				FOR EACH ROW EXECUTE FUNCTION me_verifier_notify_owner();
 		`
+	},
+	{
+		version: 6,
+		name: 'optional: person templates as pgvector vectors for an HNSW index (PLAINTEXT; PG_VECTOR_INDEX=on)',
+		optional: 'vector',
+		// Untyped `vector` columns: people may hold embeddings of several models (and sizes); each model gets
+		// its own partial HNSW index over `embedding::vector(N)` (N its size), made on first use
+		// (vector-index.ts). Rows go when their embedding or person goes (ON DELETE CASCADE). Members are stored
+		// unit length, so a person's centroid is the plain average of theirs.
+		sql: `
+			CREATE EXTENSION IF NOT EXISTS vector;
+			CREATE TABLE person_vectors (
+				embedding_id BIGINT PRIMARY KEY REFERENCES person_embeddings (id) ON DELETE CASCADE,
+				person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+				embedder TEXT NOT NULL,
+				embedder_version TEXT NOT NULL,
+				embedding vector NOT NULL
+			);
+			CREATE INDEX person_vectors_by_person ON person_vectors (person_id, embedder, embedder_version);
+			CREATE TABLE person_centroids (
+				person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+				embedder TEXT NOT NULL,
+				embedder_version TEXT NOT NULL,
+				centroid vector NOT NULL,
+				PRIMARY KEY (person_id, embedder, embedder_version)
+			);
+		`
 	}
 ];
+
+/** The newest mandatory migration: what a database without the optional ones is at. */
+export const PG_LATEST_REQUIRED = PG_MIGRATIONS.filter((m) => !m.optional).reduce(
+	(max, m) => Math.max(max, m.version),
+	0
+);
 
 /** Any number: the session-level advisory lock that lets one replica at a time migrate. */
 const MIGRATION_LOCK = 0x6d655f76; // 'me_v'
 
 /**
  * Brings the schema up to the newest version, one transaction per migration, recorded in `schema_migrations`,
- * under an advisory lock so replicas starting together apply each migration once. A database from a newer
- * release is refused rather than half-understood.
+ * under an advisory lock so replicas starting together apply each migration once. Optional migrations are
+ * applied only when `options` ask for them (and later, when they first do). A database from a newer release is
+ * refused rather than half-understood.
  */
 export async function migratePostgres(
 	client: pg.ClientBase,
-	migrations: readonly PgMigration[] = PG_MIGRATIONS
+	migrations: readonly PgMigration[] = PG_MIGRATIONS,
+	options: MigrateOptions = {}
 ): Promise<number[]> {
 	const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
 	await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -163,6 +210,9 @@ export async function migratePostgres(
 			applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
 		)`);
 		const current = await pgSchemaVersion(client);
+		const done = new Set(
+			(await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version))
+		);
 		if (current > latest) {
 			throw new Error(
 				`The database schema is version ${current} but this release only knows up to ${latest}; ` +
@@ -171,10 +221,12 @@ export async function migratePostgres(
 		}
 		const applied: number[] = [];
 		for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-			if (migration.version <= current) continue;
+			if (done.has(migration.version)) continue;
+			if (migration.optional === 'vector' && !options.vector) continue;
 			await client.query('BEGIN');
 			try {
 				await client.query(migration.sql);
+				if (migration.optional === 'vector') await options.vector!.fill(client);
 				await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
 					migration.version,
 					migration.name

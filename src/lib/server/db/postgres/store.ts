@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import pg from 'pg';
 import { CoreError } from '../../../core/errors';
-import type { GalleryMatrix } from '../../../core/gallery';
+import type { GalleryMatrix, ScoreStrategy } from '../../../core/gallery';
 import type { TemplateCipher } from '../../secrets/template-cipher';
 import {
 	RETENTION_MS,
@@ -23,6 +23,7 @@ import { NOT_YOUR_ENROLMENT } from '../users';
 import { vectorToBlob } from '../vectors';
 import { ChangeListener, GalleryCache, type OwnerKind } from './galleries';
 import { iso, migratePostgres, pgSchemaVersion } from './migrations';
+import { VECTOR_MIGRATION, VectorIndex, vectorAvailable } from './vector-index';
 
 // BIGINT (20) and NUMERIC (1700: SUM) as JS numbers: every value here (ids < 2^48, counts, ms) is a safe integer.
 const types = {
@@ -44,7 +45,24 @@ export interface PostgresOptions {
 	poolMax?: number;
 	/** Milliseconds a statement may run before it is cancelled (then 503 BUSY). */
 	statementTimeoutMs?: number;
+	/**
+	 * PG_VECTOR_INDEX=on: where the pgvector extension is available, keep person templates also as PLAINTEXT
+	 * vectors with HNSW indexes (migration 6) and serve 1:N from them. Off, or without the extension: brute
+	 * force in memory, as without this option.
+	 */
+	vectorIndex?: boolean;
+	/** People fetched per face by the index (PG_VECTOR_CANDIDATES). */
+	vectorCandidates?: number;
+	/** HNSW's search list per query (PG_VECTOR_EF_SEARCH; pgvector's own default, 40, loses runners-up). */
+	vectorEfSearch?: number;
 }
+
+/**
+ * The optional pgvector index's state in this database and process: `absent` (no migration 6), `maintained`
+ * (the tables exist, so writes keep them in step, but this replica matches in memory: PG_VECTOR_INDEX is off
+ * here), `serving` (writes keep them in step and 1:N reads candidates from the index).
+ */
+export type VectorIndexState = 'absent' | 'maintained' | 'serving';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -73,12 +91,13 @@ async function insertEmbeddings(
 	ownerId: string | number,
 	embeddings: readonly NewEmbedding[],
 	model: EmbedderRef
-): Promise<void> {
+): Promise<{ id: number; vector: Float32Array }[]> {
+	const stored: { id: number; vector: Float32Array }[] = [];
 	for (const e of embeddings) {
 		if (e.vector.length === 0) throw new CoreError('BAD_REQUEST', 'An embedding is empty.');
 		const { blob, keyId } = cipher.encrypt(vectorToBlob(e.vector));
-		await client.query(
-			`INSERT INTO ${table} (${ownerColumn}, ${EMBEDDING_COLUMNS.slice(1)} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		const { rows } = await client.query(
+			`INSERT INTO ${table} (${ownerColumn}, ${EMBEDDING_COLUMNS.slice(1)} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			[
 				ownerId,
 				model.embedder,
@@ -90,7 +109,9 @@ async function insertEmbeddings(
 				e.detectorScore ?? null
 			]
 		);
+		stored.push({ id: rows[0].id as number, vector: e.vector });
 	}
+	return stored;
 }
 
 const PERSON_COLUMNS = `id, name, ${iso('created_at')}, ${iso('updated_at')}`;
@@ -100,7 +121,11 @@ class PgPeopleStore implements PeopleStore {
 	constructor(
 		private readonly pool: pg.Pool,
 		private readonly cipher: TemplateCipher,
-		private readonly galleries: GalleryCache
+		private readonly galleries: GalleryCache,
+		/** The pgvector tables, kept in step by every write when they exist (state `maintained` or `serving`). */
+		private readonly vectors: VectorIndex | null = null,
+		/** 1:N reads candidates from the index instead of the in-memory gallery (state `serving`). */
+		private readonly serveFromIndex = false
 	) {}
 
 	private async getWith(client: Queryable, id: string, lock = false): Promise<PersonRow | null> {
@@ -175,7 +200,7 @@ class PgPeopleStore implements PeopleStore {
 				} else {
 					await client.query('UPDATE people SET updated_at = now() WHERE id = $1', [person.id]);
 				}
-				await insertEmbeddings(
+				const stored = await insertEmbeddings(
 					client,
 					this.cipher,
 					'person_embeddings',
@@ -184,6 +209,8 @@ class PgPeopleStore implements PeopleStore {
 					embeddings,
 					model
 				);
+				// Same transaction: the plaintext copy and the centroid never differ from the templates.
+				await this.vectors?.added(client, person.id, model, stored);
 				return { person: (await this.getWith(client, person.id))!, created, added: embeddings.length };
 			});
 			this.galleries.changed('people', result.person.id);
@@ -216,6 +243,19 @@ class PgPeopleStore implements PeopleStore {
 
 	gallery(model: EmbedderRef): Promise<GalleryMatrix> {
 		return this.galleries.gallery('people', model);
+	}
+
+	galleryFor(
+		queries: readonly ArrayLike<number>[],
+		model: EmbedderRef,
+		strategy: ScoreStrategy
+	): Promise<GalleryMatrix> {
+		if (this.vectors && this.serveFromIndex) return this.vectors.gallery(this.pool, queries, model, strategy);
+		return this.gallery(model);
+	}
+
+	async warm(model: EmbedderRef): Promise<void> {
+		if (!this.serveFromIndex) await this.gallery(model);
 	}
 }
 
@@ -487,9 +527,11 @@ export class PostgresStore implements Store {
 		readonly pool: pg.Pool,
 		readonly cipher: TemplateCipher,
 		private readonly listener: ChangeListener,
-		readonly galleries: GalleryCache
+		readonly galleries: GalleryCache,
+		readonly vectorIndex: VectorIndexState = 'absent',
+		readonly vectors: VectorIndex | null = null
 	) {
-		this.people = new PgPeopleStore(pool, cipher, galleries);
+		this.people = new PgPeopleStore(pool, cipher, galleries, vectors, vectorIndex === 'serving');
 		this.users = new PgUsersStore(pool, cipher, galleries);
 		this.apiKeys = new PgApiKeysStore(pool);
 		this.attempts = new PgAttemptStore(pool);
@@ -547,16 +589,49 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
 	pool.on('error', (error) => console.warn('[me-verifier] PostgreSQL pool:', error.message));
 	let listener: ChangeListener | null = null;
 	try {
+		const vectors = new VectorIndex(options.cipher, options.vectorCandidates, options.vectorEfSearch);
 		const client = await pool.connect();
+		let state: VectorIndexState;
 		try {
-			await migratePostgres(client);
+			const wanted = options.vectorIndex === true;
+			const available = wanted && (await vectorAvailable(client));
+			if (wanted && !available) {
+				console.warn(
+					'[me-verifier] PG_VECTOR_INDEX=on, but this PostgreSQL has no pgvector (`vector` not in ' +
+						'pg_available_extensions): 1:N stays brute force in memory.'
+				);
+			}
+			await migratePostgres(client, undefined, { vector: available ? vectors : null });
+			const { rows } = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+				VECTOR_MIGRATION
+			]);
+			state = rows.length === 0 ? 'absent' : available ? 'serving' : 'maintained';
 		} finally {
 			client.release();
+		}
+		if (state === 'serving') {
+			console.warn(
+				'[me-verifier] PG_VECTOR_INDEX=on: person templates are ALSO stored as PLAINTEXT vectors ' +
+					'(person_vectors, person_centroids) for the HNSW index, so encryption at rest no longer covers ' +
+					'them; 1:N reads its candidates from the index.'
+			);
+		} else if (state === 'maintained') {
+			console.warn(
+				'[me-verifier] This database keeps plaintext pgvector copies of person templates (migration 6); ' +
+					'this replica keeps them in step but matches in memory (PG_VECTOR_INDEX is not on here).'
+			);
 		}
 		const galleries = new GalleryCache(pool, options.cipher);
 		listener = new ChangeListener({ connectionString: url, types }, galleries);
 		await listener.start();
-		const store = new PostgresStore(pool, options.cipher, listener, galleries);
+		const store = new PostgresStore(
+			pool,
+			options.cipher,
+			listener,
+			galleries,
+			state,
+			state === 'absent' ? null : vectors
+		);
 		const pending = await pool.query(
 			'SELECT EXISTS (SELECT 1 FROM person_embeddings WHERE key_id IS NULL) OR EXISTS (SELECT 1 FROM user_embeddings WHERE key_id IS NULL) AS pending'
 		);
