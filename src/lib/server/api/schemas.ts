@@ -258,10 +258,8 @@ export const EnrolForm = photoOrFrames(
 
 export const UserFields = z
 	.object({
-		nombre: text({ max: 200 })
-			.optional()
-			.describe('Full name (at most 100 characters once spaces are folded).'),
-		correo: text({ max: 300 }).optional().describe('E-mail address.')
+		nombre: textOrNumber().optional().describe('Full name, at most 100 characters (spaces folded).'),
+		correo: textOrNumber().optional().describe('E-mail address, at most 254 characters.')
 	})
 	.meta({ id: 'UserFields', description: 'Sent as a form (multipart or urlencoded) or as a JSON object.' });
 
