@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
+import layers from './scripts/eslint/layers.js';
 
 export default ts.config(
 	js.configs.recommended,
@@ -38,6 +39,12 @@ export default ts.config(
 		}
 	},
 	{
+		// Layers on resolved paths: core imports no runtime, browser no server, server no browser (README).
+		files: ['src/**/*.ts', 'src/**/*.js', 'src/**/*.svelte'],
+		plugins: { layers },
+		rules: { 'layers/layers': 'error' }
+	},
+	{
 		// The isomorphic core must not reach into a runtime: no DOM-only or node-only modules.
 		files: ['src/lib/core/**/*.ts'],
 		// Tests pick a backend to run on; the modules under test never do.
@@ -51,7 +58,8 @@ export default ts.config(
 							group: ['node:*', 'fs', 'path', 'sharp', 'better-sqlite3', 'idb'],
 							message: 'core is isomorphic'
 						},
-						{ group: ['$app/*', '$env/*', '$lib/server/*', '$lib/browser/*'], message: 'core is isomorphic' },
+						// Project folders are kept apart by layers/layers, on resolved paths.
+						{ group: ['$app/*', '$env/*'], message: 'core is isomorphic' },
 						{
 							group: ['@tensorflow/tfjs-backend-*', '@tensorflow/tfjs-node*'],
 							message: 'core gets the backend injected'
