@@ -7,7 +7,7 @@ import { mirrorChip } from '../src/lib/core/align';
 import { createDlibResnet } from '../src/lib/core/embedders/dlib-resnet';
 import type { FaceEngine } from '../src/lib/core/engine';
 import { CoreError } from '../src/lib/core/errors';
-import { cosine } from '../src/lib/core/pairs';
+import { cosine } from '../src/lib/core/gallery';
 import type { DetectedFace, PixelImage } from '../src/lib/core/types';
 import { resetConfig } from '../src/lib/server/config';
 import { decodeImageFile } from '../src/lib/server/decode';

@@ -12,7 +12,7 @@ import {
 	parsePairs,
 	parsePairsCsv,
 	scorePairs
-} from '../src/lib/core/pairs';
+} from '../src/cli/lib/pairs';
 import { FACES_DIR, facePath } from './helpers/faces';
 
 const LFW_TWO_FOLDS = [

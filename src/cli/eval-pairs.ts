@@ -4,7 +4,7 @@ import type { FaceEngine } from '../lib/core/engine';
 import { DEFAULT_EMBEDDER, EMBEDDER_IDS, isEmbedderId, type EmbedderId } from '../lib/core/embedders';
 import { isCoreError } from '../lib/core/errors';
 import { equalErrorRate, kFoldAccuracy, rocAuc, tarAtFar } from '../lib/core/metrics';
-import { accuracyOnGivenFolds, parsePairs, scorePairs, type VerificationPair } from '../lib/core/pairs';
+import { accuracyOnGivenFolds, parsePairs, scorePairs, type VerificationPair } from './lib/pairs';
 import { pickMainFace } from '../lib/core/pipeline';
 import type { DetectedFace, PixelImage } from '../lib/core/types';
 import { decodeImageFile } from '../lib/server/decode';

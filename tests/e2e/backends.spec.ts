@@ -1,4 +1,4 @@
-import { cosine } from '../../src/lib/core/pairs';
+import { cosine } from '../../src/lib/core/gallery';
 import { facePath } from '../helpers/faces';
 import { downloadText, enroll, waitForEngine } from './lib/app';
 import { expect, test } from './lib/fixtures';

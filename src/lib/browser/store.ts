@@ -88,14 +88,6 @@ export async function deleteSample(id: number): Promise<void> {
 	await (await db()).delete('samples', id);
 }
 
-export async function deleteSamples(label?: Label): Promise<void> {
-	const d = await db();
-	if (!label) return d.clear('samples');
-	const tx = d.transaction('samples', 'readwrite');
-	for (const key of await tx.store.index('label').getAllKeys(label)) await tx.store.delete(key);
-	await tx.done;
-}
-
 export async function saveModel(
 	file: ModelFile,
 	options: { origin?: ModelRecord['origin']; validation?: ModelRecord['validation']; savedAt?: number } = {}
@@ -160,14 +152,6 @@ export async function activeModel(): Promise<ModelRecord | null> {
 	const id = await d.get('meta', 'activeModelId');
 	const chosen = typeof id === 'number' ? await d.get('models', id) : undefined;
 	return chosen ?? (await listModels())[0] ?? null;
-}
-
-export async function getMeta<T>(key: string): Promise<T | undefined> {
-	return (await (await db()).get('meta', key)) as T | undefined;
-}
-
-export async function setMeta(key: string, value: unknown): Promise<void> {
-	await (await db()).put('meta', value, key);
 }
 
 /**

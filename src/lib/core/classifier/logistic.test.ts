@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, gaussian } from '../random';
 import { balancedWeights, predictProba, sigmoid, trainLogistic } from './logistic';
 import { applyScaler, fitScaler } from './standardizer';
-import { syntheticEmbeddings } from './synthetic';
+import { syntheticEmbeddings } from '../../../../tests/fixtures/synthetic-embeddings';
 
 beforeAll(async () => {
 	await tf.setBackend('cpu');

@@ -7,7 +7,7 @@ import { binaryMetrics } from '../metrics/confusion';
 import { parseModelFile, serializeModelFile } from './model-file';
 import { stratifiedSplit } from './split';
 import { fitScaler } from './standardizer';
-import { syntheticEmbeddings } from './synthetic';
+import { syntheticEmbeddings } from '../../../../tests/fixtures/synthetic-embeddings';
 import { FALLBACK_THRESHOLD, trainVerifier } from './train';
 
 beforeAll(async () => {

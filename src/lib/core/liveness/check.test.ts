@@ -3,7 +3,7 @@ import type { FaceEngine } from '../engine';
 import type { FaceMotion, PixelImage } from '../types';
 import type { LivenessAction } from './actions';
 import { checkLiveness, type CapturedFrame } from './check';
-import { face, perform } from './test-faces';
+import { face, perform } from '../../../../tests/fixtures/liveness-faces';
 
 /**
  * Identity continuity against an attacker who controls the frames (the server only sees an upload): a live

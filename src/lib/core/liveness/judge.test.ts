@@ -4,7 +4,7 @@ import { drawActions, FACE_ACTIONS, POSE_ACTIONS, randomBelow, type LivenessActi
 import { createChallenge } from './challenge';
 import { judgeChallenge, type FrameObservation } from './judge';
 import { createRng } from '../random';
-import { face, perform } from './test-faces';
+import { face, perform } from '../../../../tests/fixtures/liveness-faces';
 
 /** The judge's rules on hand-made tracks (the detectors themselves are tested on real clips elsewhere). */
 

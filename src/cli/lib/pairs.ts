@@ -1,5 +1,6 @@
-import { CoreError } from './errors';
-import { bestAccuracyThreshold } from './metrics';
+import { CoreError } from '../../lib/core/errors';
+import { cosine } from '../../lib/core/gallery';
+import { bestAccuracyThreshold } from '../../lib/core/metrics';
 
 /** One verification pair; paths are relative to the image folder, `fold` only when the file defines folds. */
 export interface VerificationPair {
@@ -112,20 +113,6 @@ export function parsePairs(text: string): VerificationPair[] {
 
 /** Score given to a pair when either image had no face: the lowest cosine, i.e. "cannot verify". */
 export const NO_FACE_SCORE = -1;
-
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-	if (a.length !== b.length)
-		throw new CoreError('BAD_REQUEST', `embedding sizes differ: ${a.length} vs ${b.length}`);
-	let dot = 0;
-	let na = 0;
-	let nb = 0;
-	for (let i = 0; i < a.length; i++) {
-		dot += a[i] * b[i];
-		na += a[i] * a[i];
-		nb += b[i] * b[i];
-	}
-	return dot / Math.sqrt(na * nb);
-}
 
 /**
  * Cosine per pair, labels 1 = same person. A pair with an image that gave no embedding scores
