@@ -1,3 +1,4 @@
+import { PROFILE } from '../lib/core/defaults';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scoreEmbedding } from '../lib/core/classifier/score';
@@ -17,7 +18,7 @@ const SPECS = {
 	model: {
 		type: 'string',
 		env: 'MODEL_PATH',
-		default: 'models/model.json',
+		default: PROFILE.modelPath,
 		description: 'model file to evaluate'
 	},
 	embeddings: {

@@ -1,3 +1,4 @@
+import { PROFILE } from '../lib/core/defaults';
 import path from 'node:path';
 import { DEFAULT_EPOCHS } from '../lib/core/classifier/logistic';
 import { serializeModelFile, type ModelFile } from '../lib/core/classifier/model-file';
@@ -30,7 +31,7 @@ const SPECS = {
 	model: {
 		type: 'string',
 		env: 'MODEL_PATH',
-		default: 'models/model.json',
+		default: PROFILE.modelPath,
 		description: 'model file to write'
 	},
 	'reports-dir': {

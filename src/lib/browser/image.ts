@@ -1,7 +1,8 @@
+import { PROFILE } from '../core/defaults';
 import type { Box, PixelImage } from '../core/types';
 
 /** Same cap as the server (MAX_IMAGE_SIDE): bigger inputs grow the WASM heap and shift the embedding. */
-export const MAX_IMAGE_SIDE = 1280;
+export const MAX_IMAGE_SIDE = PROFILE.maxImageSide;
 
 export class ImageDecodeError extends Error {
 	constructor(message: string) {

@@ -1,3 +1,5 @@
+import { PROFILE } from '../core/defaults';
+import { EMBEDDER_IDS, isEmbedderId, type EmbedderId } from '../core/embedders';
 import { config as loadDotenv } from 'dotenv';
 import path from 'node:path';
 import { CoreError } from '../core/errors';
@@ -13,7 +15,7 @@ export interface ServerConfig {
 	maxImagePixels: number;
 	/** Longest side images are downscaled to before inference. */
 	maxImageSide: number;
-	embedder: string | null;
+	embedder: EmbedderId | null;
 	dbPath: string;
 	/** postgres://… switches the store (everything replicas share) to PostgreSQL; null = SQLite at dbPath. */
 	databaseUrl: string | null;
@@ -33,7 +35,7 @@ export interface ServerConfig {
 
 	// --- people and face login (issue 4) ---
 	/** Embedder for 1:N recognition and face login; thresholds are calibrated per embedder (gallery/thresholds). */
-	peopleEmbedder: string;
+	peopleEmbedder: EmbedderId;
 	/** Run the flip chip of the default embedder on a second thread (FLIP_WORKER=off keeps it on one). */
 	flipWorker: boolean;
 	// --- security (issue 8) ---
@@ -140,6 +142,15 @@ function databaseUrlFrom(env: NodeJS.ProcessEnv): string | null {
 	return url;
 }
 
+/** An embedder id (null when unset): a typo must stop the start, not fail the first request. */
+function embedderFrom(env: NodeJS.ProcessEnv, key: string): EmbedderId | null {
+	const raw = env[key]?.trim();
+	if (!raw) return null;
+	if (!isEmbedderId(raw))
+		throw configError(`${key}: unknown embedder "${raw}" (one of ${EMBEDDER_IDS.join(', ')}).`);
+	return raw;
+}
+
 /** An explicit on/off setting (off when unset). */
 function onOff(env: NodeJS.ProcessEnv, key: string): boolean {
 	const raw = env[key]?.trim().toLowerCase() ?? '';
@@ -153,12 +164,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 	if (threshold !== null && threshold > 1) throw configError('VERIFY_THRESHOLD must be in [0, 1].');
 	return {
 		nodeEnv: env.NODE_ENV ?? 'development',
-		modelPath: path.resolve(env.MODEL_PATH ?? 'models/model.json'),
+		modelPath: path.resolve(env.MODEL_PATH ?? PROFILE.modelPath),
 		verifyThreshold: threshold,
-		maxContentMb: numberFrom(env, 'MAX_CONTENT_MB', 2, 0.001),
+		maxContentMb: numberFrom(env, 'MAX_CONTENT_MB', PROFILE.maxContentMb, 0.001),
 		maxImagePixels: numberFrom(env, 'MAX_IMAGE_PIXELS', 50_000_000, 1),
-		maxImageSide: numberFrom(env, 'MAX_IMAGE_SIDE', 1280, 64),
-		embedder: env.EMBEDDER?.trim() || null,
+		maxImageSide: numberFrom(env, 'MAX_IMAGE_SIDE', PROFILE.maxImageSide, 64),
+		embedder: embedderFrom(env, 'EMBEDDER'),
 		dbPath: path.resolve(env.DB_PATH ?? 'data/me-verifier.db'),
 		databaseUrl: databaseUrlFrom(env),
 		pgVectorIndex: onOff(env, 'PG_VECTOR_INDEX'),
@@ -171,7 +182,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		loginWindowSeconds: numberFrom(env, 'LOGIN_WINDOW_SECONDS', 300, 1),
 
 		// --- people and face login (issue 4) ---
-		peopleEmbedder: env.PEOPLE_EMBEDDER?.trim() || 'dlib-resnet128',
+		peopleEmbedder: embedderFrom(env, 'PEOPLE_EMBEDDER') ?? PROFILE.peopleEmbedder,
 		flipWorker: env.FLIP_WORKER?.trim().toLowerCase() !== 'off',
 		// --- security (issue 8) ---
 		secretsPath: path.resolve(

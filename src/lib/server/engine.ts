@@ -52,7 +52,8 @@ export interface ServerEngineOptions {
 
 function resolveEmbedder(requested: string | undefined): EmbedderId {
 	const id = requested ?? getConfig().embedder ?? DEFAULT_EMBEDDER;
-	if (!isEmbedderId(id)) throw new CoreError('BAD_REQUEST', `Unknown embedder "${id}".`);
+	// EMBEDDER is checked with the configuration; a caller's own id is a programming error.
+	if (!isEmbedderId(id)) throw new Error(`Unknown embedder "${id}".`);
 	return id;
 }
 

@@ -1,6 +1,5 @@
 import type { FaceEngine } from '../../core/engine';
-import { DEFAULT_EMBEDDER, embedderMeta, isEmbedderId } from '../../core/embedders';
-import { CoreError } from '../../core/errors';
+import { DEFAULT_EMBEDDER, embedderMeta } from '../../core/embedders';
 import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
 import { getConfig } from '../config';
 import { getStore, type EmbedderRef } from '../db';
@@ -28,7 +27,6 @@ export function getPeopleEngine(): Promise<FaceEngine> {
 /** The people embedder's identity without loading it: listing people must not wait for the models. */
 export function configuredModel(): EmbedderRef {
 	const id = getConfig().peopleEmbedder;
-	if (!isEmbedderId(id)) throw new CoreError('BAD_REQUEST', `PEOPLE_EMBEDDER: unknown embedder "${id}".`);
 	return { embedder: id, version: embedderMeta(id).version };
 }
 
