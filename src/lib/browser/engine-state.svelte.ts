@@ -1,4 +1,5 @@
-import { getBrowserEngine, type BrowserEngine } from './engine';
+import type { EmbedderId } from '../core/embedders';
+import { engineFor, getBrowserEngine, type BrowserEngine } from './engine';
 
 /** Reactive view of the page's face engine, for the header badge and the pages that need it. */
 class EngineState {
@@ -25,6 +26,12 @@ class EngineState {
 			this.error = error instanceof Error ? error.message : String(error);
 			throw error;
 		}
+	}
+
+	/** The engine for `embedder` from the page's registry; the page's own engine starts first (the badge shows it). */
+	async readyFor(embedder: EmbedderId): Promise<BrowserEngine> {
+		await this.ready();
+		return engineFor(embedder);
 	}
 }
 

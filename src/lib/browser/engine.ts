@@ -19,6 +19,7 @@ import {
 	type BackendName,
 	type BackendSupport
 } from './backend';
+import { EngineRegistry } from './engine-registry';
 
 /**
  * Browser binding of the face engine: Human's no-bundle build on the app's own tfjs (one instance for
@@ -69,11 +70,8 @@ export async function fetchWeights(manifestUrl: string): Promise<RawWeights> {
 	return { specs: manifest.flatMap((group) => group.weights), data: data.buffer as ArrayBuffer };
 }
 
-/**
- * A face engine for `embedder` on `backend`, models and weights from the app's own files. A second engine
- * (the People page's) attaches to the backend the first one started and shares Human's model cache.
- */
-export async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
+/** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
+async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
 	const human = new Human(
 		humanConfig({
 			backend: backend as Config['backend'],
@@ -132,15 +130,26 @@ async function createBrowserEngine(): Promise<BrowserEngine> {
 	);
 }
 
-let shared: Promise<BrowserEngine> | null = null;
+/**
+ * The page's engines, one per embedder id. The first one chooses the backend; the others attach to it
+ * (Human and tfjs keep one backend per page, and a backend change takes a reload) and share Human's model cache.
+ */
+const engines = new EngineRegistry<EmbedderId, BrowserEngine>(async (embedder) => {
+	if (embedder === DEFAULT_EMBEDDER) return createBrowserEngine();
+	const first = await getBrowserEngine();
+	const started = performance.now();
+	const engine = await createEngineOn(first.backend, embedder);
+	return { ...first, engine, failures: [], loadMs: performance.now() - started };
+});
 
-/** The page's one engine; a backend change takes a reload (Human keeps the backend it started on). */
+/** The engine for `embedder`, loaded once per page (the verifier's embedder: the same engine as getBrowserEngine). */
+export function engineFor(embedder: EmbedderId): Promise<BrowserEngine> {
+	return engines.get(embedder);
+}
+
+/** The verifier's engine, which chooses the page's backend. */
 export function getBrowserEngine(): Promise<BrowserEngine> {
-	shared ??= createBrowserEngine().catch((error: unknown) => {
-		shared = null;
-		throw error;
-	});
-	return shared;
+	return engines.get(DEFAULT_EMBEDDER);
 }
 
 export { tf };

@@ -1,5 +1,5 @@
 import type { PixelImage } from '../../core/types';
-import { getPeopleEngine } from './engine';
+import { getPeopleEngine } from './embedder';
 import { checkPhoto, type RegisterReason } from './register';
 import { registerFaces, type PersonRecord } from './store';
 

@@ -1,6 +1,6 @@
 import type { PersonTemplate } from '../../core/gallery';
 import type { PixelImage } from '../../core/types';
-import { getPeopleEngine } from './engine';
+import { getPeopleEngine } from './embedder';
 import { pixelImageToJpeg } from './frame';
 import { recognizeOnDevice, type Recognition } from './recognize';
 import { LiveLoop, VideoFrames } from '../live-loop.svelte';

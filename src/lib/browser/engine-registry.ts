@@ -1,0 +1,29 @@
+/**
+ * One face engine per embedder id, loaded once per page and shared by every page that asks for it (verify,
+ * enroll, train and people). A start that fails is forgotten, so the next call tries again.
+ */
+export class EngineRegistry<Id, Engine> {
+	readonly #start: (id: Id) => Promise<Engine>;
+	readonly #engines = new Map<Id, Promise<Engine>>();
+
+	constructor(start: (id: Id) => Promise<Engine>) {
+		this.#start = start;
+	}
+
+	get(id: Id): Promise<Engine> {
+		let engine = this.#engines.get(id);
+		if (!engine) {
+			engine = this.#start(id).catch((error: unknown) => {
+				this.#engines.delete(id);
+				throw error;
+			});
+			this.#engines.set(id, engine);
+		}
+		return engine;
+	}
+
+	/** The ids whose engine is loaded or loading. */
+	ids(): Id[] {
+		return [...this.#engines.keys()];
+	}
+}
