@@ -16,7 +16,8 @@ interface Operation {
 	responses: Record<string, unknown>;
 }
 
-const doc = buildOpenApiDocument();
+// Read as a client would: the JSON text of the document.
+const doc = JSON.parse(JSON.stringify(buildOpenApiDocument()));
 
 function serverRoutes(dir = ROUTES): { path: string; methods: string[]; file: string }[] {
 	const found: { path: string; methods: string[]; file: string }[] = [];
@@ -76,6 +77,27 @@ describe('OpenAPI document', () => {
 				expect(module[method].operation, `${method} ${route.path} uses endpoint(<its operation>)`).toBe(
 					listed
 				);
+			}
+		}
+	});
+
+	it("each group's routes use that group's guards: API keys in (api) and (app), tokens in (login)", () => {
+		const allowed: Record<string, string[]> = {
+			'(api)': ['apiKey', 'public'],
+			'(app)': ['apiKey'],
+			'(login)': [
+				'loginToken',
+				'operatorOrLoginToken',
+				'operatorOrEnrolmentToken',
+				'publicOrOperator',
+				'public'
+			]
+		};
+		for (const route of serverRoutes()) {
+			const group = path.relative(ROUTES, route.file).split(path.sep)[0];
+			for (const method of route.methods) {
+				const access = API[route.path]?.[method as 'GET']?.access.kind;
+				expect(allowed[group], `${method} ${route.path} in ${group}`).toContain(access);
 			}
 		}
 	});
