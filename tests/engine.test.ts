@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchWeightsManifest } from '../src/lib/core/embedders';
+import { fetchReader, readWeightsManifest } from '../src/lib/core/embedders';
 import { mirrorChip } from '../src/lib/core/align';
 import { createDlibResnet } from '../src/lib/core/embedders/dlib-resnet';
 import type { FaceEngine } from '../src/lib/core/engine';
@@ -11,8 +11,8 @@ import { cosine } from '../src/lib/core/gallery';
 import type { DetectedFace, PixelImage } from '../src/lib/core/types';
 import { resetConfig } from '../src/lib/server/config';
 import { decodeImageFile } from '../src/lib/server/decode';
-import { createServerEngine, serverTf } from '../src/lib/server/engine';
-import { readWeightsManifest } from '../src/lib/server/weights';
+import { createServerEngine, engineFor, serverTf } from '../src/lib/server/engine';
+import { readWeightsFile } from '../src/lib/server/weights';
 import { facePath, FACES_DIR } from './helpers/faces';
 
 const load = (relative: string) => decodeImageFile(facePath(relative));
@@ -209,7 +209,7 @@ describe('dlib ResNet port', () => {
 		await faceapi.nets.faceRecognitionNet.loadFromDisk(path.join(faceApiDir, 'model'));
 		const ours = createDlibResnet(
 			tf,
-			readWeightsManifest(path.join(faceApiDir, 'model', 'face_recognition_model-weights_manifest.json'))
+			await readWeightsFile(path.join(faceApiDir, 'model', 'face_recognition_model-weights_manifest.json'))
 		);
 		try {
 			for (const file of ['John_Salley/000179_02159509.jpg', 'amy/amy1.png']) {
@@ -229,7 +229,7 @@ describe('dlib ResNet port', () => {
 });
 
 describe('weights over HTTP (browser loader)', () => {
-	it('reads the same specs and bytes as the file reader, and reports a missing file as MODEL_MISSING', async () => {
+	it('reads the same specs and bytes as the file reader (one reader, I/O injected), and reports a missing file as MODEL_MISSING', async () => {
 		const require = createRequire(import.meta.url);
 		const dir = path.join(path.resolve(path.dirname(require.resolve('@vladmandic/face-api')), '..'), 'model');
 		const fetchFromDisk = async (url: string) => {
@@ -250,12 +250,12 @@ describe('weights over HTTP (browser loader)', () => {
 			};
 		};
 		const manifest = 'face_recognition_model-weights_manifest.json';
-		const overHttp = await fetchWeightsManifest(`http://models.test/${manifest}`, fetchFromDisk);
-		const fromFile = readWeightsManifest(path.join(dir, manifest));
+		const overHttp = await readWeightsManifest(`http://models.test/${manifest}`, fetchReader(fetchFromDisk));
+		const fromFile = await readWeightsFile(path.join(dir, manifest));
 		expect(overHttp.specs).toEqual(fromFile.specs);
 		expect(Buffer.from(overHttp.data).equals(Buffer.from(fromFile.data))).toBe(true);
 		await expect(
-			fetchWeightsManifest('http://models.test/missing.json', fetchFromDisk)
+			readWeightsManifest('http://models.test/missing.json', fetchReader(fetchFromDisk))
 		).rejects.toMatchObject({
 			code: 'MODEL_MISSING'
 		});
@@ -281,6 +281,6 @@ describe('embedder choice', () => {
 	});
 
 	it('refuses an unknown embedder id', async () => {
-		await expect(createServerEngine({ embedder: 'nope' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+		await expect(engineFor('nope')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
 	});
 });

@@ -17,7 +17,7 @@ import { resetConfig } from '../src/lib/server/config';
 import { closeStore, getStore } from '../src/lib/server/db/database';
 import { POST as verifyRoute } from '../src/routes/(app)/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
-import { getEngine } from '../src/lib/server/engine';
+import { engineFor } from '../src/lib/server/engine';
 import type { EvaluationReport } from '../src/cli/lib/report';
 import { facePath, REPO_ROOT } from './helpers/faces';
 import { heldOutMe, ME, photosOf } from './helpers/model';
@@ -71,7 +71,7 @@ beforeAll(async () => {
 	resetConfig();
 	await closeStore();
 	apiKey = (await createApiKey(await getStore(), 'pipeline test', ['verify'])).key;
-	await getEngine();
+	await engineFor();
 	cropRuns = await timed('crop', () => crop([], { output, env }));
 	await timed('embed', () => embed([], { output, env }));
 	await timed('train', () => train(['--threshold-method', 'best_f1', '--seed', '42'], { output, env }));
@@ -150,7 +150,7 @@ describe('pipeline commands', () => {
 
 	it('writes embeddings with labels, file names and the embedder', async () => {
 		const set = await readEmbeddings(path.join(root, 'data', 'embeddings.json'));
-		const engine = await getEngine();
+		const engine = await engineFor();
 		expect(set.embedder).toEqual({
 			id: engine.info.embedder,
 			version: engine.info.embedderVersion,
@@ -164,7 +164,7 @@ describe('pipeline commands', () => {
 	});
 
 	it('trains a model file the server accepts, and writes the training metrics', async () => {
-		const engine = await getEngine();
+		const engine = await engineFor();
 		const model = parseModelFile(await readFile(env.MODEL_PATH!, 'utf8'), {
 			embedder: engine.info.embedder,
 			embedderVersion: engine.info.embedderVersion
@@ -236,7 +236,7 @@ describe('pipeline commands', () => {
 		const [run] = await crop(['--input', input, '--output', out, '--format', 'png'], { output, env });
 		expect(run.written.map((w) => w.output).sort()).toEqual(['sideways.png', 'upright.png']);
 		expect((await stat(path.join(env.REPORTS_DIR!, 'crop-exif-cropped.json'))).isFile()).toBe(true);
-		const engine = await getEngine();
+		const engine = await engineFor();
 		const [a, b] = await Promise.all(
 			['upright.png', 'sideways.png'].map(
 				async (f) => (await embedMainFace(engine, await decodeImageFile(path.join(out, f)))).embedding
@@ -285,7 +285,7 @@ describe('no "not me" photos: template mode', () => {
 		await crop([], { output: out, env: templateEnv });
 		await embed([], { output: out, env: templateEnv });
 		const trained = await train([], { output: out, env: templateEnv });
-		const engine = await getEngine();
+		const engine = await engineFor();
 		const model = parseModelFile(await readFile(templateEnv.MODEL_PATH, 'utf8'), {
 			embedder: engine.info.embedder,
 			embedderVersion: engine.info.embedderVersion

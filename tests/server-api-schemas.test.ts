@@ -6,7 +6,7 @@ import { API } from '../src/lib/server/api/contract';
 import type { Operation } from '../src/lib/server/api/endpoint';
 import { buildOpenApiDocument, errorCodesOf } from '../src/lib/server/api/openapi';
 import { ErrorBody } from '../src/lib/server/api/schemas';
-import { getEngine } from '../src/lib/server/engine';
+import { engineFor } from '../src/lib/server/engine';
 import { facePath } from './helpers/faces';
 import { heldOutMe, trainTestModel } from './helpers/model';
 import type { RunningServer } from './helpers/server';
@@ -63,7 +63,7 @@ async function call(route: string, options: SendOptions & { method?: string } = 
 }
 
 beforeAll(async () => {
-	const { path: modelPath } = await trainTestModel(await getEngine());
+	const { path: modelPath } = await trainTestModel(await engineFor());
 	server = await startProduction({ MODEL_PATH: modelPath });
 	admin = server.apiKey!;
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getEngine } from '../src/lib/server/engine';
+import { engineFor } from '../src/lib/server/engine';
 import { facePath, REPO_ROOT } from './helpers/faces';
 import { heldOutMe, trainTestModel } from './helpers/model';
 import { freePort, startBuiltServer, type RunningServer } from './helpers/server';
@@ -20,7 +20,7 @@ let withModel: RunningServer;
 let withoutModel: RunningServer;
 
 beforeAll(async () => {
-	const { path: modelPath } = await trainTestModel(await getEngine());
+	const { path: modelPath } = await trainTestModel(await engineFor());
 	[withModel, withoutModel] = await Promise.all([
 		startBuiltServer({ MODEL_PATH: modelPath }),
 		startBuiltServer({ MODEL_PATH: '/nonexistent/models/model.json' })

@@ -12,14 +12,14 @@ import { pairReport, splitIdentities } from '../../src/lib/core/calibration';
 import { detectWithRetry, pickMainFace } from '../../src/lib/core/pipeline';
 import { listCalibrationSet } from '../../src/cli/lib/calibration-set';
 import { decodeImageFile } from '../../src/lib/server/decode';
-import { getEngine, serverTf } from '../../src/lib/server/engine';
-import { readWeightsManifest } from '../../src/lib/server/weights';
+import { engineFor, serverTf } from '../../src/lib/server/engine';
+import { readWeightsFile } from '../../src/lib/server/weights';
 const require = createRequire(import.meta.url);
 const faceApiDir = path.resolve(path.dirname(require.resolve('@vladmandic/face-api')), '..');
-const engine = await getEngine({ embedder: 'dlib-resnet128' });
+const engine = await engineFor('dlib-resnet128');
 const net = createDlibResnet(
 	serverTf(),
-	readWeightsManifest(path.join(faceApiDir, 'model', 'face_recognition_model-weights_manifest.json'))
+	await readWeightsFile(path.join(faceApiDir, 'model', 'face_recognition_model-weights_manifest.json'))
 );
 const dir = process.env.CALIBRATION_DIR ?? '../shared/data/calibration';
 const list = await listCalibrationSet(dir, { identities: Number(process.env.IDS ?? 160), seed: 42 });

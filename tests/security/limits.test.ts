@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getEngine } from '../../src/lib/server/engine';
+import { engineFor } from '../../src/lib/server/engine';
 import { heldOutMe, trainTestModel } from '../helpers/model';
 import type { RunningServer } from '../helpers/server';
 import { photos, send, sleep, startProduction, type Answer } from './attack';
@@ -181,7 +181,7 @@ describe('explicit opt-outs', () => {
 
 	it('anonymous callers of an opened /verify get the decision but no score; key holders get the score', async () => {
 		// The running server re-reads MODEL_PATH when the file appears.
-		const { path: trained } = await trainTestModel(await getEngine());
+		const { path: trained } = await trainTestModel(await engineFor());
 		await copyFile(trained, modelPath);
 		const photo = () => photos({}, { image: [heldOutMe()[0]] });
 		const anonymous = await send(server, '/verify', { body: photo() });

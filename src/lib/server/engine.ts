@@ -6,6 +6,7 @@ import type * as tfTypes from '@tensorflow/tfjs-core';
 import type { FaceEngine } from '../core/engine';
 import {
 	DEFAULT_EMBEDDER,
+	EMBEDDER_IDS,
 	embedderMeta,
 	isEmbedderId,
 	type EmbedderId,
@@ -17,7 +18,8 @@ import { humanConfig } from '../core/human-config';
 import { createHumanEngine } from '../core/human-engine';
 import { getConfig } from './config';
 import { startMirrorWorker } from './mirror-worker';
-import { readWeightsManifest, registerFileLoadRouter } from './weights';
+import { tf, WASM_DIR, wasmBackend, withoutNewProcessListeners } from './tf-wasm';
+import { readWeightsFile, registerFileLoadRouter } from './weights';
 
 /**
  * Node binding of the face engine: Human's node-wasm build on the tfjs WASM backend, models read from
@@ -26,14 +28,9 @@ import { readWeightsManifest, registerFileLoadRouter } from './weights';
  */
 
 const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs-core') as typeof tfTypes;
-const wasmBackend = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(path: string): void };
-
 // The packages' `exports` maps hide their folders: resolve the entry point, then step up.
 const humanDir = path.resolve(path.dirname(require.resolve('@vladmandic/human')), '..');
 const faceApiDir = path.resolve(path.dirname(require.resolve('@vladmandic/face-api')), '..');
-const wasmDir =
-	path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 
 const WEIGHT_FILES: Record<WeightsName, string> = {
 	'face-recognition': path.join(faceApiDir, 'model', 'face_recognition_model-weights_manifest.json')
@@ -52,37 +49,17 @@ export interface ServerEngineOptions {
 
 function resolveEmbedder(requested: string | undefined): EmbedderId {
 	const id = requested ?? getConfig().embedder ?? DEFAULT_EMBEDDER;
-	// EMBEDDER is checked with the configuration; a caller's own id is a programming error.
-	if (!isEmbedderId(id)) throw new Error(`Unknown embedder "${id}".`);
+	// EMBEDDER is checked with the configuration; this catches a command's --embedder.
+	if (!isEmbedderId(id))
+		throw new CoreError('CONFIG_INVALID', `Unknown embedder "${id}" (one of ${EMBEDDER_IDS.join(', ')}).`);
 	return id;
-}
-
-/**
- * tfjs-backend-wasm installs process-wide uncaughtException/unhandledRejection listeners that rethrow,
- * so any stray rejection would kill the server. Remove exactly the ones added while `init` ran.
- */
-async function withoutNewProcessListeners(init: () => Promise<void>): Promise<void> {
-	const before = {
-		uncaughtException: new Set(process.listeners('uncaughtException')),
-		unhandledRejection: new Set(process.listeners('unhandledRejection'))
-	};
-	try {
-		await init();
-	} finally {
-		for (const listener of process.listeners('uncaughtException')) {
-			if (!before.uncaughtException.has(listener)) process.removeListener('uncaughtException', listener);
-		}
-		for (const listener of process.listeners('unhandledRejection')) {
-			if (!before.unhandledRejection.has(listener)) process.removeListener('unhandledRejection', listener);
-		}
-	}
 }
 
 let humanClass: HumanConstructor | null = null;
 
 function loadHumanClass(): HumanConstructor {
 	registerFileLoadRouter(tf);
-	wasmBackend.setWasmPaths(wasmDir);
+	wasmBackend.setWasmPaths(WASM_DIR);
 	humanClass ??= (require(path.join(humanDir, 'dist', 'human.node-wasm.js')) as { Human: HumanConstructor })
 		.Human;
 	return humanClass;
@@ -96,7 +73,7 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 		humanConfig({
 			backend: 'wasm',
 			modelBasePath: pathToFileURL(options.modelDir ?? path.join(humanDir, 'models')).href + '/',
-			wasmPath: wasmDir,
+			wasmPath: WASM_DIR,
 			loadFaceres: embedderMeta(embedder).needsFaceres,
 			minConfidence: options.minConfidence,
 			maxFaces: options.maxFaces
@@ -106,20 +83,20 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 	if (tf.getBackend() !== 'wasm')
 		throw new CoreError('ENGINE_UNAVAILABLE', `tfjs backend is ${tf.getBackend()}, not wasm`);
 	// Each weights file is read from disk once, even when the mirror thread needs a copy of it too.
-	const read = new Map<WeightsName, RawWeights>();
-	const weightsOf = (name: WeightsName): RawWeights => {
-		if (!read.has(name)) read.set(name, readWeightsManifest(WEIGHT_FILES[name]));
+	const read = new Map<WeightsName, Promise<RawWeights>>();
+	const weightsOf = (name: WeightsName): Promise<RawWeights> => {
+		if (!read.has(name)) read.set(name, readWeightsFile(WEIGHT_FILES[name]));
 		return read.get(name)!;
 	};
 	const mirror =
 		embedder === 'dlib-resnet128' && getConfig().flipWorker
-			? await startMirrorWorker(weightsOf('face-recognition'), wasmDir)
+			? await startMirrorWorker(await weightsOf('face-recognition'), WASM_DIR)
 			: null;
 	const engine = createHumanEngine({
 		human,
 		tf,
 		embedder,
-		loadWeights: async (name) => weightsOf(name),
+		loadWeights: (name) => weightsOf(name),
 		describeMirror: mirror?.describe
 	});
 	try {
@@ -140,15 +117,23 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 	};
 }
 
-let shared: Promise<FaceEngine> | null = null;
+const engines = new Map<EmbedderId, Promise<FaceEngine>>();
 
-/** The process-wide engine, loaded once; options only count on the first call. */
-export function getEngine(options: ServerEngineOptions = {}): Promise<FaceEngine> {
-	shared ??= createServerEngine(options).catch((error: unknown) => {
-		shared = null;
-		throw error;
-	});
-	return shared;
+/**
+ * The engine registry: one loaded engine per embedder id in this process (EMBEDDER, then the project
+ * default, when none is named), shared by the verifier, people, face login and the commands.
+ */
+export async function engineFor(embedder?: string): Promise<FaceEngine> {
+	const id = resolveEmbedder(embedder);
+	let engine = engines.get(id);
+	if (!engine) {
+		engine = createServerEngine({ embedder: id }).catch((error: unknown) => {
+			engines.delete(id); // a failed load is retried by the next caller
+			throw error;
+		});
+		engines.set(id, engine);
+	}
+	return engine;
 }
 
 /** The tfjs instance the server engine runs on (for tensor-count checks in tests). */

@@ -8,7 +8,7 @@ import { checkUploadedFrames, livenessSummary, type LivenessUpload, type SignedC
 
 import { getConfig, type ServerConfig } from './config';
 import { decodeImage } from './decode';
-import { getEngine } from './engine';
+import { engineFor } from './engine';
 import { ModelStore } from './model-store';
 
 /** Server-side "is this me?": one engine, one model file, shared by every request of this process. */
@@ -19,7 +19,7 @@ let enginePromise: Promise<FaceEngine> | null = null;
 let store: ModelStore | null = null;
 
 export function startEngine(): Promise<FaceEngine> {
-	enginePromise ??= getEngine().then(
+	enginePromise ??= engineFor().then(
 		(loaded) => {
 			engine = loaded;
 			return loaded;

@@ -1,24 +1,24 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type * as tfTypes from '@tensorflow/tfjs-core';
+import { readModelArtifacts, readWeightsManifest, type ReadBytes } from '../core/embedders';
 import type { RawWeights } from '../core/embedders/types';
+import { CoreError } from '../core/errors';
 
 type Tf = typeof tfTypes;
-type WeightsManifest = tfTypes.io.WeightsManifestConfig;
 
-/** Reads every shard a weights manifest names (in order) into one ArrayBuffer, as tfjs expects. */
-export function readWeightsManifest(manifestPath: string): RawWeights {
-	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as WeightsManifest;
-	return readShards(manifest, path.dirname(manifestPath));
-}
+/** The server's I/O for the core weights reader: files on disk. */
+export const readFileBytes: ReadBytes = async (file) => {
+	try {
+		return await readFile(file);
+	} catch (error) {
+		throw new CoreError('MODEL_MISSING', `cannot read ${file}: ${(error as Error).message}`);
+	}
+};
 
-function readShards(manifest: WeightsManifest, dir: string): RawWeights {
-	const specs = manifest.flatMap((group) => group.weights);
-	const buffers = manifest.flatMap((group) => group.paths.map((file) => readFileSync(path.join(dir, file))));
-	const joined = Buffer.concat(buffers);
-	const data = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
-	return { specs, data };
+/** A weights manifest on disk and its shards (the core reader with file I/O). */
+export function readWeightsFile(manifestPath: string): Promise<RawWeights> {
+	return readWeightsManifest(manifestPath, readFileBytes);
 }
 
 const routersRegistered = new WeakSet<object>();
@@ -33,24 +33,7 @@ export function registerFileLoadRouter(tf: Tf): void {
 	// tfjs calls routers in turn and skips those returning null, though its IORouter type omits null.
 	const router = (url: string | string[]): tfTypes.io.IOHandler | null => {
 		if (typeof url !== 'string' || !url.startsWith('file://')) return null;
-		const modelPath = fileURLToPath(url);
-		return {
-			load: async () => {
-				const json = JSON.parse(readFileSync(modelPath, 'utf8')) as tfTypes.io.ModelJSON;
-				const { specs, data } = readShards(json.weightsManifest, path.dirname(modelPath));
-				return {
-					modelTopology: json.modelTopology,
-					format: json.format,
-					generatedBy: json.generatedBy,
-					convertedBy: json.convertedBy,
-					signature: json.signature,
-					userDefinedMetadata: json.userDefinedMetadata,
-					modelInitializer: json.modelInitializer,
-					weightSpecs: specs,
-					weightData: data
-				};
-			}
-		};
+		return { load: () => readModelArtifacts(fileURLToPath(url), readFileBytes) };
 	};
 	tf.io.registerLoadRouter(router as Parameters<Tf['io']['registerLoadRouter']>[0]);
 }

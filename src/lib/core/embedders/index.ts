@@ -99,4 +99,4 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 			]);
 	}
 }
-export { fetchWeightsManifest } from './fetch-weights';
+export { fetchReader, readModelArtifacts, readWeightsManifest, type ReadBytes } from './weights';

@@ -1,27 +1,17 @@
 import type { FaceEngine } from '../../core/engine';
-import { DEFAULT_EMBEDDER, embedderMeta } from '../../core/embedders';
+import { embedderMeta } from '../../core/embedders';
 import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
 import { getConfig } from '../config';
 import { getStore, type EmbedderRef } from '../db';
-import { createServerEngine } from '../engine';
-import { startEngine } from '../verifier';
+import { engineFor } from '../engine';
 
 /**
  * People recognition and face login use the embedder their thresholds were calibrated for
- * (PEOPLE_EMBEDDER). When it is the verifier's embedder the one engine is shared; otherwise a second
- * engine runs beside it on the same WASM backend, loaded on first use.
+ * (PEOPLE_EMBEDDER), from the engine registry: the verifier's engine when the embedders are the same,
+ * else a second one on the same WASM backend, loaded on first use.
  */
-let separate: Promise<FaceEngine> | null = null;
-
 export function getPeopleEngine(): Promise<FaceEngine> {
-	const config = getConfig();
-	if (config.peopleEmbedder === (config.embedder ?? DEFAULT_EMBEDDER)) return startEngine();
-	separate ??= createServerEngine({ embedder: config.peopleEmbedder }).catch((error: unknown) => {
-		separate = null;
-		console.error('[me-verifier] people face engine failed to load:', error);
-		throw error;
-	});
-	return separate;
+	return engineFor(getConfig().peopleEmbedder);
 }
 
 /** The people embedder's identity without loading it: listing people must not wait for the models. */
