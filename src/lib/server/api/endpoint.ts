@@ -70,7 +70,7 @@ export interface Context<A extends Access, P, Q> {
 	query: Out<Q>;
 }
 
-/** A success answer other than the operation's first status, or with extra headers. */
+/** A success answer with another status than the operation's lowest (the default), or with extra headers. */
 export class Reply<T> {
 	constructor(
 		readonly status: number,
