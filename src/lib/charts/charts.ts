@@ -65,12 +65,52 @@ export interface OperatingPoint {
 	threshold: number;
 }
 
-function operatingMarker(f: ReturnType<typeof frame>, point: OperatingPoint, label: string): string[] {
-	const cx = fmt(f.x(point.x));
-	const cy = fmt(f.y(point.y));
-	return [
-		`<circle cx="${cx}" cy="${cy}" r="5" fill="${COLORS.threshold}" stroke="#ffffff" stroke-width="1.5"><title>${escapeXml(label)}</title></circle>`
+/** A curve on the unit square with its summary in the title, a dashed chance line and the threshold's point. */
+interface CurveChart {
+	title: string;
+	/** "AUC" or "AP", with its value. */
+	summary: [name: string, value: number];
+	xLabel: string;
+	yLabel: string;
+	xs: ArrayLike<number>;
+	ys: ArrayLike<number>;
+	/** Heights of the chance line at x = 0 and x = 1, and its legend entry. */
+	chance: [y0: number, y1: number, label: string];
+	point?: OperatingPoint;
+	/** The point's tooltip names its coordinates: "FPR", "TPR" or "recall", "precision". */
+	pointNames: [x: string, y: string];
+	legendAt: 'bottom-left' | 'bottom-right';
+	w: ChartText;
+}
+
+function curveChart(c: CurveChart): string {
+	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
+	const [name, value] = c.summary;
+	const body = [
+		text(WIDTH / 2, 26, `${c.title} (${name} = ${value.toFixed(4)})`, {
+			size: 15,
+			anchor: 'middle',
+			weight: '600'
+		}),
+		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: c.xLabel, yLabel: c.yLabel }),
+		`<line x1="${fmt(f.x(0))}" y1="${fmt(f.y(c.chance[0]))}" x2="${fmt(f.x(1))}" y2="${fmt(f.y(c.chance[1]))}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
+		polyline(f, c.xs, c.ys, COLORS.curve)
 	];
+	const entries: { label: string; color: string; dashed?: boolean }[] = [
+		{ label: `${c.w.model} (${name} ${value.toFixed(3)})`, color: COLORS.curve },
+		{ label: c.chance[2], color: COLORS.chance, dashed: true }
+	];
+	if (c.point) {
+		const p = c.point;
+		const [xName, yName] = c.pointNames;
+		const label = `${c.w.threshold} ${p.threshold.toFixed(3)}: ${xName} ${p.x.toFixed(3)}, ${yName} ${p.y.toFixed(3)}`;
+		body.push(
+			`<circle cx="${fmt(f.x(p.x))}" cy="${fmt(f.y(p.y))}" r="5" fill="${COLORS.threshold}" stroke="#ffffff" stroke-width="1.5"><title>${escapeXml(label)}</title></circle>`
+		);
+		entries.push({ label: `${c.w.threshold} ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
+	}
+	body.push(...legend(f, entries, c.legendAt));
+	return svgDocument(WIDTH, HEIGHT, c.title, body);
 }
 
 export interface RocChartInput {
@@ -84,30 +124,19 @@ export interface RocChartInput {
 
 export function rocChartSvg(input: RocChartInput, text_: Partial<ChartText> = {}): string {
 	const w = words(text_);
-	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
-	const title = input.title ?? w.roc;
-	const body = [
-		text(WIDTH / 2, 26, `${title} (AUC = ${input.auc.toFixed(4)})`, {
-			size: 15,
-			anchor: 'middle',
-			weight: '600'
-		}),
-		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: w.fpr, yLabel: w.tpr }),
-		`<line x1="${fmt(f.x(0))}" y1="${fmt(f.y(0))}" x2="${fmt(f.x(1))}" y2="${fmt(f.y(1))}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
-		polyline(f, input.fpr, input.tpr, COLORS.curve)
-	];
-	const entries: { label: string; color: string; dashed?: boolean }[] = [
-		{ label: `${w.model} (AUC ${input.auc.toFixed(3)})`, color: COLORS.curve },
-		{ label: w.chance, color: COLORS.chance, dashed: true }
-	];
-	if (input.operatingPoint) {
-		const p = input.operatingPoint;
-		const label = `${w.threshold} ${p.threshold.toFixed(3)}: FPR ${p.x.toFixed(3)}, TPR ${p.y.toFixed(3)}`;
-		body.push(...operatingMarker(f, p, label));
-		entries.push({ label: `${w.threshold} ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
-	}
-	body.push(...legend(f, entries, 'bottom-right'));
-	return svgDocument(WIDTH, HEIGHT, title, body);
+	return curveChart({
+		title: input.title ?? w.roc,
+		summary: ['AUC', input.auc],
+		xLabel: w.fpr,
+		yLabel: w.tpr,
+		xs: input.fpr,
+		ys: input.tpr,
+		chance: [0, 1, w.chance],
+		point: input.operatingPoint,
+		pointNames: ['FPR', 'TPR'],
+		legendAt: 'bottom-right',
+		w
+	});
 }
 
 export interface PrChartInput {
@@ -122,31 +151,19 @@ export interface PrChartInput {
 
 export function prChartSvg(input: PrChartInput, text_: Partial<ChartText> = {}): string {
 	const w = words(text_);
-	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
-	const title = input.title ?? w.pr;
-	const baseline = fmt(f.y(input.positiveRate));
-	const body = [
-		text(WIDTH / 2, 26, `${title} (AP = ${input.averagePrecision.toFixed(4)})`, {
-			size: 15,
-			anchor: 'middle',
-			weight: '600'
-		}),
-		...axes(f, { xTicks: ticks(0, 1, 5), yTicks: ticks(0, 1, 5), xLabel: w.recall, yLabel: w.precision }),
-		`<line x1="${fmt(f.x(0))}" y1="${baseline}" x2="${fmt(f.x(1))}" y2="${baseline}" stroke="${COLORS.chance}" stroke-dasharray="5 4"/>`,
-		polyline(f, input.recall, input.precision, COLORS.curve)
-	];
-	const entries: { label: string; color: string; dashed?: boolean }[] = [
-		{ label: `${w.model} (AP ${input.averagePrecision.toFixed(3)})`, color: COLORS.curve },
-		{ label: `${w.chance} (${input.positiveRate.toFixed(3)})`, color: COLORS.chance, dashed: true }
-	];
-	if (input.operatingPoint) {
-		const p = input.operatingPoint;
-		const label = `${w.threshold} ${p.threshold.toFixed(3)}: ${w.recall} ${p.x.toFixed(3)}, ${w.precision} ${p.y.toFixed(3)}`;
-		body.push(...operatingMarker(f, p, label.toLowerCase()));
-		entries.push({ label: `${w.threshold} ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
-	}
-	body.push(...legend(f, entries, 'bottom-left'));
-	return svgDocument(WIDTH, HEIGHT, title, body);
+	return curveChart({
+		title: input.title ?? w.pr,
+		summary: ['AP', input.averagePrecision],
+		xLabel: w.recall,
+		yLabel: w.precision,
+		xs: input.recall,
+		ys: input.precision,
+		chance: [input.positiveRate, input.positiveRate, `${w.chance} (${input.positiveRate.toFixed(3)})`],
+		point: input.operatingPoint,
+		pointNames: [w.recall.toLowerCase(), w.precision.toLowerCase()],
+		legendAt: 'bottom-left',
+		w
+	});
 }
 
 export interface ConfusionCounts {
