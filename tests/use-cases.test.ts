@@ -57,7 +57,7 @@ describe('verify an image', () => {
 			reference.box[3]
 		];
 		expect(sameCentre(verdict.box, expected), `${verdict.box} vs ${expected}`).toBe(true);
-		expect(verdict.is_me).toBe(reference.is_me);
+		expect(verdict.isMe).toBe(reference.isMe);
 	});
 
 	it('picks the same main face for the one-person answer and the every-face answer, and caps the faces scored', async () => {

@@ -20,7 +20,10 @@ const LAYERS = [
 	['src/hooks.server.ts', 'server']
 ];
 
-/** What each layer must not import (by layer name). Tests, scripts and everything else are free. */
+/**
+ * What each layer must not import (by layer name). Tests, scripts and everything else are free.
+ * @type {Record<string, string[]>}
+ */
 export const FORBIDDEN = {
 	core: ['server', 'browser', 'components', 'routes', 'cli', 'charts', 'i18n', 'service-worker'],
 	charts: ['server', 'browser', 'components', 'routes', 'cli'],
@@ -32,6 +35,7 @@ export const FORBIDDEN = {
 	cli: ['browser', 'components', 'routes']
 };
 
+/** @param {string} file @returns {string | null} */
 function layerOf(file) {
 	// A folder import ('../server') is the folder's index: compare it as 'src/lib/server/'.
 	const relative = path.relative(ROOT, file).split(path.sep).join('/') + (path.extname(file) ? '' : '/');
@@ -40,6 +44,7 @@ function layerOf(file) {
 }
 
 /** The file an import names, or null for packages and virtual modules. */
+/** @param {string} specifier @param {string} fromFile @returns {string | null} */
 function resolveImport(specifier, fromFile) {
 	if (specifier.startsWith('.')) return path.resolve(path.dirname(fromFile), specifier);
 	for (const alias of ['#lib/', '$lib/']) {
@@ -49,6 +54,7 @@ function resolveImport(specifier, fromFile) {
 	return null;
 }
 
+/** @type {import('eslint').Rule.RuleModule} */
 export const layersRule = {
 	meta: {
 		type: 'problem',
@@ -59,16 +65,17 @@ export const layersRule = {
 		schema: []
 	},
 	create(context) {
-		const file = context.filename ?? context.getFilename();
+		const file = context.filename;
 		const from = layerOf(file);
-		if (!from || !FORBIDDEN[from]) return {};
+		const forbidden = from ? FORBIDDEN[from] : undefined;
+		if (!from || !forbidden) return {};
+		/** @param {any} node an import, export or import() node */
 		function check(node) {
 			const source = node.source;
 			if (!source || typeof source.value !== 'string') return;
 			const target = resolveImport(source.value, file);
-			const to =
-				target && layerOf(target.endsWith('/') ? target : target + (path.extname(target) ? '' : '/'));
-			if (to && to !== from && FORBIDDEN[from].includes(to)) {
+			const to = target && layerOf(target);
+			if (to && to !== from && forbidden.includes(to)) {
 				context.report({ node: source, messageId: 'forbidden', data: { from, to, specifier: source.value } });
 			}
 		}

@@ -94,8 +94,8 @@ export function decide(model: ModelFile, embedding: Embedding, threshold = model
 	return {
 		score,
 		threshold,
-		is_me: score >= threshold,
-		far_estimate: estimatedFar(model, threshold),
+		isMe: score >= threshold,
+		farEstimate: estimatedFar(model, threshold),
 		mode: model.mode
 	};
 }

@@ -85,10 +85,10 @@ export async function verifyLiveFrames(
 function rounded(result: ReturnType<typeof decide>, modelVersion: string, startedAt: number) {
 	return {
 		model_version: modelVersion,
-		is_me: result.is_me,
+		is_me: result.isMe,
 		score: Number(result.score.toFixed(6)),
 		threshold: result.threshold,
-		far_estimate: result.far_estimate === null ? null : Number(result.far_estimate.toPrecision(2)),
+		far_estimate: result.farEstimate === null ? null : Number(result.farEstimate.toPrecision(2)),
 		mode: result.mode,
 		timing_ms: Number((performance.now() - startedAt).toFixed(2))
 	};

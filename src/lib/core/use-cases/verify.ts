@@ -17,8 +17,8 @@ export interface FaceVerdict {
 	box: Box;
 	score: number;
 	threshold: number;
-	is_me: boolean;
-	far_estimate: number | null;
+	isMe: boolean;
+	farEstimate: number | null;
 	mode: ModelFile['mode'];
 	/** The face a one-person answer is about (pickMainFace): the server answers for this one. */
 	main: boolean;
