@@ -67,8 +67,8 @@ export const layersRule = {
 	create(context) {
 		const file = context.filename;
 		const from = layerOf(file);
-		const forbidden = from ? FORBIDDEN[from] : undefined;
-		if (!from || !forbidden) return {};
+		const forbidden = (from && FORBIDDEN[from]) || [];
+		if (forbidden.length === 0) return {};
 		/** @param {any} node an import, export or import() node */
 		function check(node) {
 			const source = node.source;
