@@ -25,7 +25,7 @@ describe('the evaluation charts (report and browser)', () => {
 		});
 		assertBalanced(svg);
 		expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-		expect(svg).toContain('AUC = 0.8750');
+		expect(svg).toContain('aria-label="ROC curve (AUC = 0.8750)"');
 		expect(svg).toContain('threshold 0.420');
 		// Plot area is 420 x 330 at (64, 44): (0.5, 1) maps to (274, 44).
 		expect(svg).toMatch(/<polyline points="64,374 64,209 274,44 484,44"/);

@@ -86,8 +86,10 @@ interface CurveChart {
 function curveChart(c: CurveChart): string {
 	const f = frame(PLOT.left, PLOT.top, PLOT.width, PLOT.height);
 	const [name, value] = c.summary;
+	// The visible heading is also the accessible name: a screen reader hears the AUC or AP too.
+	const heading = `${c.title} (${name} = ${value.toFixed(4)})`;
 	const body = [
-		text(WIDTH / 2, 26, `${c.title} (${name} = ${value.toFixed(4)})`, {
+		text(WIDTH / 2, 26, heading, {
 			size: 15,
 			anchor: 'middle',
 			weight: '600'
@@ -110,7 +112,7 @@ function curveChart(c: CurveChart): string {
 		entries.push({ label: `${c.w.threshold} ${p.threshold.toFixed(3)}`, color: COLORS.threshold });
 	}
 	body.push(...legend(f, entries, c.legendAt));
-	return svgDocument(WIDTH, HEIGHT, c.title, body);
+	return svgDocument(WIDTH, HEIGHT, heading, body);
 }
 
 export interface RocChartInput {
