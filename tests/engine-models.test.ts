@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createServerEngine } from '../src/lib/server/engine';
+import { createServerEngine } from '../src/lib/server/node-engine';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { facePath } from './helpers/faces';
 

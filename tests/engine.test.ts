@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchReader, readWeightsManifest } from '../src/lib/core/embedders';
 import { mirrorChip } from '../src/lib/core/align';
 import { createDlibResnet } from '../src/lib/core/embedders/dlib-resnet';
-import type { FaceEngine } from '../src/lib/core/engine';
+import type { FaceEngine } from '../src/lib/core/face-engine';
 import { CoreError } from '../src/lib/core/errors';
 import { cosine } from '../src/lib/core/gallery';
 import type { DetectedFace, PixelImage } from '../src/lib/core/types';
 import { resetConfig } from '../src/lib/server/config';
 import { decodeImageFile } from '../src/lib/server/decode';
-import { createServerEngine, engineFor, serverTf } from '../src/lib/server/engine';
+import { createServerEngine, engineFor, serverTf } from '../src/lib/server/node-engine';
 import { readWeightsFile } from '../src/lib/server/weights';
 import { facePath, FACES_DIR } from './helpers/faces';
 

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type LivenessReport } from '../src/cli/eval-liveness';
 import { collectingOutput } from '../src/cli/lib/output';
-import type { FaceEngine } from '../src/lib/core/engine';
+import type { FaceEngine } from '../src/lib/core/face-engine';
 import { checkLiveness, sameFaceThreshold } from '../src/lib/core/liveness';
-import { createServerEngine } from '../src/lib/server/engine';
+import { createServerEngine } from '../src/lib/server/node-engine';
 import { readVideoFrames } from '../src/cli/liveness/video-frames';
 import { LIVENESS_DIR } from './helpers/liveness-media';
 

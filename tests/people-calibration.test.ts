@@ -3,9 +3,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTemplate, matchFace, matchPolicyFor, type PersonTemplate } from '../src/lib/core/gallery';
 import { analyzeImage } from '../src/lib/core/pipeline';
-import type { FaceEngine } from '../src/lib/core/engine';
+import type { FaceEngine } from '../src/lib/core/face-engine';
 import { decodeImageFile } from '../src/lib/server/decode';
-import { getPeopleEngine } from '../src/lib/server/people/engine';
+import { getPeopleEngine } from '../src/lib/server/people/people-engine';
 import { FACES_DIR } from './helpers/faces';
 
 // A cross-check of the FAR-calibrated 1:N policy (fitted on ../shared/data/calibration, see

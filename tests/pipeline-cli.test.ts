@@ -17,7 +17,7 @@ import { resetConfig } from '../src/lib/server/config';
 import { closeStore, getStore } from '../src/lib/server/db/database';
 import { POST as verifyRoute } from '../src/routes/(app)/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
-import { engineFor } from '../src/lib/server/engine';
+import { engineFor } from '../src/lib/server/node-engine';
 import type { EvaluationReport } from '../src/cli/lib/report';
 import { facePath, REPO_ROOT } from './helpers/faces';
 import { heldOutMe, ME, photosOf } from './helpers/model';

@@ -6,7 +6,7 @@ import { API } from '../src/lib/server/api/contract';
 import type { Operation } from '../src/lib/server/api/endpoint';
 import { buildOpenApiDocument, errorCodesOf } from '../src/lib/server/api/openapi';
 import { ErrorBody } from '../src/lib/server/api/schemas';
-import { engineFor } from '../src/lib/server/engine';
+import { engineFor } from '../src/lib/server/node-engine';
 import { facePath } from './helpers/faces';
 import { heldOutMe, trainTestModel } from './helpers/model';
 import type { RunningServer } from './helpers/server';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineFor } from '../src/lib/server/engine';
+import { engineFor } from '../src/lib/server/node-engine';
 import { facePath, REPO_ROOT } from './helpers/faces';
 import { heldOutMe, trainTestModel } from './helpers/model';
 import { freePort, startBuiltServer, type RunningServer } from './helpers/server';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from '../src/lib/core/classifier/model-file';
-import type { FaceEngine } from '../src/lib/core/engine';
+import type { FaceEngine } from '../src/lib/core/face-engine';
 import { buildTemplate } from '../src/lib/core/gallery';
 import { matchPolicyFor } from '../src/lib/core/gallery';
 import { detectFaces, pickMainFace } from '../src/lib/core/pipeline';

@@ -12,7 +12,7 @@ import { decide, pickMainFace } from '../../src/lib/core/pipeline';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openStore } from '../../src/lib/server/db/database';
 import { decodeImage } from '../../src/lib/server/decode';
-import { engineFor } from '../../src/lib/server/engine';
+import { engineFor } from '../../src/lib/server/node-engine';
 import { facePath } from '../../tests/helpers/faces';
 import { trainTestModel } from '../../tests/helpers/model';
 import { fmt, mb, summarize, time } from './stats';

@@ -12,7 +12,7 @@ import { pairReport, splitIdentities } from '../../src/lib/core/calibration';
 import { detectWithRetry, pickMainFace } from '../../src/lib/core/pipeline';
 import { listCalibrationSet } from '../../src/cli/lib/calibration-set';
 import { decodeImageFile } from '../../src/lib/server/decode';
-import { engineFor, serverTf } from '../../src/lib/server/engine';
+import { engineFor, serverTf } from '../../src/lib/server/node-engine';
 import { readWeightsFile } from '../../src/lib/server/weights';
 const require = createRequire(import.meta.url);
 const faceApiDir = path.resolve(path.dirname(require.resolve('@vladmandic/face-api')), '..');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { embedderMeta, isEmbedderId } from '../lib/core/embedders';
 import { buildCalibrationReport, type CalibrationReport, type EmbeddedSample } from '../lib/core/calibration';
 import { formatCalibration } from './lib/calibration-tables';
-import { EMBEDDER_OPTION, loadCliEngine } from './lib/engine';
+import { EMBEDDER_OPTION, loadCliEngine } from './lib/cli-engine';
 import { parseCommand, parseNumberOption, usage, UsageError, type OptionSpecs } from './lib/args';
 import { listCalibrationSet } from './lib/calibration-set';
 import { runExperiments, formatExperiments, type Experiments } from './lib/calibration-experiments';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FaceEngine } from '../lib/core/engine';
+import type { FaceEngine } from '../lib/core/face-engine';
 import { isCoreError } from '../lib/core/errors';
 import { detectFaces, pickMainFace } from '../lib/core/pipeline';
 import { assessQuality } from '../lib/core/quality';
@@ -15,7 +15,7 @@ import {
 	type OptionSpecs
 } from './lib/args';
 import { directoryExists, listDataset } from './lib/dataset';
-import { EMBEDDER_OPTION, loadCliEngine } from './lib/engine';
+import { EMBEDDER_OPTION, loadCliEngine } from './lib/cli-engine';
 import { encodeFaceCrop, type CropFormat } from './lib/face-crop';
 import { writeJson } from './lib/embeddings-file';
 import { terminalOutput } from './lib/output';

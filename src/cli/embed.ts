@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FaceEngine } from '../lib/core/engine';
+import type { FaceEngine } from '../lib/core/face-engine';
 import { isCoreError } from '../lib/core/errors';
 import { embedMainFace } from '../lib/core/pipeline';
 import { decodeImage } from '../lib/server/decode';
 import { parseCommand, usage, type OptionSpecs } from './lib/args';
 import { directoryExists, listDataset } from './lib/dataset';
 import { writeEmbeddings, type EmbeddingSample } from './lib/embeddings-file';
-import { EMBEDDER_OPTION, loadCliEngine } from './lib/engine';
+import { EMBEDDER_OPTION, loadCliEngine } from './lib/cli-engine';
 import { terminalOutput, type CliOutput } from './lib/output';
 import { CommandError, formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { upperBound } from '../lib/core/calibration/stats';
 import { DEFAULT_CHALLENGE_POLICY, sameFaceThreshold } from '../lib/core/liveness';
-import { createServerEngine } from '../lib/server/engine';
+import { createServerEngine } from '../lib/server/node-engine';
 
 import { parseCommand, parseNumberOption, usage, type OptionSpecs } from './lib/args';
 import { terminalOutput } from './lib/output';

@@ -1,6 +1,6 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { FaceEngine } from '../lib/core/engine';
+import type { FaceEngine } from '../lib/core/face-engine';
 import { DEFAULT_EMBEDDER, EMBEDDER_IDS, isEmbedderId, type EmbedderId } from '../lib/core/embedders';
 import { isCoreError } from '../lib/core/errors';
 import { equalErrorRate, kFoldAccuracy, rocAuc, tarAtFar } from '../lib/core/metrics';
@@ -8,7 +8,7 @@ import { accuracyOnGivenFolds, parsePairs, scorePairs, type VerificationPair } f
 import { pickMainFace } from '../lib/core/pipeline';
 import type { DetectedFace, PixelImage } from '../lib/core/types';
 import { decodeImageFile } from '../lib/server/decode';
-import { createServerEngine } from '../lib/server/engine';
+import { createServerEngine } from '../lib/server/node-engine';
 import { parseCommand, parseNumberOption, usage, UsageError, type OptionSpecs } from './lib/args';
 import { terminalOutput } from './lib/output';
 import { CommandError, formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';

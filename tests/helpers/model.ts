@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serializeModelFile, type ModelFile } from '../../src/lib/core/classifier/model-file';
 import { trainVerifier } from '../../src/lib/core/classifier/train';
-import type { FaceEngine } from '../../src/lib/core/engine';
+import type { FaceEngine } from '../../src/lib/core/face-engine';
 import { embedMainFace } from '../../src/lib/core/pipeline';
 import { decodeImageFile } from '../../src/lib/server/decode';
 import { facePath, FACES_DIR } from './faces';

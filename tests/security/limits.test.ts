@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineFor } from '../../src/lib/server/engine';
+import { engineFor } from '../../src/lib/server/node-engine';
 import { heldOutMe, trainTestModel } from '../helpers/model';
 import type { RunningServer } from '../helpers/server';
 import { photos, send, sleep, startProduction, type Answer } from './attack';

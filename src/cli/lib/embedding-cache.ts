@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { FaceEngine } from '../../lib/core/engine';
+import type { FaceEngine } from '../../lib/core/face-engine';
 import { isCoreError } from '../../lib/core/errors';
 import { detectWithRetry, pickMainFace } from '../../lib/core/pipeline';
 import type { PixelImage } from '../../lib/core/types';

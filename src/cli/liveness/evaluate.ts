@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../../lib/core/engine';
+import type { FaceEngine } from '../../lib/core/face-engine';
 import {
 	checkLiveness,
 	observeFrames,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from '@vladmandic/human';
 import { Human } from '@vladmandic/human/nobundle';
-import type { FaceEngine } from '../core/engine';
+import type { FaceEngine } from '../core/face-engine';
 import {
 	DEFAULT_EMBEDDER,
 	embedderMeta,

@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../core/engine';
+import type { FaceEngine } from '../core/face-engine';
 import type { FaceQuality, QualityIssue, QualityThresholds } from '../core/quality';
 import { embedOneFace, type OneFace } from '../core/use-cases/one-face';
 import type { DetectedFace, PixelImage } from '../core/types';

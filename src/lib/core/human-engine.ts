@@ -1,6 +1,6 @@
 import type { FaceResult, Human } from '@vladmandic/human';
 import type * as tfTypes from '@tensorflow/tfjs-core';
-import type { FaceEngine } from './engine';
+import type { FaceEngine } from './face-engine';
 import { createEmbedder, embedderMeta, type Embedder, type EmbedderDeps, type EmbedderId } from './embedders';
 import { DLIB_CHIP } from './embedders/templates';
 import { CoreError } from './errors';

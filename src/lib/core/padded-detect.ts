@@ -1,4 +1,4 @@
-import type { FaceEngine } from './engine';
+import type { FaceEngine } from './face-engine';
 import type { DetectedFace, PixelImage, Point } from './types';
 
 /** Small images with no face found are retried on a larger canvas (tight, pre-aligned face chips). */

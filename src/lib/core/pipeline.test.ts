@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaceEngine } from './engine';
+import type { FaceEngine } from './face-engine';
 import { detectWithRetry, isSoleFace, padImage, pickMainFace } from './pipeline';
 import type { DetectedFace, PixelImage } from './types';
 

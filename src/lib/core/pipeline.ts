@@ -1,7 +1,7 @@
 import type { ModelFile } from './classifier/model-file';
 import { calibrationFor, farAtThreshold } from './calibration/operating-points';
 import { scoreEmbedding } from './classifier/score';
-import type { FaceEngine } from './engine';
+import type { FaceEngine } from './face-engine';
 import { CoreError } from './errors';
 import { boxArea, pickMainFace } from './face-choice';
 import { detectWithRetry } from './padded-detect';

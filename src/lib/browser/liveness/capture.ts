@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import {
 	FRAME_LIMITS,
 	judgeChallenge,

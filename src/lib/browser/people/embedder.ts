@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import { embedderMeta, type EmbedderId } from '../../core/embedders';
 import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
 import { engineState } from '../engine-state.svelte';

@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import type { MatchPolicy, PersonTemplate, UnknownReason } from '../../core/gallery';
 import { recognizeFaces } from '../../core/use-cases/recognize';
 import type { Box, PixelImage } from '../../core/types';

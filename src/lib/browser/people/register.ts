@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import { isCoreError } from '../../core/errors';
 import { PROFILE } from '../../core/defaults';
 import { embedOneFace, type OneFaceRefusal } from '../../core/use-cases/one-face';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaceEngine } from '../engine';
+import type { FaceEngine } from '../face-engine';
 import type { FaceMotion, PixelImage } from '../types';
 import type { LivenessAction } from './actions';
 import { checkLiveness, type CapturedFrame } from './check';

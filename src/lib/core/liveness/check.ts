@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../engine';
+import type { FaceEngine } from '../face-engine';
 import { cosine } from '../gallery/vector';
 import type { DetectedFace, Embedding, PixelImage } from '../types';
 import { cryptoWords, randomBelow, type LivenessAction, type RandomWords } from './actions';

@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../engine';
+import type { FaceEngine } from '../face-engine';
 import { CoreError } from '../errors';
 import { isSoleFace, pickMainFace } from '../face-choice';
 import { detectFaces } from '../pipeline';

@@ -1,6 +1,6 @@
 import type { ModelFile } from '../classifier/model-file';
 import { MAX_FACES_PER_FRAME } from '../defaults';
-import type { FaceEngine } from '../engine';
+import type { FaceEngine } from '../face-engine';
 import { pickMainFace } from '../face-choice';
 import { assertModelMatchesEngine, decide, detectFaces } from '../pipeline';
 import type { Box, DetectedFace, PixelImage } from '../types';

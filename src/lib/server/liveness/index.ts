@@ -1,5 +1,5 @@
 import { CoreError } from '../../core/errors';
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import {
 	checkLiveness,
 	createChallenge,
@@ -8,12 +8,10 @@ import {
 	type LivenessResult
 } from '../../core/liveness';
 import type { LivenessAction } from '../../core/liveness/actions';
-import { resolveJwtSecret } from '../auth/secret';
-import { getConfig, type LivenessMode, type ServerConfig } from '../config';
-import { getStore } from '../db';
+import type { LivenessMode, ServerConfig } from '../config';
+import type { Store } from '../db';
 import { decodeImage } from '../decode';
 import { mbToBytes, type Upload } from '../http';
-import { loadSecretsFile } from '../secrets';
 import { AttemptLimiter, MemoryAttemptStore } from '../auth/rate-limit';
 import { ChallengeSigner, type LivenessPurpose, type SignedChallenge } from './challenge-token';
 
@@ -24,13 +22,13 @@ const FRAME_MAX_SIDE = 640;
 /** Carries the signed challenge instead of the `challenge` form field (the header wins). */
 export const CHALLENGE_HEADER = 'x-liveness-challenge';
 
-let signer: ChallengeSigner | null = null;
+export { ChallengeSigner } from './challenge-token';
 
-function challengeSigner(config: ServerConfig = getConfig()): ChallengeSigner {
-	signer ??= new ChallengeSigner(
-		resolveJwtSecret(config, () => loadSecretsFile(config.secretsPath).jwt_secret)
-	);
-	return signer;
+/** What issuing and spending challenges needs: the settings, the signer, and the store that records spent nonces. */
+export interface ChallengeContext {
+	config: ServerConfig;
+	challenges: ChallengeSigner;
+	store: Store;
 }
 
 export interface IssuedChallenge {
@@ -45,8 +43,8 @@ export interface IssuedChallenge {
 
 /** POST /liveness/challenge: a fresh random challenge for one use, signed; nothing is stored until it is spent. */
 export function issueChallenge(
-	purpose: LivenessPurpose,
-	config: ServerConfig = getConfig()
+	{ config, challenges }: Pick<ChallengeContext, 'config' | 'challenges'>,
+	purpose: LivenessPurpose
 ): IssuedChallenge {
 	const policy = {
 		count: 3,
@@ -58,7 +56,7 @@ export function issueChallenge(
 	const challenge =
 		purpose === 'enrol' ? createEnrolmentChallenge(Date.now(), policy) : createChallenge(Date.now(), policy);
 	return {
-		challenge: challengeSigner(config).sign({ ...challenge, purpose }),
+		challenge: challenges.sign({ ...challenge, purpose }),
 		nonce: challenge.nonce,
 		actions: challenge.actions,
 		step_ms: challenge.stepMs,
@@ -69,17 +67,15 @@ export function issueChallenge(
 
 /** Challenges per client per minute: plenty for retries, too few to fill the nonce table. */
 const CHALLENGES_PER_MINUTE = 30;
-let limiter: AttemptLimiter | null = null;
 
 /** Per worker, in memory: issuing costs one HMAC, so a shared count is not worth a database write. */
-export function challengeLimiter(): AttemptLimiter {
-	limiter ??= new AttemptLimiter({
+export function createChallengeLimiter(): AttemptLimiter {
+	return new AttemptLimiter({
 		maxAttempts: CHALLENGES_PER_MINUTE,
 		windowSeconds: 60,
 		store: new MemoryAttemptStore(),
 		what: 'liveness challenges'
 	});
-	return limiter;
 }
 
 /** The liveness part of a request: the signed challenge, the frames in capture order and their capture times. */
@@ -90,12 +86,12 @@ export interface LivenessUpload {
 }
 
 /** Body limit of a request that may carry a challenge's frames (they are many small JPEGs). */
-export function livenessBodyLimit(config: ServerConfig = getConfig()): number {
+export function livenessBodyLimit(config: ServerConfig): number {
 	return mbToBytes(Math.max(config.maxContentMb, config.livenessMaxMb));
 }
 
 /** Says at start what each use-case demands; `off` is unsafe and is logged as a warning. */
-export function livenessWarnings(config: ServerConfig = getConfig()): string[] {
+export function livenessWarnings(config: ServerConfig): string[] {
 	const modes: [string, LivenessMode][] = [
 		['LOGIN_LIVENESS', config.loginLiveness],
 		['VERIFY_LIVENESS', config.verifyLiveness],
@@ -120,12 +116,12 @@ function failed(message: string, failure: string, extra: Record<string, unknown>
  * and replica shares: a second use fails however fast it comes. Cheap: call it before queueing face work.
  */
 export async function spendChallenge(
+	{ challenges, store }: Pick<ChallengeContext, 'challenges' | 'store'>,
 	token: string,
-	purpose: LivenessPurpose,
-	config: ServerConfig = getConfig()
+	purpose: LivenessPurpose
 ): Promise<SignedChallenge> {
 	const now = Date.now();
-	const challenge = challengeSigner(config).verify(token);
+	const challenge = challenges.verify(token);
 	if (!challenge) throw failed('The liveness challenge is not one this server issued.', 'invalid_challenge');
 	if (challenge.purpose !== purpose)
 		throw failed(`This challenge was issued for ${challenge.purpose}, not ${purpose}.`, 'invalid_challenge');
@@ -134,9 +130,7 @@ export async function spendChallenge(
 	const key = `liveness-nonce:${challenge.nonce}`;
 	// Recorded no earlier than the issue time, where the single-use check looks: a replica whose clock is
 	// behind the issuer's would otherwise record the spend before `issuedAt - 1`, and every replay passed.
-	const spent = await (
-		await getStore()
-	).attempts.tryAdd(key, Math.max(now, challenge.issuedAt), challenge.issuedAt - 1, 1);
+	const spent = await store.attempts.tryAdd(key, Math.max(now, challenge.issuedAt), challenge.issuedAt - 1, 1);
 	if (!spent.added) throw failed('This liveness challenge was already used; ask for a new one.', 'reused');
 	return challenge;
 }

@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import { PROFILE } from '../../core/defaults';
 import { isCoreError } from '../../core/errors';
 import type { PixelImage } from '../../core/types';

@@ -1,4 +1,4 @@
-export { getPeopleEngine, warmGalleries } from './engine';
+export { configuredModel, peopleEngine, warmGalleries } from './people-engine';
 export type { Rejected } from './faces';
 export {
 	createUser,

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import { CoreError, isCoreError } from '../../core/errors';
 import type { Embedding } from '../../core/types';
 import {
@@ -9,10 +9,9 @@ import {
 	type StatedOperatingPoint
 } from '../../core/gallery';
 import { requireOneFace } from '../../core/use-cases/one-face';
-import { getLoginLimiters, getTokenService, tokenFromAuthorization, type TokenClaims } from '../auth';
+import { tokenFromAuthorization, type LoginLimiters, type TokenClaims } from '../auth';
 import { hashApiKey } from '../auth/api-keys';
-import { getConfig } from '../config';
-import { getStore, type UserRow, type UsersStore } from '../db';
+import type { UserRow } from '../db';
 import { NOT_YOUR_ENROLMENT } from '../db/users';
 import type { Upload } from '../http';
 import { enrolmentFrames } from '../../core/liveness';
@@ -23,7 +22,8 @@ import {
 	type LivenessUpload,
 	type SignedChallenge
 } from '../liveness';
-import { getPeopleEngine, modelOf } from './engine';
+import type { Services } from '../services';
+import { modelOf } from './people-engine';
 import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
 import { MAX_ENROLMENT_PHOTOS, validateName } from './registry';
 
@@ -51,10 +51,6 @@ function validateEmail(raw: string): string {
 	return email;
 }
 
-async function users(): Promise<UsersStore> {
-	return (await getStore()).users;
-}
-
 /** Enrolment tokens are 32 random bytes, like API keys: the same fast hash serves (nothing to brute-force). */
 const hashToken = hashApiKey;
 
@@ -69,10 +65,10 @@ export interface EnrolmentGrant {
 }
 
 /** A fresh single-use enrolment token for the user (replacing any earlier one); only its hash is stored. */
-async function grantEnrolment(userId: number): Promise<EnrolmentGrant> {
-	const ttl = getConfig().enrolmentTtlSeconds;
+async function grantEnrolment(services: Services, userId: number): Promise<EnrolmentGrant> {
+	const ttl = services.config.enrolmentTtlSeconds;
 	const token = newEnrolmentToken();
-	await (await users()).setEnrolmentToken(userId, hashToken(token), Date.now() + ttl * 1000);
+	await services.store.users.setEnrolmentToken(userId, hashToken(token), Date.now() + ttl * 1000);
 	return { enrolment_token: token, enrolment_expires_in: ttl };
 }
 
@@ -82,6 +78,7 @@ async function grantEnrolment(userId: number): Promise<EnrolmentGrant> {
  * cannot test which e-mails are registered; an operator (`manage` key) gets the honest 409.
  */
 export async function createUser(
+	services: Services,
 	nombre: string,
 	correo: string,
 	operator = false
@@ -89,11 +86,11 @@ export async function createUser(
 	const name = validateName(nombre, 'nombre');
 	const email = validateEmail(correo);
 	try {
-		const user = await (await users()).create(name, email);
-		return { ...userView(user), ...(await grantEnrolment(user.id)) };
+		const user = await services.store.users.create(name, email);
+		return { ...userView(user), ...(await grantEnrolment(services, user.id)) };
 	} catch (error) {
 		if (operator || !isCoreError(error) || error.code !== 'CONFLICT') throw error;
-		const ttl = getConfig().enrolmentTtlSeconds;
+		const ttl = services.config.enrolmentTtlSeconds;
 		return {
 			id: randomInt(1, 2 ** 48),
 			nombre: name,
@@ -105,9 +102,13 @@ export async function createUser(
 }
 
 /** POST /registro-imagenes/{id}/token: a logged-in user asks for a new enrolment token to replace their template. */
-export async function renewEnrolment(claims: TokenClaims, userId: number): Promise<EnrolmentGrant> {
+export async function renewEnrolment(
+	services: Services,
+	claims: TokenClaims,
+	userId: number
+): Promise<EnrolmentGrant> {
 	if (claims.userId !== userId) throw new CoreError('FORBIDDEN', 'A token only renews its own user.');
-	return grantEnrolment(userId);
+	return grantEnrolment(services, userId);
 }
 
 export function parseUserId(raw: string | undefined): number {
@@ -141,10 +142,11 @@ const NOT_YOURS = NOT_YOUR_ENROLMENT;
  * enrolment token's hash, which the enrolment then uses up.
  */
 export async function assertEnrolCredential(
+	services: Services,
 	userId: number,
 	credential: EnrolCredential
 ): Promise<string | null> {
-	const repo = await users();
+	const repo = services.store.users;
 	const tokenHash = credential.kind === 'enrolment' ? hashToken(credential.token) : null;
 	if (tokenHash) {
 		const user = await repo.get(userId);
@@ -158,17 +160,18 @@ export async function assertEnrolCredential(
 }
 
 export async function enrolUserFaces(
+	services: Services,
 	userId: number,
 	uploads: readonly Upload[],
 	credential: EnrolCredential
 ): Promise<EnrolResult> {
-	const repo = await users();
-	const tokenHash = await assertEnrolCredential(userId, credential);
+	const repo = services.store.users;
+	const tokenHash = await assertEnrolCredential(services, userId, credential);
 	if (uploads.length > MAX_ENROLMENT_PHOTOS) {
 		throw new CoreError('BAD_REQUEST', `Send at most ${MAX_ENROLMENT_PHOTOS} images per request.`);
 	}
-	const engine = await getPeopleEngine();
-	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
+	const engine = await services.peopleEngine();
+	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, services.config);
 	if (accepted.length < MIN_LOGIN_PHOTOS) {
 		throw new CoreError(
 			'NOT_ENOUGH_DATA',
@@ -190,14 +193,15 @@ export async function enrolUserFaces(
  * straight, every head movement, a blink) enrol the frames that meet the quality limits, at least three.
  */
 export async function enrolUserLive(
+	services: Services,
 	userId: number,
 	challenge: SignedChallenge,
 	upload: LivenessUpload,
 	credential: EnrolCredential
 ): Promise<EnrolResult & { liveness: ReturnType<typeof livenessSummary> }> {
-	const repo = await users();
-	const tokenHash = await assertEnrolCredential(userId, credential);
-	const engine = await getPeopleEngine();
+	const repo = services.store.users;
+	const tokenHash = await assertEnrolCredential(services, userId, credential);
+	const engine = await services.peopleEngine();
 	const live = await checkUploadedFrames(engine, challenge, upload);
 	const { accepted, rejected } = enrolmentFrames(live);
 	if (accepted.length < MIN_LOGIN_PHOTOS) {
@@ -252,50 +256,49 @@ export type LoginEvidence =
  * many clients cannot hammer one user.
  */
 export async function loginWithFace(
+	services: Services,
 	clientKey: string,
-	readEvidence: () => Promise<LoginEvidence>,
-	faceWork: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()
+	readEvidence: () => Promise<LoginEvidence>
 ): Promise<LoginResult> {
-	const limiters = getLoginLimiters();
+	const limiters = services.limiters.login;
+	const faceWork = <T>(work: () => Promise<T>) => services.heavy.run(work);
 	await limiters.client.reserve(`client:${clientKey}`);
 	// The body is read before a face slot is taken: a slow upload must not hold the queue.
 	const evidence = await readEvidence();
 	if (evidence.kind === 'photo') {
-		if (getConfig().loginLiveness === 'required') {
+		if (services.config.loginLiveness === 'required') {
 			throw new CoreError(
 				'LIVENESS_REQUIRED',
 				'Face login needs a liveness challenge: POST /liveness/challenge, then send its frames.'
 			);
 		}
-		return faceWork(() => matchLogin(evidence.bytes, limiters));
+		return faceWork(() => matchLogin(services, evidence.bytes));
 	}
 	// Spent before the queue, so a replayed challenge fails at once, however many copies are in flight.
-	const challenge = await spendChallenge(evidence.upload.challenge, 'login');
+	const challenge = await spendChallenge(services, evidence.upload.challenge, 'login');
 	return faceWork(async () => {
-		const engine = await getPeopleEngine();
+		const engine = await services.peopleEngine();
 		const live = await checkUploadedFrames(engine, challenge, evidence.upload);
-		const result = await matchEmbedding(engine, live.decision!.embedding, limiters);
+		const result = await matchEmbedding(services, engine, live.decision!.embedding, limiters);
 		return { ...result, liveness: livenessSummary(live) };
 	});
 }
 
-async function matchLogin(
-	bytes: Uint8Array,
-	limiters: ReturnType<typeof getLoginLimiters>
-): Promise<LoginResult> {
-	const engine = await getPeopleEngine();
-	const image = await decodeUpload(bytes, getConfig());
+async function matchLogin(services: Services, bytes: Uint8Array): Promise<LoginResult> {
+	const engine = await services.peopleEngine();
+	const image = await decodeUpload(bytes, services.config);
 	// NO_FACE, or MULTIPLE_FACES when two faces of similar size leave it open who is logging in.
 	const { embedding } = await requireOneFace(engine, image);
-	return matchEmbedding(engine, embedding, limiters);
+	return matchEmbedding(services, engine, embedding, services.limiters.login);
 }
 
 async function matchEmbedding(
+	{ store, tokens }: Services,
 	engine: FaceEngine,
 	embedding: Embedding,
-	limiters: ReturnType<typeof getLoginLimiters>
+	limiters: LoginLimiters
 ): Promise<LoginResult> {
-	const repo = await users();
+	const repo = store.users;
 	const match = matchFace(
 		embedding,
 		await repo.gallery(modelOf(engine)),
@@ -304,7 +307,6 @@ async function matchEmbedding(
 	const user = match.status === 'known' ? await repo.get(Number(match.person.id)) : null;
 	if (match.status !== 'known' || !user) throw new CoreError('UNAUTHORIZED', 'Face not recognised.');
 	await limiters.account.reserve(`account:${user.id}`);
-	const tokens = getTokenService();
 	const { token } = await tokens.sign({ id: user.id, email: user.email, version: user.token_version });
 	return {
 		token,
@@ -320,9 +322,12 @@ async function matchEmbedding(
  * The claims of the request's token (`Authorization: Bearer <token>` or the bare token), if it is still
  * current: a template change, a logout or the user's deletion revokes every token issued before. 401 otherwise.
  */
-export async function requireToken(authorization: string | null): Promise<TokenClaims> {
-	const claims = await getTokenService().verify(tokenFromAuthorization(authorization));
-	const user = await (await users()).get(claims.userId);
+export async function requireToken(
+	{ store, tokens }: Pick<Services, 'store' | 'tokens'>,
+	authorization: string | null
+): Promise<TokenClaims> {
+	const claims = await tokens.verify(tokenFromAuthorization(authorization));
+	const user = await store.users.get(claims.userId);
 	if (!user || user.token_version !== claims.version) {
 		throw new CoreError('UNAUTHORIZED', 'The token was revoked (logout, new enrolment or deleted user).');
 	}
@@ -331,6 +336,7 @@ export async function requireToken(authorization: string | null): Promise<TokenC
 
 /** PUT /actualizar-perfil: the token's user changes name and/or e-mail. */
 export async function updateProfile(
+	services: Services,
 	claims: TokenClaims,
 	changes: { nombre?: string; correo?: string }
 ): Promise<{ user: UserView }> {
@@ -340,20 +346,20 @@ export async function updateProfile(
 	if (!update.name && !update.email) {
 		throw new CoreError('BAD_REQUEST', "Send 'nombre' and/or 'correo' to update.");
 	}
-	const repo = await users();
+	const repo = services.store.users;
 	if (!(await repo.get(claims.userId)))
 		throw new CoreError('UNAUTHORIZED', 'The token belongs to a user that no longer exists.');
 	return { user: userView(await repo.update(claims.userId, update)) };
 }
 
 /** POST /logout: every token of the user stops working. */
-export async function logout(claims: TokenClaims): Promise<{ logged_out: true }> {
-	await (await users()).bumpTokenVersion(claims.userId);
+export async function logout(services: Services, claims: TokenClaims): Promise<{ logged_out: true }> {
+	await services.store.users.bumpTokenVersion(claims.userId);
 	return { logged_out: true };
 }
 
 /** DELETE /usuarios/{id}: the user and every embedding of theirs, by themselves or an operator. */
-export async function deleteUser(userId: number): Promise<{ deleted: true; id: number }> {
-	if (!(await (await users()).delete(userId))) throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
+export async function deleteUser(services: Services, userId: number): Promise<{ deleted: true; id: number }> {
+	if (!(await services.store.users.delete(userId))) throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
 	return { deleted: true, id: userId };
 }

@@ -1,22 +1,22 @@
-import type { FaceEngine } from '../../core/engine';
+import type { FaceEngine } from '../../core/face-engine';
 import { embedderMeta } from '../../core/embedders';
 import { matchPolicyFor, type MatchPolicy } from '../../core/gallery';
-import { getConfig } from '../config';
-import { getStore, type EmbedderRef } from '../db';
-import { engineFor } from '../engine';
+import type { ServerConfig } from '../config';
+import type { EmbedderRef, Store } from '../db';
+import { engineFor } from '../node-engine';
 
 /**
  * People recognition and face login use the embedder their thresholds were calibrated for
  * (PEOPLE_EMBEDDER), from the engine registry: the verifier's engine when the embedders are the same,
  * else a second one on the same WASM backend, loaded on first use.
  */
-export function getPeopleEngine(): Promise<FaceEngine> {
-	return engineFor(getConfig().peopleEmbedder);
+export function peopleEngine(config: ServerConfig): Promise<FaceEngine> {
+	return engineFor(config.peopleEmbedder, { flipWorker: config.flipWorker });
 }
 
 /** The people embedder's identity without loading it: listing people must not wait for the models. */
-export function configuredModel(): EmbedderRef {
-	const id = getConfig().peopleEmbedder;
+export function configuredModel(config: Pick<ServerConfig, 'peopleEmbedder'>): EmbedderRef {
+	const id = config.peopleEmbedder;
 	return { embedder: id, version: embedderMeta(id).version };
 }
 
@@ -25,9 +25,8 @@ export function configuredModel(): EmbedderRef {
  * recognition or login does not wait for it; afterwards a replica only reloads who changed. People are not
  * loaded where the pgvector index serves 1:N (PG_VECTOR_INDEX=on).
  */
-export async function warmGalleries(): Promise<void> {
-	const store = await getStore();
-	const model = configuredModel();
+export async function warmGalleries(config: ServerConfig, store: Store): Promise<void> {
+	const model = configuredModel(config);
 	await Promise.all([store.people.warm(model), store.users.gallery(model)]);
 }
 

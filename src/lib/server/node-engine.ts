@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Human as HumanType } from '@vladmandic/human';
 import type * as tfTypes from '@tensorflow/tfjs-core';
-import type { FaceEngine } from '../core/engine';
+import type { FaceEngine } from '../core/face-engine';
 import {
 	DEFAULT_EMBEDDER,
 	EMBEDDER_IDS,
@@ -16,7 +16,6 @@ import {
 import { CoreError } from '../core/errors';
 import { humanConfig } from '../core/human-config';
 import { createHumanEngine } from '../core/human-engine';
-import { getConfig } from './config';
 import { startMirrorWorker } from './mirror-worker';
 import { tf, WASM_DIR, wasmBackend, withoutNewProcessListeners } from './tf-wasm';
 import { readWeightsFile, registerFileLoadRouter } from './weights';
@@ -39,8 +38,10 @@ const WEIGHT_FILES: Record<WeightsName, string> = {
 type HumanConstructor = new (config?: Partial<HumanType['config']>) => HumanType;
 
 export interface ServerEngineOptions {
-	/** Embedder id; defaults to EMBEDDER from the environment, then the project default. */
+	/** Embedder id; defaults to the project default. */
 	embedder?: string;
+	/** Runs the mirror chip of dlib-resnet128's flip averaging on a second thread (FLIP_WORKER; default on). */
+	flipWorker?: boolean;
 	minConfidence?: number;
 	maxFaces?: number;
 	/** Folder with Human's model files; defaults to the copy inside node_modules. */
@@ -48,7 +49,7 @@ export interface ServerEngineOptions {
 }
 
 function resolveEmbedder(requested: string | undefined): EmbedderId {
-	const id = requested ?? getConfig().embedder ?? DEFAULT_EMBEDDER;
+	const id = requested ?? DEFAULT_EMBEDDER;
 	// EMBEDDER is checked with the configuration; this catches a command's --embedder.
 	if (!isEmbedderId(id))
 		throw new CoreError('CONFIG_INVALID', `Unknown embedder "${id}" (one of ${EMBEDDER_IDS.join(', ')}).`);
@@ -89,7 +90,7 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 		return read.get(name)!;
 	};
 	const mirror =
-		embedder === 'dlib-resnet128' && getConfig().flipWorker
+		embedder === 'dlib-resnet128' && (options.flipWorker ?? true)
 			? await startMirrorWorker(await weightsOf('face-recognition'), WASM_DIR)
 			: null;
 	const engine = createHumanEngine({
@@ -120,14 +121,18 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 const engines = new Map<EmbedderId, Promise<FaceEngine>>();
 
 /**
- * The engine registry: one loaded engine per embedder id in this process (EMBEDDER, then the project
- * default, when none is named), shared by the verifier, people, face login and the commands.
+ * The engine registry: one loaded engine per embedder id in this process (the project default when none is
+ * named), shared by every services object (the verifier, people, face login) and the commands: models load
+ * once per process. The first caller's `flipWorker` decides how that embedder's engine is built.
  */
-export async function engineFor(embedder?: string): Promise<FaceEngine> {
+export async function engineFor(
+	embedder?: string,
+	options: Pick<ServerEngineOptions, 'flipWorker'> = {}
+): Promise<FaceEngine> {
 	const id = resolveEmbedder(embedder);
 	let engine = engines.get(id);
 	if (!engine) {
-		engine = createServerEngine({ embedder: id }).catch((error: unknown) => {
+		engine = createServerEngine({ ...options, embedder: id }).catch((error: unknown) => {
 			engines.delete(id); // a failed load is retried by the next caller
 			throw error;
 		});

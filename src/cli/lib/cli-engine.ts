@@ -1,5 +1,6 @@
-import type { FaceEngine } from '../../lib/core/engine';
-import { engineFor } from '../../lib/server/engine';
+import type { FaceEngine } from '../../lib/core/face-engine';
+import { loadConfig } from '../../lib/server/config';
+import { engineFor } from '../../lib/server/node-engine';
 import type { CliOutput } from './output';
 import { formatDuration } from './run';
 
@@ -16,7 +17,9 @@ export const EMBEDDER_OPTION = {
  */
 export async function loadCliEngine(output: CliOutput, embedder?: string): Promise<FaceEngine> {
 	const started = performance.now();
-	const engine = await engineFor(embedder);
+	// EMBEDDER and FLIP_WORKER as the server reads them (.env included) when --embedder is not given.
+	const config = loadConfig();
+	const engine = await engineFor(embedder ?? config.embedder ?? undefined, { flipWorker: config.flipWorker });
 	const { info } = engine;
 	output.info(
 		`engine: ${info.detector} + ${info.embedder} ${info.embedderVersion} (${info.embeddingSize}-D) on ${info.backend}, ` +
