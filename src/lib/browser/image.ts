@@ -68,40 +68,55 @@ export function grabFrame(video: HTMLVideoElement, maxSide = MAX_IMAGE_SIDE): Pi
 	return toPixelImage(video, video.videoWidth, video.videoHeight, maxSide);
 }
 
+/** An RGBA ImageData of any PixelImage (RGB ones get an opaque alpha channel). */
+function imageData(image: PixelImage): ImageData {
+	const pixels = image.width * image.height;
+	const rgba = new Uint8ClampedArray(pixels * 4);
+	if (image.channels === 4) rgba.set(image.data);
+	else {
+		for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+			rgba[i] = image.data[j];
+			rgba[i + 1] = image.data[j + 1];
+			rgba[i + 2] = image.data[j + 2];
+			rgba[i + 3] = 255;
+		}
+	}
+	return new ImageData(rgba, image.width, image.height);
+}
+
+function canvasWith(image: PixelImage): OffscreenCanvas | HTMLCanvasElement {
+	const canvas = canvasOf(image.width, image.height);
+	context2d(canvas).putImageData(imageData(image), 0, 0);
+	return canvas;
+}
+
+function toJpeg(canvas: OffscreenCanvas | HTMLCanvasElement, quality: number): Promise<Blob> {
+	if ('convertToBlob' in canvas) return canvas.convertToBlob({ type: 'image/jpeg', quality });
+	return new Promise((resolve, reject) =>
+		canvas.toBlob(
+			(blob) => (blob ? resolve(blob) : reject(new ImageDecodeError('JPEG encoding failed'))),
+			'image/jpeg',
+			quality
+		)
+	);
+}
+
+/** A decoded image (already downscaled by decodeFile/grabFrame) as JPEG: server mode sends exactly these pixels. */
+export function pixelImageToJpeg(image: PixelImage, quality = 0.9): Promise<Blob> {
+	return toJpeg(canvasWith(image), quality);
+}
+
 /** A square crop around the face box (with a margin), as a small JPEG blob for thumbnails. */
 export async function faceThumbnail(image: PixelImage, box: Box, size = 96, margin = 0.25): Promise<Blob> {
 	const [x, y, w, h] = box;
 	const side = Math.max(w, h) * (1 + 2 * margin);
 	const sx = x + w / 2 - side / 2;
 	const sy = y + h / 2 - side / 2;
-	const full = canvasOf(image.width, image.height);
-	const rgba =
-		image.channels === 4
-			? new Uint8ClampedArray(image.data)
-			: rgbToRgba(image.data, image.width * image.height);
-	context2d(full).putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
+	const full = canvasWith(image);
 	const out = canvasOf(size, size);
 	const ctx = context2d(out);
 	ctx.fillStyle = '#222';
 	ctx.fillRect(0, 0, size, size);
 	ctx.drawImage(full as CanvasImageSource, sx, sy, side, side, 0, 0, size, size);
-	if ('convertToBlob' in out) return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-	return new Promise((resolve, reject) =>
-		out.toBlob(
-			(blob) => (blob ? resolve(blob) : reject(new ImageDecodeError('thumbnail failed'))),
-			'image/jpeg',
-			0.85
-		)
-	);
-}
-
-function rgbToRgba(rgb: ArrayLike<number>, pixels: number): Uint8ClampedArray<ArrayBuffer> {
-	const out = new Uint8ClampedArray(pixels * 4);
-	for (let i = 0; i < pixels; i++) {
-		out[i * 4] = rgb[i * 3];
-		out[i * 4 + 1] = rgb[i * 3 + 1];
-		out[i * 4 + 2] = rgb[i * 3 + 2];
-		out[i * 4 + 3] = 255;
-	}
-	return out;
+	return toJpeg(out, 0.85);
 }

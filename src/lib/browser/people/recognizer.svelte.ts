@@ -1,7 +1,7 @@
 import type { PersonTemplate } from '../../core/gallery';
 import type { PixelImage } from '../../core/types';
 import { getPeopleEngine } from './embedder';
-import { pixelImageToJpeg } from './frame';
+import { pixelImageToJpeg } from '../image';
 import { recognizeOnDevice, type Recognition } from './recognize';
 import { LiveLoop, VideoFrames } from '../live-loop.svelte';
 import { settings } from '../settings.svelte';
