@@ -1,3 +1,4 @@
+import type { Confusion } from '../core/metrics';
 import { axes, COLORS, escapeXml, fmt, frame, legend, polyline, svgDocument, text, ticks } from './svg';
 
 /**
@@ -168,16 +169,9 @@ export function prChartSvg(input: PrChartInput, text_: Partial<ChartText> = {}):
 	});
 }
 
-export interface ConfusionCounts {
-	tp: number;
-	fp: number;
-	tn: number;
-	fn: number;
-}
-
 /** Rows are the true class, columns the prediction, "me" first, as in sklearn's plot with labels [1, 0]. */
 export function confusionMatrixSvg(
-	counts: ConfusionCounts,
+	counts: Confusion,
 	threshold: number,
 	title?: string,
 	text_: Partial<ChartText> = {}

@@ -5,7 +5,6 @@ export {
 	rocChartSvg,
 	scoreHistogramSvg,
 	type ChartText,
-	type ConfusionCounts,
 	type HistogramInput,
 	type OperatingPoint,
 	type PrChartInput,

@@ -1,11 +1,6 @@
 /** Shape of reports/evaluation.json (snake_case keys, as the seed's evaluation file). */
 
-export interface ConfusionMatrix {
-	tp: number;
-	fp: number;
-	tn: number;
-	fn: number;
-}
+import type { Confusion } from '../../../lib/core/metrics';
 
 export interface FarPoint {
 	/** Target false accept rate. */
@@ -38,7 +33,7 @@ export interface ScoreMetrics {
 	eer: number;
 	eer_threshold: number;
 	tar_at_far: FarPoint[];
-	confusion_matrix: ConfusionMatrix;
+	confusion_matrix: Confusion;
 }
 
 export interface ThresholdPoint {
