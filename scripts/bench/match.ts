@@ -3,6 +3,7 @@
 // BENCH_DIM (128 = the default embedder), BENCH_QUERIES override. Each size is timed with the WebAssembly SIMD
 // kernel and with the plain JavaScript loop; --legacy also times the list of templates
 // scored one by one and sorted (the matcher before the matrix) up to 100,000.
+// --pgvector: the optional pgvector index instead (PG_VECTOR_INDEX=on): see pgvectorBench below.
 import { performance } from 'node:perf_hooks';
 import { buildTemplate, GalleryMatrix, matchFace, type PersonTemplate } from '../../src/lib/core/gallery';
 import { createRng, gaussian } from '../../src/lib/core/random';
@@ -45,6 +46,107 @@ function rss(): number {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const cell = (t: { p50: number; p95: number }) => `${t.p50.toFixed(3)} / ${t.p95.toFixed(3)} ms`;
+
+/**
+ * --pgvector (BENCH_PGVECTOR_SIZES, default 20000,100000): per size, people with one template each are written
+ * as the store writes them (encrypted), then the store is opened with the index on, so migration 6 fills the
+ * tables and builds the HNSW indexes (timed). Then per query: the store's index path (candidates by HNSW, their
+ * templates decrypted, the core matcher) against brute force on the in-memory matrix, and how many decisions
+ * differ. Half the queries are new photos of an enrolled person (cosine ~0.97), half strangers. The PostgreSQL is
+ * PGlite (WebAssembly, one thread, in this process, over the wire protocol): slower than a native server.
+ */
+async function pgvectorBench(): Promise<void> {
+	const { startPglite } = await import('../../tests/helpers/pglite');
+	const { openStore } = await import('../../src/lib/server/db/database');
+	const { ephemeralCipher } = await import('../../src/lib/server/secrets/template-cipher');
+	const { vectorToBlob } = await import('../../src/lib/server/db/vectors');
+	const { matchFrame } = await import('../../src/lib/core/gallery');
+	type PgStore = import('../../src/lib/server/db/postgres/store').PostgresStore;
+	const model = { embedder: 'bench', version: '1' };
+	const list = (process.env.BENCH_PGVECTOR_SIZES ?? '20000,100000').split(',').map(Number);
+	const cipher = ephemeralCipher();
+	console.log(
+		`pgvector HNSW (PGlite) vs brute force, ${dim}-D unit vectors, ${queries} queries, centroid strategy`
+	);
+	console.log(
+		'| people | migration 6 (fill + HNSW build) | index path p50 / p95 | HNSW query alone p50 / p95 | brute force p50 / p95 | decisions that differ |'
+	);
+	console.log('| --- | --- | --- | --- | --- | --- |');
+	for (const size of list) {
+		const server = await startPglite();
+		await server.db.exec("SET maintenance_work_mem = '1GB'");
+		const rng = createRng(size);
+		const people = Array.from({ length: size }, () => unit(rng));
+		const plain = (await openStore({ databaseUrl: server.url, cipher })) as PgStore;
+		for (let from = 0; from < size; from += 5000) {
+			const ids = Array.from({ length: Math.min(5000, size - from) }, (_, i) => `p${from + i}`);
+			const sealed = ids.map((_, i) => cipher.encrypt(vectorToBlob(people[from + i])));
+			await plain.pool.query(
+				`WITH p AS (INSERT INTO people (id, name) SELECT id, id FROM unnest($1::text[]) AS t (id))
+				 INSERT INTO person_embeddings (person_id, embedder, embedder_version, dim, vector, key_id)
+				 SELECT id, $2, $3, $4, v, k FROM unnest($1::text[], $5::bytea[], $6::text[]) AS t (id, v, k)`,
+				[
+					ids,
+					model.embedder,
+					model.version,
+					dim,
+					sealed.map((x) => Buffer.from(x.blob)),
+					sealed.map((x) => x.keyId)
+				]
+			);
+		}
+		await plain.close();
+		const started = performance.now();
+		const store = (await openStore({ databaseUrl: server.url, cipher, vectorIndex: true })) as PgStore;
+		const built = (performance.now() - started) / 1000;
+		await store.pool.query('ANALYZE');
+		const full = await store.people.gallery(model);
+		const probes = Array.from({ length: queries }, (_, i) => {
+			if (i % 2) return unit(rng);
+			const v = people[Math.floor(rng() * size)].map((x) => x + 0.02 * gaussian(rng));
+			return Float32Array.from(v, (x) => x / Math.hypot(...v));
+		});
+		const timed = async (run: (q: Float32Array) => Promise<unknown>) => {
+			const ms: number[] = [];
+			for (const q of probes) {
+				const t = performance.now();
+				await run(q);
+				ms.push(performance.now() - t);
+			}
+			ms.sort((a, b) => a - b);
+			return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95) };
+		};
+		let differ = 0;
+		const indexPath = await timed(async (q) => {
+			const decided = matchFrame([q], await store.people.galleryFor([q], model, 'centroid'), policy)[0];
+			if (JSON.stringify(decided) !== JSON.stringify(matchFrame([q], full, policy)[0])) differ++;
+		});
+		const sql = store.vectors!.candidateSql(model, dim, 'centroid', store.vectors!.candidates);
+		const hnsw = await timed(async (q) => {
+			const client = await store.pool.connect();
+			try {
+				await client.query('BEGIN');
+				await client.query(`SET LOCAL hnsw.ef_search = ${store.vectors!.efSearch}`);
+				await client.query(sql, [`[${Array.from(q).join(',')}]`]);
+				await client.query('COMMIT');
+			} finally {
+				client.release();
+			}
+		});
+		const brute = await timed(async (q) => void matchFrame([q], full, policy));
+		console.log(
+			`| ${fmt(size)} | ${built.toFixed(1)} s | ${cell(indexPath)} | ${cell(hnsw)} | ${cell(brute)} | ${differ} of ${queries} |`
+		);
+		await store.close();
+		await server.stop();
+	}
+}
+
+if (process.argv.includes('--pgvector')) {
+	await pgvectorBench();
+	process.exit(0);
+}
+
 console.log(`1:N match step, ${dim}-D unit vectors, centroid strategy, one core (Node ${process.version})`);
 console.log(
 	'| templates | WebAssembly SIMD p50 / p95 | JavaScript loop p50 / p95 |' +

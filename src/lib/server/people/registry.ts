@@ -181,8 +181,12 @@ export async function recognizeFrame(
 ): Promise<FrameResult> {
 	const engine = await getPeopleEngine();
 	const image = await decodeUpload(bytes, getConfig());
-	const gallery = await (await getStore()).people.gallery(modelOf(engine));
-	const faces = await recognizeFaces(engine, image, gallery, policyOf(engine));
+	const { people } = await getStore();
+	const policy = policyOf(engine);
+	// The whole in-memory gallery, or with PG_VECTOR_INDEX=on the index's nearest people: the same decision.
+	const gallery = (embeddings: readonly ArrayLike<number>[]) =>
+		people.galleryFor(embeddings, modelOf(engine), policy.strategy);
+	const faces = await recognizeFaces(engine, image, gallery, policy);
 	const result: FrameResult = {
 		recognized_faces: [],
 		unknown_faces: [],
