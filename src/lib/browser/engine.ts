@@ -5,8 +5,9 @@ import type { FaceEngine } from '../core/face-engine';
 import {
 	DEFAULT_EMBEDDER,
 	embedderMeta,
+	fetchReader,
+	readWeightsManifest,
 	type EmbedderId,
-	type RawWeights,
 	type WeightsName
 } from '../core/embedders';
 import { CoreError } from '../core/errors';
@@ -45,31 +46,6 @@ export interface BrowserEngine {
 	loadMs: number;
 }
 
-/** Reads a tfjs weights manifest and its shards over HTTP (the service worker answers offline). */
-export async function fetchWeights(manifestUrl: string): Promise<RawWeights> {
-	const base = new URL(manifestUrl, location.href);
-	const response = await fetch(base);
-	if (!response.ok)
-		throw new CoreError('MODEL_MISSING', `weights manifest ${manifestUrl}: HTTP ${response.status}`);
-	const manifest = (await response.json()) as tf.io.WeightsManifestConfig;
-	const shards = await Promise.all(
-		manifest.flatMap((group) =>
-			group.paths.map(async (file) => {
-				const shard = await fetch(new URL(file, base));
-				if (!shard.ok) throw new CoreError('MODEL_MISSING', `weights shard ${file}: HTTP ${shard.status}`);
-				return new Uint8Array(await shard.arrayBuffer());
-			})
-		)
-	);
-	const data = new Uint8Array(shards.reduce((sum, s) => sum + s.byteLength, 0));
-	let offset = 0;
-	for (const shard of shards) {
-		data.set(shard, offset);
-		offset += shard.byteLength;
-	}
-	return { specs: manifest.flatMap((group) => group.weights), data: data.buffer as ArrayBuffer };
-}
-
 /** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
 async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
 	const human = new Human(
@@ -90,7 +66,12 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 		human,
 		tf,
 		embedder,
-		loadWeights: (name) => fetchWeights(ASSET_PATHS.weights[name])
+		// The core weights reader over HTTP (the service worker answers offline).
+		loadWeights: (name) =>
+			readWeightsManifest(
+				new URL(ASSET_PATHS.weights[name], location.href).href,
+				fetchReader((url) => fetch(url))
+			)
 	});
 	await engine.load();
 	return engine;
