@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { API_SCOPES, createApiKey, parseScopes } from '../src/lib/server/auth/api-keys';
-import { getConfig } from '../src/lib/server/config';
-import { closeStore, getStore, openStore } from '../src/lib/server/db/database';
+import { loadConfig } from '../src/lib/server/config';
+import { openConfiguredStore, openStore } from '../src/lib/server/db/database';
 import { loadSecretsFile, TemplateCipher, writeSecretsFile } from '../src/lib/server/secrets';
 
 const USAGE = `Usage: npm run keys -- <command>
@@ -20,7 +20,7 @@ function fail(message: string): never {
 }
 
 async function rotateTemplateKey(): Promise<void> {
-	const config = getConfig();
+	const config = loadConfig();
 	if (config.templateKey) {
 		fail(
 			'TEMPLATE_KEY is set in the environment: rotate by setting the new key in TEMPLATE_KEY and the old one in\n' +
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 		return;
 	}
 	if (command === 'rotate-template-key') return rotateTemplateKey();
-	const store = await getStore();
+	const store = await openConfiguredStore(loadConfig());
 	try {
 		if (command === 'create') {
 			if (!values.name || !values.scopes) fail(USAGE);
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
 			fail(USAGE);
 		}
 	} finally {
-		await closeStore();
+		await store.close();
 	}
 }
 

@@ -1,12 +1,13 @@
 // npm run db:migrate: applies pending migrations to DATABASE_URL (PostgreSQL) or DB_PATH (SQLite) and prints the
 // schema version. Servers also migrate at start (one at a time); this runs it before a rollout.
-import { getConfig } from '../src/lib/server/config';
-import { closeStore, getStore } from '../src/lib/server/db/database';
+import { loadConfig } from '../src/lib/server/config';
+import { openConfiguredStore } from '../src/lib/server/db/database';
 
-const store = await getStore().catch((error: Error) => {
+const config = loadConfig();
+const store = await openConfiguredStore(config).catch((error: Error) => {
 	console.error(`migration failed: ${error.message}`);
 	process.exit(1);
 });
-const where = getConfig().databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${getConfig().dbPath}`;
+const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${config.dbPath}`;
 console.log(`${where}: schema version ${await store.schemaVersion()}`);
-await closeStore();
+await store.close();

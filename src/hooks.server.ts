@@ -1,15 +1,18 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { API_DESCRIPTION } from '#lib/server/api-description.ts';
 import { ensureFirstKey } from '#lib/server/auth/api-keys.ts';
-import { checkSharedSecrets, initAuth } from '#lib/server/auth/index.ts';
-import { getConfig } from '#lib/server/config.ts';
-import { closeStore } from '#lib/server/db/index.ts';
+import { checkSharedSecrets } from '#lib/server/auth/index.ts';
+import { loadConfig } from '#lib/server/config.ts';
+import { openConfiguredStore } from '#lib/server/db/index.ts';
 import { json } from '#lib/server/http.ts';
-import { getPeopleEngine, warmGalleries } from '#lib/server/people/index.ts';
+import { warmGalleries } from '#lib/server/people/index.ts';
 import { livenessWarnings } from '#lib/server/liveness/index.ts';
 import { isCrossSiteForbidden, withSecurityHeaders } from '#lib/server/security-headers.ts';
+import { createServices, type Services } from '#lib/server/services.ts';
 import { openDatabaseAtStart } from '#lib/server/startup.ts';
-import { startEngine } from '#lib/server/verifier.ts';
+
+/** The composition root: built once by `init`, handed to every request as `event.locals.services`. */
+let services: Services | null = null;
 
 export const init: ServerInit = async () => {
 	// A stray rejection must be logged, never take the whole server down.
@@ -17,14 +20,17 @@ export const init: ServerInit = async () => {
 	// adapter-node emits this once in-flight requests are done after SIGTERM/SIGINT; the engine's handles would
 	// otherwise keep the worker alive until the primary gives up on it.
 	process.once('sveltekit:shutdown', () => {
-		closeStore().finally(() => process.exit(0));
+		(services?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 	});
+	let ready: Services;
 	try {
-		// Create/migrate the database (waiting out another process's lock) and resolve the JWT secret now:
-		// production with a weak JWT_SECRET must refuse to start, not fail on the first login.
-		const store = await openDatabaseAtStart();
-		initAuth();
-		await checkSharedSecrets(store);
+		// The configuration is read and checked once (a bad variable stops the start with exit 78); the database
+		// is created/migrated (waiting out another process's lock) and the JWT secret resolved now: production
+		// with a weak JWT_SECRET must refuse to start, not fail on the first login.
+		const config = loadConfig();
+		const store = await openDatabaseAtStart(() => openConfiguredStore(config));
+		ready = await createServices(config, { store, ownsStore: true });
+		await checkSharedSecrets(store, ready.tokens);
 		const first = await ensureFirstKey(store);
 		if (first) {
 			console.log(
@@ -33,8 +39,8 @@ export const init: ServerInit = async () => {
 					first.key
 			);
 		}
-		for (const warning of livenessWarnings()) console.warn(`[me-verifier] ${warning}`);
-		for (const scope of getConfig().publicScopes) {
+		for (const warning of livenessWarnings(config)) console.warn(`[me-verifier] ${warning}`);
+		for (const scope of config.publicScopes) {
 			const route = scope === 'verify' ? 'POST /verify' : 'POST /process_frame';
 			console.warn(`[me-verifier] PUBLIC_SCOPES: ${route} answers without an API key (scores withheld).`);
 		}
@@ -42,10 +48,13 @@ export const init: ServerInit = async () => {
 		console.error(`[me-verifier] cannot start: ${(error as Error).message}`);
 		process.exit(78); // EX_CONFIG: the cluster primary does not restart a worker that exits with it
 	}
+	services = ready;
 	// Load and warm the models before the first request; failures surface through /healthz.
-	startEngine().catch(() => undefined);
-	getPeopleEngine().catch(() => undefined);
-	warmGalleries().catch((error: unknown) => console.error('[me-verifier] galleries failed to load:', error));
+	ready.verifier.start().catch(() => undefined);
+	ready.peopleEngine().catch(() => undefined);
+	warmGalleries(ready.config, ready.store).catch((error: unknown) =>
+		console.error('[me-verifier] galleries failed to load:', error)
+	);
 };
 
 function wantsJson(request: Request): boolean {
@@ -54,11 +63,13 @@ function wantsJson(request: Request): boolean {
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
+	if (!services) throw new Error('The server has not started: hooks init did not run.');
+	event.locals.services = services;
 	if (
 		isCrossSiteForbidden(
 			event.request,
 			event.request.headers.get('host') ?? event.url.host,
-			getConfig().allowedOrigins
+			services.config.allowedOrigins
 		)
 	) {
 		const error = { code: 'FORBIDDEN', message: 'Cross-site requests from this origin are not allowed.' };

@@ -9,7 +9,6 @@ import type { FaceEngine } from '../src/lib/core/face-engine';
 import { CoreError } from '../src/lib/core/errors';
 import { cosine } from '../src/lib/core/gallery';
 import type { DetectedFace, PixelImage } from '../src/lib/core/types';
-import { resetConfig } from '../src/lib/server/config';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { createServerEngine, engineFor, serverTf } from '../src/lib/server/node-engine';
 import { readWeightsFile } from '../src/lib/server/weights';
@@ -180,11 +179,7 @@ describe('flip averaging (the default embedder)', () => {
 
 describe('the mirror worker thread', () => {
 	it('gives the same descriptor as the single-thread batch of two', async () => {
-		process.env.FLIP_WORKER = 'off';
-		resetConfig();
-		const oneThread = await createServerEngine({ embedder: 'dlib-resnet128' });
-		delete process.env.FLIP_WORKER;
-		resetConfig();
+		const oneThread = await createServerEngine({ embedder: 'dlib-resnet128', flipWorker: false });
 		try {
 			const image = await load('John_Simm/000310_00470421.jpg');
 			const [face] = await engine.detect(image);

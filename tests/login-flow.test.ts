@@ -1,9 +1,8 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initAuth, resetAuth } from '../src/lib/server/auth';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/lib/server/auth/tokens';
-import { resetConfig } from '../src/lib/server/config';
-import { getStore } from '../src/lib/server/db';
+import { readConfig } from '../src/lib/server/config';
+import { createServices } from '../src/lib/server/services';
 import { PUT as updateProfile } from '../src/routes/(login)/actualizar-perfil/+server';
 import { POST as login } from '../src/routes/(login)/autenticacion/+server';
 import { POST as createUser } from '../src/routes/(login)/registro-datos/+server';
@@ -80,7 +79,7 @@ describe('registration', () => {
 		expect(tooFew.status).toBe(400);
 		expect(tooFew.json.error.code).toBe('NOT_ENOUGH_DATA');
 		expect(tooFew.json.error.rejected).toHaveLength(2);
-		expect(await (await getStore()).users.countEmbeddings(amyId)).toBe(0);
+		expect(await (await state.services()).store.users.countEmbeddings(amyId)).toBe(0);
 
 		// A failed upload does not use up the enrolment token.
 		const amy = await enrol(amyId, { images: ['amy/amy1.png', 'amy/amy2.png', 'amy/amy3.png'] });
@@ -89,7 +88,7 @@ describe('registration', () => {
 			imagenes: ['penny/penny1.png', 'penny/penny2.png', 'penny/penny3.png']
 		});
 		expect(penny.json.faces_used).toBe(3);
-		expect(await (await getStore()).users.countEmbeddings()).toBe(6);
+		expect(await (await state.services()).store.users.countEmbeddings()).toBe(6);
 	});
 
 	it('unknown or malformed user ids are refused', async () => {
@@ -186,7 +185,7 @@ describe('face login and the protected route', () => {
 			expect(json.error.code, label).toBe('UNAUTHORIZED');
 		}
 		expect((await putProfile(`Bearer ${expired}`, { nombre: 'x' })).json.error.message).toMatch(/expired/);
-		expect((await (await getStore()).users.get(amyId))!.name).toBe('Amy F. Fowler');
+		expect((await (await state.services()).store.users.get(amyId))!.name).toBe('Amy F. Fowler');
 	});
 
 	it(`after ${MAX_FAILURES} failed logins a client gets 429 with Retry-After, even with the right face`, async () => {
@@ -215,18 +214,11 @@ describe('face login and the protected route', () => {
 });
 
 describe('secret configuration', () => {
-	it('production with a weak JWT_SECRET refuses to start with a message that says what to set', () => {
-		const saved = { ...process.env };
-		try {
-			process.env.JWT_SECRET = 'a'.repeat(40);
-			process.env.NODE_ENV = 'production';
-			resetConfig();
-			resetAuth();
-			expect(() => initAuth()).toThrow(/JWT_SECRET is too weak.*openssl rand/);
-		} finally {
-			process.env = saved;
-			resetConfig();
-			resetAuth();
-		}
+	it('production with a weak JWT_SECRET refuses to start with a message that says what to set', async () => {
+		const config = readConfig({ ...process.env, JWT_SECRET: 'a'.repeat(40), NODE_ENV: 'production' });
+		// Refused before anything is opened: DB_PATH names a folder that cannot be created.
+		await expect(createServices({ ...config, dbPath: '/dev/null/never/db.sqlite' })).rejects.toThrow(
+			/JWT_SECRET is too weak.*openssl rand/
+		);
 	});
 });

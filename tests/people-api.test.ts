@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getStore, SqliteStore } from '../src/lib/server/db';
-
-const people = async () => (await getStore()).people;
-import { getPeopleEngine } from '../src/lib/server/people';
+import { SqliteStore } from '../src/lib/server/db';
 import { DELETE as deletePerson, GET as getPerson } from '../src/routes/(api)/people/[id]/+server';
 import { GET as listPeople } from '../src/routes/(app)/people/+server';
 import { POST as processImages } from '../src/routes/(api)/process-images/+server';
@@ -13,6 +10,8 @@ import { call, form, isolatedServerState } from './people-routes';
 // The people API in-process: registration rules, storage, deletion, restart, versioned embeddings.
 
 let state: ReturnType<typeof isolatedServerState>;
+const people = async () => (await state.services()).store.people;
+const getPeopleEngine = async () => (await state.services()).peopleEngine();
 
 beforeAll(() => {
 	state = isolatedServerState();
@@ -181,7 +180,7 @@ describe('recognition, listing, deletion and restart', () => {
 		const id = 'CUI-2024-001';
 		const gone = await call(deletePerson, null, { method: 'DELETE', params: { id } });
 		expect(gone.json).toEqual({ deleted: true, person_id: id, embeddings_removed: 3 });
-		const rows = ((await getStore()) as SqliteStore).db
+		const rows = ((await state.services()).store as SqliteStore).db
 			.prepare('SELECT COUNT(*) AS n FROM person_embeddings WHERE person_id = ?')
 			.get(id);
 		expect(rows).toEqual({ n: 0 });

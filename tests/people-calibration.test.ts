@@ -5,7 +5,8 @@ import { buildTemplate, matchFace, matchPolicyFor, type PersonTemplate } from '.
 import { analyzeImage } from '../src/lib/core/pipeline';
 import type { FaceEngine } from '../src/lib/core/face-engine';
 import { decodeImageFile } from '../src/lib/server/decode';
-import { getPeopleEngine } from '../src/lib/server/people/people-engine';
+import { readConfig } from '../src/lib/server/config';
+import { peopleEngine } from '../src/lib/server/people/people-engine';
 import { FACES_DIR } from './helpers/faces';
 
 // A cross-check of the FAR-calibrated 1:N policy (fitted on ../shared/data/calibration, see
@@ -36,7 +37,7 @@ const genuine: { person: string; embedding: Float32Array }[] = [];
 const strangers: Float32Array[] = [];
 
 beforeAll(async () => {
-	engine = await getPeopleEngine();
+	engine = await peopleEngine(readConfig(process.env));
 	gallery = [];
 	for (const john of JOHNS) {
 		const photos = files(john);

@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resetAuth } from '../src/lib/server/auth';
 import { API_SCOPES, createApiKey } from '../src/lib/server/auth/api-keys';
-import { resetConfig } from '../src/lib/server/config';
-import { closeStore, getStore } from '../src/lib/server/db';
+import { readConfig } from '../src/lib/server/config';
+import { createServices, type Services } from '../src/lib/server/services';
 import { facePath } from './helpers/faces';
 
 /** Shared by the people and login tests: route handlers called in-process with real photo bytes. */
@@ -22,10 +21,14 @@ export interface CallOptions {
 	method?: string;
 	/** Send no API key (by default calls carry the test operator's key, with every scope). */
 	anonymous?: boolean;
+	/** The services the handler runs with (default: the current isolated state's). */
+	services?: Services | Promise<Services>;
 }
 
 /** The operator key of the current isolated state; `call` sends it unless told not to. */
 let operatorKey: Promise<string> | null = null;
+/** The services of the current isolated state, handed to handlers as `event.locals.services`. */
+let currentServices: Promise<Services> | null = null;
 
 export async function call(
 	handler: Handler,
@@ -46,10 +49,12 @@ export async function call(
 		body: payload,
 		headers
 	});
+	const services = await (options.services ?? currentServices);
 	const event = {
 		request,
 		params: options.params ?? {},
-		getClientAddress: () => options.client ?? '127.0.0.1'
+		getClientAddress: () => options.client ?? '127.0.0.1',
+		locals: { services }
 	};
 	const response = await handler(event as never);
 	return { status: response.status, headers: response.headers, json: await response.json() };
@@ -70,33 +75,40 @@ export function form(fields: Record<string, string>, files: Record<string, strin
 }
 
 /**
- * A fresh database file and configuration for one test file; `restart()` closes and reopens
- * everything the server keeps in memory, as a process restart would (the engine excepted).
+ * A fresh database file and services for one test file, configured by the environment plus `env` (the
+ * environment itself is left alone); `call` runs handlers with them. `restart()` builds new services from
+ * the environment as it is then (closing the old ones), as a process restart would: everything the server
+ * keeps in memory is new, the engines (the process's registry) excepted.
  */
 export function isolatedServerState(env: Record<string, string> = {}) {
 	const dir = mkdtempSync(path.join(tmpdir(), 'me-verifier-people-'));
 	const dbPath = path.join(dir, 'people.db');
-	const saved = { ...process.env };
-	Object.assign(process.env, { DB_PATH: dbPath, NODE_ENV: 'test', ...env });
-	const restart = () => {
-		void closeStore();
-		resetConfig();
-		resetAuth();
+	let services: Promise<Services>;
+	const start = () => {
+		services = createServices(readConfig({ ...process.env, DB_PATH: dbPath, NODE_ENV: 'test', ...env }));
+		currentServices = services;
 	};
-	restart();
-	operatorKey = getStore()
-		.then((store) => createApiKey(store, 'test operator', API_SCOPES))
+	const stop = () => {
+		const old = services;
+		void old.then((s) => s.close()).catch(() => undefined);
+	};
+	start();
+	operatorKey = services!
+		.then((ready) => createApiKey(ready.store, 'test operator', API_SCOPES))
 		.then((created) => created.key);
 	return {
 		dbPath,
 		operatorKey,
-		restart,
+		/** The services handlers run with now. */
+		services: () => services,
+		restart() {
+			stop();
+			start();
+		},
 		cleanup() {
 			operatorKey = null;
-			void closeStore();
-			process.env = saved;
-			resetConfig();
-			resetAuth();
+			if (currentServices === services) currentServices = null;
+			stop();
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};

@@ -13,8 +13,10 @@ import { readEmbeddings } from '../src/cli/lib/embeddings-file';
 import { parseModelFile } from '../src/lib/core/classifier/model-file';
 import { embedMainFace } from '../src/lib/core/pipeline';
 import { createApiKey } from '../src/lib/server/auth/api-keys';
-import { resetConfig } from '../src/lib/server/config';
-import { closeStore, getStore } from '../src/lib/server/db/database';
+import { readConfig } from '../src/lib/server/config';
+import { openConfiguredStore } from '../src/lib/server/db/database';
+import type { Store } from '../src/lib/server/db/store';
+import { createServices, type Services } from '../src/lib/server/services';
 import { POST as verifyRoute } from '../src/routes/(app)/verify/+server';
 import { decodeImageFile } from '../src/lib/server/decode';
 import { engineFor } from '../src/lib/server/node-engine';
@@ -67,10 +69,8 @@ beforeAll(async () => {
 		MODEL_PATH: path.join(root, 'models', 'model.json')
 	};
 	output = collectingOutput();
-	process.env.DB_PATH = path.join(root, 'server.db');
-	resetConfig();
-	await closeStore();
-	apiKey = (await createApiKey(await getStore(), 'pipeline test', ['verify'])).key;
+	store = await openConfiguredStore(readConfig({ ...process.env, DB_PATH: path.join(root, 'server.db') }));
+	apiKey = (await createApiKey(store, 'pipeline test', ['verify'])).key;
 	await engineFor();
 	cropRuns = await timed('crop', () => crop([], { output, env }));
 	await timed('embed', () => embed([], { output, env }));
@@ -80,23 +80,22 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-	await closeStore();
-	delete process.env.DB_PATH;
-	resetConfig();
+	await store?.close();
 	if (root) await rm(root, { recursive: true, force: true });
 });
 
-/** Runs `run` with MODEL_PATH pointing at `modelPath`, as a server started on that model would. */
+/** The server's database (a throw-away file) and the services of the server `withModel` runs. */
+let store: Store | null = null;
+let services: Services | null = null;
+
+/** Runs `run` against services with MODEL_PATH pointing at `modelPath`, as a server started on that model would. */
 async function withModel<T>(modelPath: string, run: () => Promise<T>): Promise<T> {
-	const previous = process.env.MODEL_PATH;
-	process.env.MODEL_PATH = modelPath;
-	resetConfig();
+	const config = readConfig({ ...process.env, DB_PATH: path.join(root, 'server.db'), MODEL_PATH: modelPath });
+	services = await createServices(config, { store: store! });
 	try {
 		return await run();
 	} finally {
-		if (previous === undefined) delete process.env.MODEL_PATH;
-		else process.env.MODEL_PATH = previous;
-		resetConfig();
+		services = null;
 	}
 }
 
@@ -124,7 +123,7 @@ async function postVerify(file: string): Promise<VerifyAnswer> {
 		headers: { 'x-api-key': apiKey }
 	});
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	const response = await verifyRoute({ request } as any);
+	const response = await verifyRoute({ request, locals: { services } } as any);
 	expect(response.status, file).toBe(200);
 	return response.json();
 }

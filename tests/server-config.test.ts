@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isCoreError } from '../src/lib/core/errors';
-import { readConfig, resetConfig } from '../src/lib/server/config';
+import { readConfig } from '../src/lib/server/config';
 import { errorResponse } from '../src/lib/server/http';
+import { createServices } from '../src/lib/server/services';
 import { POST as challenge } from '../src/routes/(api)/liveness/challenge/+server';
 import { REPO_ROOT } from './helpers/faces';
 import { freePort } from './helpers/server';
@@ -28,10 +32,7 @@ function thrownBy(run: () => unknown): unknown {
 	throw new Error('nothing was thrown');
 }
 
-const saved = { ...process.env };
 afterEach(() => {
-	process.env = { ...saved };
-	resetConfig();
 	vi.restoreAllMocks();
 });
 
@@ -52,15 +53,24 @@ describe('configuration errors', () => {
 		expect(logged.mock.calls.flat().join(' ')).toMatch(/DATABASE_URL must be a postgres/);
 	});
 
-	it('a route reading a bad setting answers 500 CONFIG_INVALID, not 400', async () => {
+	it('a bad setting never reaches a route: it stops the services from being built (500 CONFIG_INVALID, not 400)', async () => {
 		vi.spyOn(console, 'error').mockImplementation(() => undefined);
-		process.env.TRUSTED_PROXIES = '';
-		process.env.LIVENESS_STEP_MS = 'fast';
-		resetConfig();
-		const request = new Request('http://localhost/liveness/challenge', { method: 'POST' });
-		const response = await challenge({ request, getClientAddress: () => '127.0.0.1' } as never);
+		const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'me-verifier-config-')), 'db.sqlite');
+		const env = { ...process.env, DB_PATH: dbPath, TRUSTED_PROXIES: '' };
+		const error = thrownBy(() => readConfig({ ...env, LIVENESS_STEP_MS: 'fast' }));
+		expect(isCoreError(error) && error.code).toBe('CONFIG_INVALID');
+		const response = errorResponse(error);
 		expect(response.status).toBe(500);
 		expect((await response.json()).error.code).toBe('CONFIG_INVALID');
+		// The same route with the services of a good configuration answers.
+		const services = await createServices(readConfig(env));
+		try {
+			const request = new Request('http://localhost/liveness/challenge', { method: 'POST' });
+			const event = { request, getClientAddress: () => '127.0.0.1', locals: { services } };
+			expect((await challenge(event as never)).status).toBe(200);
+		} finally {
+			await services.close();
+		}
 	});
 
 	it('the server refuses to start with exit code 78 and says which variable is wrong', async () => {

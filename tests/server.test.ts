@@ -6,9 +6,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES, createApiKey } from '../src/lib/server/auth/api-keys';
-import { resetConfig } from '../src/lib/server/config';
-import { closeStore, getStore } from '../src/lib/server/db';
-import { startEngine } from '../src/lib/server/verifier';
+import { readConfig } from '../src/lib/server/config';
+import { openConfiguredStore, type Store } from '../src/lib/server/db';
+import { engineFor } from '../src/lib/server/node-engine';
+import { createServices, type Services } from '../src/lib/server/services';
 import { GET as healthz } from '../src/routes/(api)/healthz/+server';
 import { POST as verify } from '../src/routes/(app)/verify/+server';
 import { facePath } from './helpers/faces';
@@ -16,14 +17,29 @@ import { heldOutMe, NOT_ME, trainTestModel } from './helpers/model';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const savedEnv = { ...process.env };
+/** This file's environment: the process's, plus what the tests set (process.env itself is left alone). */
+const env: Record<string, string | undefined> = { ...process.env };
+/** One database for the file; each configuration gets its own services on it, as a restarted server would. */
+let store: Store | null = null;
+let services: Promise<Services> | null = null;
 
 function useEnv(vars: Record<string, string | undefined>) {
 	for (const [key, value] of Object.entries(vars)) {
-		if (value === undefined) delete process.env[key];
-		else process.env[key] = value;
+		if (value === undefined) delete env[key];
+		else env[key] = value;
 	}
-	resetConfig();
+	const config = readConfig(env);
+	services = (store ? Promise.resolve(store) : openConfiguredStore(config)).then(async (opened) => {
+		store = opened;
+		const ready = await createServices(config, { store: opened });
+		await ready.verifier.start(); // as hooks init does: the engine is loaded (once per process) before requests
+		return ready;
+	});
+}
+
+/** What `handle` puts on every request. */
+async function locals() {
+	return { services: await services! };
 }
 
 function form(
@@ -47,13 +63,13 @@ async function callVerify(body: FormData | string, headers: Record<string, strin
 		headers: { 'x-api-key': apiKey, ...headers }
 	});
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	const response = await verify({ request } as any);
+	const response = await verify({ request, locals: await locals() } as any);
 	return { status: response.status, body: (await response.json()) as Json };
 }
 
 async function callHealthz() {
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	const response = await healthz({} as any);
+	const response = await healthz({ locals: await locals() } as any);
 	return { status: response.status, body: (await response.json()) as Json };
 }
 
@@ -62,7 +78,7 @@ const photo = (relative: string) => readFileSync(facePath(relative));
 let modelPath = '';
 
 beforeAll(async () => {
-	const engine = await startEngine();
+	const engine = await engineFor();
 	modelPath = (await trainTestModel(engine)).path;
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'me-verifier-verify-'));
 	useEnv({
@@ -71,14 +87,12 @@ beforeAll(async () => {
 		MAX_CONTENT_MB: undefined,
 		DB_PATH: path.join(dir, 'verify.db')
 	});
-	await closeStore();
-	apiKey = (await createApiKey(await getStore(), 'server test', API_SCOPES)).key;
+	apiKey = (await createApiKey((await services!).store, 'server test', API_SCOPES)).key;
 });
 
 afterAll(async () => {
-	await closeStore();
-	process.env = savedEnv;
-	resetConfig();
+	await services?.catch(() => undefined);
+	await store?.close();
 });
 
 describe('GET /healthz', () => {

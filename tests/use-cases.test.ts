@@ -12,7 +12,7 @@ import { embedOneFace } from '../src/lib/core/use-cases/one-face';
 import { recognizeFaces } from '../src/lib/core/use-cases/recognize';
 import { verifyImage } from '../src/lib/core/use-cases/verify';
 import { decodeImage, decodeImageFile } from '../src/lib/server/decode';
-import { startEngine } from '../src/lib/server/verifier';
+import { engineFor } from '../src/lib/server/node-engine';
 import { facePath } from './helpers/faces';
 import { embedFiles, photosOf, trainTestModel } from './helpers/model';
 
@@ -22,7 +22,7 @@ let engine: FaceEngine;
 let model: ModelFile;
 
 beforeAll(async () => {
-	engine = await startEngine();
+	engine = await engineFor();
 	model = (await trainTestModel(engine)).model;
 });
 

@@ -121,8 +121,6 @@ function publicScopesFrom(env: NodeJS.ProcessEnv): ApiScope[] {
 	return scopes as ApiScope[];
 }
 
-let cached: ServerConfig | null = null;
-
 function numberFrom(env: NodeJS.ProcessEnv, key: string, fallback: number, min = 0): number {
 	const raw = env[key];
 	if (raw === undefined || raw.trim() === '') return fallback;
@@ -211,15 +209,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 	};
 }
 
-/** Reads `.env` once, then the environment; tests may call `resetConfig()` after changing process.env. */
-export function getConfig(): ServerConfig {
-	if (!cached) {
-		loadDotenv({ quiet: true });
-		cached = readConfig();
-	}
-	return cached;
-}
-
-export function resetConfig(): void {
-	cached = null;
+/**
+ * `.env` (never overriding a variable already set), then the environment: what the server reads once at start
+ * (hooks `init`, which builds the services from it) and what the commands read. Tests call `readConfig(env)`.
+ */
+export function loadConfig(): ServerConfig {
+	loadDotenv({ quiet: true });
+	return readConfig(process.env);
 }

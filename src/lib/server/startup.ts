@@ -1,20 +1,20 @@
-import { getStore } from './db/database';
 import { isStoreBusy } from './db/errors';
 import { isDatabaseBusy } from './db/sqlite';
 import type { Store } from './db/store';
 
 /**
- * Opens and migrates the store, retrying while another process holds SQLite's lock (a backup, a second server,
- * the benchmark) or while PostgreSQL is not reachable yet (it starts beside the replicas): waiting
- * asynchronously, never failing as a configuration error that would stop the cluster.
+ * Opens and migrates the store with `open`, retrying while another process holds SQLite's lock (a backup, a
+ * second server, the benchmark) or while PostgreSQL is not reachable yet (it starts beside the replicas):
+ * waiting asynchronously, never failing as a configuration error that would stop the cluster.
  */
 export async function openDatabaseAtStart(
+	open: () => Promise<Store>,
 	sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 ): Promise<Store> {
 	let waitedMs = 0;
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await getStore();
+			return await open();
 		} catch (error) {
 			if (!isStoreBusy(error)) throw error;
 			if (attempt % 20 === 0) {

@@ -53,7 +53,8 @@ export class Verifier {
 		}
 		const { model, error } = await this.models.refresh();
 		const { embedder, backend } = engine.info;
-		if (!model) return { status: 'unhealthy', reason: error?.message ?? 'no model loaded', embedder, backend };
+		if (!model)
+			return { status: 'unhealthy', reason: error?.message ?? 'no model loaded', embedder, backend };
 		return { status: 'ok', model_version: model.model_version, embedder, backend };
 	}
 
@@ -82,7 +83,10 @@ export class Verifier {
 		const { config } = this;
 		const loaded = await this.start();
 		const model = await this.models.require();
-		const image = await decodeImage(bytes, { maxSide: config.maxImageSide, maxPixels: config.maxImagePixels });
+		const image = await decodeImage(bytes, {
+			maxSide: config.maxImageSide,
+			maxPixels: config.maxImagePixels
+		});
 		const { verdicts, facesFound } = await verifyImage(loaded, model, image, {
 			threshold: config.verifyThreshold ?? undefined,
 			mainOnly: true

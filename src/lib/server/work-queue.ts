@@ -1,5 +1,4 @@
 import { CoreError } from '../core/errors';
-import { getConfig } from './config';
 
 /**
  * Back-pressure for face work: at most `concurrency` requests run and `maxWaiting` wait, per worker; beyond
@@ -39,16 +38,4 @@ export class WorkQueue {
 			else this.running--;
 		}
 	}
-}
-
-let heavy: { queue: WorkQueue; config: object } | null = null;
-
-/** The queue every face endpoint of this worker shares (the engine is serial anyway). */
-export function heavyWork<T>(work: () => Promise<T>): Promise<T> {
-	const config = getConfig();
-	// A new configuration (tests reset it) gets a new queue; a server reads its configuration once.
-	if (heavy?.config !== config) {
-		heavy = { queue: new WorkQueue(config.heavyConcurrency, config.heavyQueue), config };
-	}
-	return heavy.queue.run(work);
 }

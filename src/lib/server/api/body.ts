@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CoreError } from '../../core/errors';
-import { getConfig, type ServerConfig } from '../config';
+import type { ServerConfig } from '../config';
 import { limitBody, MAX_FILE_NAME, mbToBytes, readForm, type Upload } from '../http';
 
 /**
@@ -189,7 +189,7 @@ function formInput(
 export async function readBody<S extends z.ZodType>(
 	spec: BodySpec<S>,
 	request: Request,
-	config: ServerConfig = getConfig()
+	config: ServerConfig
 ): Promise<z.output<S>> {
 	if (spec.kind === 'multipart') {
 		const form = await readForm(request, spec.maxBytes(config));

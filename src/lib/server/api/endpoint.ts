@@ -2,7 +2,7 @@ import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../core/errors';
 import { errorResponse, json } from '../http';
-import { heavyWork } from '../work-queue';
+import type { Services } from '../services';
 import { readBody, validate, type BodySpec } from './body';
 import { guard, type Access, type CallerOf } from './guards';
 
@@ -63,6 +63,8 @@ type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 export interface Context<A extends Access, P, Q> {
 	event: RequestEvent;
 	request: Request;
+	/** The server's services (event.locals.services, built once in hooks `init`). */
+	services: Services;
 	caller: CallerOf<A>;
 	/** `performance.now()` when the request arrived (answers report `timing_ms` from it). */
 	startedAt: number;
@@ -96,6 +98,14 @@ export interface Handlers<A extends Access, P, Q, B, R extends Record<number, z.
 /** The SvelteKit handler of one operation; `operation` is kept on it so tests can check the route uses it. */
 export type EndpointHandler = RequestHandler & { operation: Operation };
 
+/** The services `handle` put on the request (hooks.server.ts); tests put their own on a fake event's `locals`. */
+export function servicesOf(event: Pick<RequestEvent, 'locals'>): Services {
+	const services = (event.locals as Partial<App.Locals> | undefined)?.services;
+	if (!services)
+		throw new Error('No services on event.locals: the server was not started through hooks init.');
+	return services;
+}
+
 /**
  * The one way a route answers: guard → path parameters → `before` → query → (face slot →) body → handler →
  * JSON. Every failure goes through `errorResponse` (the one code → status map); validation failures are
@@ -119,16 +129,18 @@ export function endpoint<
 		const { request } = event;
 		const startedAt = performance.now();
 		try {
-			const caller = await guard(op.access, request);
+			const services = servicesOf(event);
+			const caller = await guard(op.access, request, services);
 			const params = (op.params ? await validate(op.params, event.params ?? {}) : {}) as Out<P>;
-			const base = { event, request, caller, startedAt, params, query: {} as Out<Q> };
+			const base = { event, request, services, caller, startedAt, params, query: {} as Out<Q> };
 			if (before) await before(base);
 			if (op.query) {
 				const url = event.url ?? new URL(request.url);
 				base.query = (await validate(op.query, Object.fromEntries(url.searchParams))) as Out<Q>;
 			}
 			const run = async () => {
-				const read = () => (op.body ? readBody(op.body, request) : Promise.resolve({})) as Promise<Out<B>>;
+				const read = () =>
+					(op.body ? readBody(op.body, request, services.config) : Promise.resolve({})) as Promise<Out<B>>;
 				const body = op.lazyBody ? read : await read();
 				const answer = await handle({ ...base, body } as Parameters<typeof handle>[0]);
 				return answer instanceof Reply
@@ -136,7 +148,7 @@ export function endpoint<
 					: json(answer, okStatus);
 			};
 			// A lazy body is read by the handler, which takes the face slot itself (after its own checks).
-			return await (op.heavy && !op.lazyBody ? heavyWork(run) : run());
+			return await (op.heavy && !op.lazyBody ? services.heavy.run(run) : run());
 		} catch (error) {
 			return errorResponse(error);
 		}

@@ -3,6 +3,7 @@ import { apiKeyOf, authorize, hasScope, optionalCaller, type Caller } from '../a
 import { tokenFromAuthorization, type TokenClaims } from '../auth/tokens';
 import type { ApiScope } from '../config';
 import { requireToken, type EnrolCredential } from '../people/login';
+import type { Services } from '../services';
 
 /**
  * Who may call a route. Each route states one of these in the contract; the endpoint wrapper runs its guard
@@ -36,7 +37,11 @@ export type CallerOf<A extends Access> = A extends { kind: 'apiKey' }
 					? { operator: boolean; caller: Caller | null }
 					: null;
 
-export async function guard<A extends Access>(access: A, request: Request): Promise<CallerOf<A>> {
+export async function guard<A extends Access>(
+	access: A,
+	request: Request,
+	services: Services
+): Promise<CallerOf<A>> {
 	const authorization = () => request.headers.get('authorization');
 	let caller: unknown;
 	switch (access.kind) {
@@ -44,25 +49,25 @@ export async function guard<A extends Access>(access: A, request: Request): Prom
 			caller = null;
 			break;
 		case 'apiKey':
-			caller = await authorize(request, access.scope);
+			caller = await authorize(services, request, access.scope);
 			break;
 		case 'loginToken':
-			caller = await requireToken(authorization());
+			caller = await requireToken(services, authorization());
 			break;
 		case 'operatorOrLoginToken':
 			if (apiKeyOf(request)) {
-				await authorize(request, 'manage');
+				await authorize(services, request, 'manage');
 				caller = { kind: 'operator' };
-			} else caller = { kind: 'user', claims: await requireToken(authorization()) };
+			} else caller = { kind: 'user', claims: await requireToken(services, authorization()) };
 			break;
 		case 'operatorOrEnrolmentToken':
 			if (apiKeyOf(request)) {
-				await authorize(request, 'manage');
+				await authorize(services, request, 'manage');
 				caller = { kind: 'operator' };
 			} else caller = { kind: 'enrolment', token: tokenFromAuthorization(authorization()) };
 			break;
 		case 'publicOrOperator': {
-			const key = await optionalCaller(request);
+			const key = await optionalCaller(services.store, request);
 			caller = { operator: hasScope(key, 'manage'), caller: key };
 			break;
 		}

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CoreError } from '../../core/errors';
-import { API_SCOPES, getConfig, type ApiScope } from '../config';
+import { API_SCOPES, type ApiScope, type ServerConfig } from '../config';
 import { limitBucket } from './client-address';
-import { getStore } from '../db/database';
 import type { ApiKeyRow, Store } from '../db/store';
 
 export { API_SCOPES, type ApiScope } from '../config';
@@ -81,18 +80,24 @@ export interface Caller {
 	scopes: readonly ApiScope[];
 }
 
-async function keyRowOf(request: Request): Promise<ApiKeyRow | null> {
+/** What checking a request's key needs: the key table, and the settings that open scopes or name proxies. */
+export interface KeyContext {
+	config: ServerConfig;
+	store: Store;
+}
+
+async function keyRowOf(store: Store, request: Request): Promise<ApiKeyRow | null> {
 	const key = apiKeyOf(request);
 	if (!key) return null;
-	const row = await (await getStore()).apiKeys.byHash(hashApiKey(key));
+	const row = await store.apiKeys.byHash(hashApiKey(key));
 	if (!row || row.revoked_at)
 		throw new CoreError('UNAUTHORIZED', 'The API key is not valid (unknown or revoked).');
 	return row;
 }
 
 /** The caller's key if it sent one (checked); null for an anonymous request. */
-export async function optionalCaller(request: Request): Promise<Caller | null> {
-	const row = await keyRowOf(request);
+export async function optionalCaller(store: Store, request: Request): Promise<Caller | null> {
+	const row = await keyRowOf(store, request);
 	return row ? { keyId: row.id, scopes: row.scopes.split(',') as ApiScope[] } : null;
 }
 
@@ -100,13 +105,17 @@ export async function optionalCaller(request: Request): Promise<Caller | null> {
  * The rate-limit bucket of an anonymous-friendly route: the caller's API key when it sends one, else its
  * address (X-Forwarded-For only from TRUSTED_PROXIES; IPv6 by /64).
  */
-export async function requestBucket(request: Request, getClientAddress: () => string): Promise<string> {
-	const caller = await optionalCaller(request);
+export async function requestBucket(
+	{ config, store }: KeyContext,
+	request: Request,
+	getClientAddress: () => string
+): Promise<string> {
+	const caller = await optionalCaller(store, request);
 	return limitBucket(
 		caller?.keyId,
 		getClientAddress,
 		request.headers.get('x-forwarded-for'),
-		getConfig().trustedProxies
+		config.trustedProxies
 	);
 }
 
@@ -114,10 +123,14 @@ export async function requestBucket(request: Request, getClientAddress: () => st
  * 401 without a valid key, 403 with a key that lacks the scope. A scope listed in PUBLIC_SCOPES needs no key
  * (a key that is sent is still checked).
  */
-export async function authorize(request: Request, scope: ApiScope): Promise<Caller> {
-	const caller = await optionalCaller(request);
+export async function authorize(
+	{ config, store }: KeyContext,
+	request: Request,
+	scope: ApiScope
+): Promise<Caller> {
+	const caller = await optionalCaller(store, request);
 	if (!caller) {
-		if (getConfig().publicScopes.includes(scope)) return { keyId: null, scopes: [] };
+		if (config.publicScopes.includes(scope)) return { keyId: null, scopes: [] };
 		throw new CoreError(
 			'UNAUTHORIZED',
 			`This route needs an API key with the '${scope}' scope: send it as x-api-key or Authorization: Bearer.`

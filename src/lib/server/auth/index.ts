@@ -1,5 +1,4 @@
-import { getConfig } from '../config';
-import { getStore } from '../db/database';
+import type { ServerConfig } from '../config';
 import { createHmac } from 'node:crypto';
 import type { AttemptStore, Store } from '../db/store';
 import { loadSecretsFile } from '../secrets';
@@ -11,64 +10,51 @@ export { AttemptLimiter, MemoryAttemptStore, type AttemptStore } from './rate-li
 export { MIN_SECRET_LENGTH, MissingSecretError, resolveJwtSecret, weakSecretReason } from './secret';
 export { TokenService, tokenFromAuthorization, type TokenClaims } from './tokens';
 
-let tokens: TokenService | null = null;
-let limiters: { client: AttemptLimiter; account: AttemptLimiter } | null = null;
-let signups: AttemptLimiter | null = null;
-
 /**
- * Call at server start (hooks `init`): in production a weak JWT_SECRET throws here, with a message saying
- * what to set, so the server never starts half-secured.
+ * The key face-login tokens and liveness challenges are signed with: JWT_SECRET, else the secrets file's.
+ * In production a weak JWT_SECRET throws here, with a message saying what to set, so the server never starts
+ * half-secured.
  */
-export function initAuth(): void {
-	getTokenService();
+export function jwtSecretOf(config: ServerConfig): Uint8Array {
+	return resolveJwtSecret(config, () => loadSecretsFile(config.secretsPath).jwt_secret);
 }
 
-export function getTokenService(): TokenService {
-	if (!tokens) {
-		const config = getConfig();
-		const secret = resolveJwtSecret(config, () => loadSecretsFile(config.secretsPath).jwt_secret);
-		tokens = new TokenService({ secret, ttlSeconds: config.jwtTtlSeconds });
-	}
-	return tokens;
+export function createTokenService(config: ServerConfig, secret = jwtSecretOf(config)): TokenService {
+	return new TokenService({ secret, ttlSeconds: config.jwtTtlSeconds });
 }
 
-/** The store's attempts, resolved per call: the store may be reopened (tests restart it). */
-const sharedAttempts: AttemptStore = {
-	recent: async (key, sinceMs) => (await getStore()).attempts.recent(key, sinceMs),
-	tryAdd: async (key, atMs, sinceMs, max) => (await getStore()).attempts.tryAdd(key, atMs, sinceMs, max)
-};
+export interface LoginLimiters {
+	/** Per client (address or API key). */
+	client: AttemptLimiter;
+	/** Per matched account: many clients cannot hammer one user. */
+	account: AttemptLimiter;
+}
 
-/** Login attempts per client (address or API key) and per matched account, shared by every worker and replica. */
-export function getLoginLimiters(): { client: AttemptLimiter; account: AttemptLimiter } {
-	if (!limiters) {
-		const config = getConfig();
-		const store = sharedAttempts;
-		const windowSeconds = config.loginWindowSeconds;
-		limiters = {
-			client: new AttemptLimiter({ maxAttempts: config.loginMaxFailures, windowSeconds, store }),
-			account: new AttemptLimiter({
-				maxAttempts: config.loginMaxPerAccount,
-				windowSeconds,
-				store,
-				what: 'logins to this account'
-			})
-		};
-	}
-	return limiters;
+/** Login attempts per client and per matched account, counted in `attempts` (the store every worker and replica shares). */
+export function createLoginLimiters(config: ServerConfig, attempts: AttemptStore): LoginLimiters {
+	const windowSeconds = config.loginWindowSeconds;
+	return {
+		client: new AttemptLimiter({ maxAttempts: config.loginMaxFailures, windowSeconds, store: attempts }),
+		account: new AttemptLimiter({
+			maxAttempts: config.loginMaxPerAccount,
+			windowSeconds,
+			store: attempts,
+			what: 'logins to this account'
+		})
+	};
 }
 
 /**
  * New face-login users per client per hour: without it anyone could create users (and enrolment tokens) in
  * bulk. Operators with a `manage` key are not counted.
  */
-export function getSignupLimiter(): AttemptLimiter {
-	signups ??= new AttemptLimiter({
-		maxAttempts: getConfig().signupMaxPerHour,
+export function createSignupLimiter(config: ServerConfig, attempts: AttemptStore): AttemptLimiter {
+	return new AttemptLimiter({
+		maxAttempts: config.signupMaxPerHour,
 		windowSeconds: 3600,
-		store: sharedAttempts,
+		store: attempts,
 		what: 'new users from this client'
 	});
-	return signups;
 }
 
 /**
@@ -76,9 +62,9 @@ export function getSignupLimiter(): AttemptLimiter {
  * stores a fingerprint of its secret (an HMAC, which reveals nothing of the secret); a replica started with
  * another secret refuses to start, saying so.
  */
-export async function checkSharedSecrets(store: Store): Promise<void> {
+export async function checkSharedSecrets(store: Store, tokens: TokenService): Promise<void> {
 	if (store.kind !== 'postgres') return;
-	const fingerprint = createHmac('sha256', getTokenService().secretBytes)
+	const fingerprint = createHmac('sha256', tokens.secretBytes)
 		.update('me-verifier:jwt-secret-fingerprint')
 		.digest('hex');
 	const stored = await store.settings.setIfAbsent('jwt_secret_fingerprint', fingerprint);
@@ -88,11 +74,4 @@ export async function checkSharedSecrets(store: Store): Promise<void> {
 				'give every replica the same JWT_SECRET (and TEMPLATE_KEY).'
 		);
 	}
-}
-
-/** Drops the token service and limiters (attempts stay in the database); tests call it after changing the environment. */
-export function resetAuth(): void {
-	signups = null;
-	tokens = null;
-	limiters = null;
 }

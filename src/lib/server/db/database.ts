@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { getConfig } from '../config';
+import type { ServerConfig } from '../config';
 import { templateCipherFromConfig } from '../secrets';
 import { ephemeralCipher, type TemplateCipher } from '../secrets/template-cipher';
 import { encryptPlaintextRows } from './embedding-table';
@@ -74,33 +74,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 	return new SqliteStore(openDatabase(options.dbPath ?? ':memory:', options));
 }
 
-let shared: Promise<Store> | null = null;
-
-/** The process-wide store (DATABASE_URL, else SQLite at DB_PATH), opened and migrated on first use. */
-export function getStore(): Promise<Store> {
-	if (!shared) {
-		const config = getConfig();
-		const opening = openStore({
-			databaseUrl: config.databaseUrl,
-			dbPath: config.dbPath,
-			cipher: templateCipherFromConfig(config),
-			busyTimeoutMs: config.dbBusyTimeoutMs,
-			vectorIndex: config.pgVectorIndex,
-			vectorCandidates: config.pgVectorCandidates,
-			vectorEfSearch: config.pgVectorEfSearch
-		});
-		shared = opening;
-		// A failed open is not cached: the next call tries again (startup retries while a lock is held).
-		opening.catch(() => {
-			if (shared === opening) shared = null;
-		});
-	}
-	return shared;
-}
-
-/** Closes the shared store; the next `getStore()` reopens it (tests use this as a restart). */
-export async function closeStore(): Promise<void> {
-	const current = shared;
-	shared = null;
-	if (current) await (await current.catch(() => null))?.close();
+/** The store a configuration names (DATABASE_URL, else SQLite at DB_PATH), opened and migrated. */
+export function openConfiguredStore(config: ServerConfig): Promise<Store> {
+	return openStore({
+		databaseUrl: config.databaseUrl,
+		dbPath: config.dbPath,
+		cipher: templateCipherFromConfig(config),
+		busyTimeoutMs: config.dbBusyTimeoutMs,
+		vectorIndex: config.pgVectorIndex,
+		vectorCandidates: config.pgVectorCandidates,
+		vectorEfSearch: config.pgVectorEfSearch
+	});
 }

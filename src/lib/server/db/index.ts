@@ -1,4 +1,4 @@
-export { closeStore, getStore, openDatabase, openStore, type Db } from './database';
+export { openConfiguredStore, openDatabase, openStore, type Db } from './database';
 export { MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations';
 export { SqliteStore } from './sqlite-store';
 export type {

@@ -130,7 +130,12 @@ export async function spendChallenge(
 	const key = `liveness-nonce:${challenge.nonce}`;
 	// Recorded no earlier than the issue time, where the single-use check looks: a replica whose clock is
 	// behind the issuer's would otherwise record the spend before `issuedAt - 1`, and every replay passed.
-	const spent = await store.attempts.tryAdd(key, Math.max(now, challenge.issuedAt), challenge.issuedAt - 1, 1);
+	const spent = await store.attempts.tryAdd(
+		key,
+		Math.max(now, challenge.issuedAt),
+		challenge.issuedAt - 1,
+		1
+	);
 	if (!spent.added) throw failed('This liveness challenge was already used; ask for a new one.', 'reused');
 	return challenge;
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createChallenge } from '../../core/liveness';
-import { getConfig, readConfig, resetConfig } from '../config';
-import { closeStore } from '../db';
+import { readConfig } from '../config';
+import { createServices, type Services } from '../services';
 import { ChallengeSigner } from './challenge-token';
 import { issueChallenge, livenessWarnings, spendChallenge } from './index';
 
@@ -51,35 +51,32 @@ describe('liveness settings', () => {
 });
 
 describe('spending a challenge', () => {
-	const saved = { DB_PATH: process.env.DB_PATH, JWT_SECRET: process.env.JWT_SECRET };
+	let services: Services | null = null;
 	afterAll(async () => {
 		vi.useRealTimers();
-		await closeStore();
-		for (const [k, v] of Object.entries(saved)) {
-			if (v === undefined) delete process.env[k];
-			else process.env[k] = v;
-		}
-		resetConfig();
+		await services?.close();
 	});
 
 	it('works once, even on a replica whose clock is behind the one that issued it', async () => {
-		process.env.DB_PATH = path.join(mkdtempSync(path.join(tmpdir(), 'nonce-')), 'db.sqlite');
-		process.env.JWT_SECRET = 'a-server-secret-that-is-long-enough-0123456789abcdef';
-		resetConfig();
-		const config = getConfig();
-		const issued = issueChallenge('login', config);
+		services = await createServices(
+			readConfig({
+				DB_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'nonce-')), 'db.sqlite'),
+				JWT_SECRET: 'a-server-secret-that-is-long-enough-0123456789abcdef'
+			})
+		);
+		const issued = issueChallenge(services, 'login');
 		// Replica B's clock runs 5 s behind replica A's, which issued the challenge. The nonce used to be
 		// recorded at B's time, before `issuedAt`, where the single-use check does not look: a replay passed.
 		vi.useFakeTimers({ toFake: ['Date'] });
 		vi.setSystemTime(issued.issued_at - 5_000);
-		await expect(spendChallenge(issued.challenge, 'login', config)).resolves.toMatchObject({
+		await expect(spendChallenge(services, issued.challenge, 'login')).resolves.toMatchObject({
 			nonce: issued.nonce
 		});
-		await expect(spendChallenge(issued.challenge, 'login', config)).rejects.toMatchObject({
+		await expect(spendChallenge(services, issued.challenge, 'login')).rejects.toMatchObject({
 			code: 'LIVENESS_FAILED'
 		});
 		vi.setSystemTime(issued.issued_at + 1_000);
-		await expect(spendChallenge(issued.challenge, 'login', config)).rejects.toMatchObject({
+		await expect(spendChallenge(services, issued.challenge, 'login')).rejects.toMatchObject({
 			code: 'LIVENESS_FAILED'
 		});
 	});

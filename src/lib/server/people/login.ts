@@ -360,6 +360,7 @@ export async function logout(services: Services, claims: TokenClaims): Promise<{
 
 /** DELETE /usuarios/{id}: the user and every embedding of theirs, by themselves or an operator. */
 export async function deleteUser(services: Services, userId: number): Promise<{ deleted: true; id: number }> {
-	if (!(await services.store.users.delete(userId))) throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
+	if (!(await services.store.users.delete(userId)))
+		throw new CoreError('NOT_FOUND', `No user with id ${userId}.`);
 	return { deleted: true, id: userId };
 }

@@ -4,10 +4,10 @@ import { PROFILE } from '../../core/defaults';
 import { statedOperatingPoint, type StatedOperatingPoint } from '../../core/gallery';
 import { recognizeFaces } from '../../core/use-cases/recognize';
 import type { Box } from '../../core/types';
-import { getConfig } from '../config';
-import { getStore, type PersonSummary } from '../db';
+import type { PersonSummary } from '../db';
 import type { Upload } from '../http';
-import { configuredModel, getPeopleEngine, modelOf, policyOf } from './engine';
+import type { Services } from '../services';
+import { configuredModel, modelOf, policyOf } from './people-engine';
 import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
 
 /** Most photos accepted in one registration request. */
@@ -81,17 +81,18 @@ export interface RegisterResult {
  * add faces to someone; adding photos to an existing person takes their `person_id` (and a `manage` key).
  */
 export async function registerPerson(
+	services: Services,
 	rawName: string,
 	uploads: readonly Upload[],
 	personId?: string
 ): Promise<RegisterResult> {
 	const name = validateName(rawName);
 	checkPhotoCount(uploads);
-	const { people } = await getStore();
+	const { people } = services.store;
 	const existingId = personId ? validatePersonId(personId) : null;
 	if (existingId && !(await people.get(existingId))) throw notFound(existingId);
-	const engine = await getPeopleEngine();
-	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
+	const engine = await services.peopleEngine();
+	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, services.config);
 	if (accepted.length === 0) throw nothingUsable(rejected);
 	// A fresh random id never matches, so enroll() creates the person, or refuses a taken name.
 	const lookup = { id: existingId ?? randomUUID() };
@@ -115,6 +116,7 @@ export interface ProcessImagesResult {
 
 /** POST /process-images (seed 002): the caller names the person by its own id (e.g. a student number). */
 export async function processImages(
+	services: Services,
 	rawId: string,
 	rawName: string,
 	uploads: readonly Upload[]
@@ -122,10 +124,10 @@ export async function processImages(
 	const id = validatePersonId(rawId);
 	const name = rawName.trim() ? validateName(rawName) : id;
 	checkPhotoCount(uploads);
-	const engine = await getPeopleEngine();
-	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, getConfig());
+	const engine = await services.peopleEngine();
+	const { accepted, rejected } = await embedEnrolmentPhotos(engine, uploads, services.config);
 	if (accepted.length === 0) throw nothingUsable(rejected);
-	const { people } = await getStore();
+	const { people } = services.store;
 	const model = modelOf(engine);
 	await people.enroll({ id }, { id, name }, accepted, model);
 	const total = (await people.summary(id, model))!.embeddings;
@@ -138,9 +140,9 @@ export interface PeopleList {
 	people: PersonView[];
 }
 
-export async function listPeople(): Promise<PeopleList> {
-	const model = configuredModel();
-	const people = (await (await getStore()).people.list(model)).map(view);
+export async function listPeople({ config, store }: Services): Promise<PeopleList> {
+	const model = configuredModel(config);
+	const people = (await store.people.list(model)).map(view);
 	return { embedder: model.embedder, embedder_version: model.version, people };
 }
 
@@ -148,17 +150,18 @@ function notFound(id: string): CoreError {
 	return new CoreError('NOT_FOUND', `No person with id '${id}'.`);
 }
 
-export async function getPerson(id: string): Promise<PersonView> {
-	const person = await (await getStore()).people.summary(id, configuredModel());
+export async function getPerson({ config, store }: Services, id: string): Promise<PersonView> {
+	const person = await store.people.summary(id, configuredModel(config));
 	if (!person) throw notFound(id);
 	return view(person);
 }
 
 /** DELETE /people/{id}: the person row and every embedding of theirs, whatever the model. */
 export async function deletePerson(
+	{ store }: Services,
 	id: string
 ): Promise<{ deleted: true; person_id: string; embeddings_removed: number }> {
-	const { people } = await getStore();
+	const { people } = store;
 	const count = await people.countEmbeddings(id);
 	if (!(await people.delete(id))) throw notFound(id);
 	return { deleted: true, person_id: id, embeddings_removed: count };
@@ -175,13 +178,14 @@ export interface FrameResult {
 
 /** POST /process_frame: every face in the frame matched 1:N; unsure faces stay unknown. */
 export async function recognizeFrame(
+	services: Services,
 	bytes: Uint8Array,
 	startedAt: number,
 	options: { withScores?: boolean } = {}
 ): Promise<FrameResult> {
-	const engine = await getPeopleEngine();
-	const image = await decodeUpload(bytes, getConfig());
-	const { people } = await getStore();
+	const engine = await services.peopleEngine();
+	const image = await decodeUpload(bytes, services.config);
+	const { people } = services.store;
 	const policy = policyOf(engine);
 	// The whole in-memory gallery, or with PG_VECTOR_INDEX=on the index's nearest people: the same decision.
 	const gallery = (embeddings: readonly ArrayLike<number>[]) =>

@@ -1,8 +1,7 @@
 import { health } from '#lib/server/api/contract.ts';
 import { endpoint, reply } from '#lib/server/api/endpoint.ts';
-import { health as readiness } from '#lib/server/verifier.ts';
 
-export const GET = endpoint(health, async () => {
-	const state = await readiness();
+export const GET = endpoint(health, async ({ services }) => {
+	const state = await services.verifier.health();
 	return reply(state.status === 'ok' ? 200 : 503, state);
 });

@@ -1,23 +1,21 @@
 import { limitBucket } from '#lib/server/auth/client-address.ts';
-import { getSignupLimiter } from '#lib/server/auth/index.ts';
 import { createUser } from '#lib/server/api/contract.ts';
 import { endpoint, reply } from '#lib/server/api/endpoint.ts';
-import { getConfig } from '#lib/server/config.ts';
 import * as login from '#lib/server/people/login.ts';
 
 /** Sign-ups are limited per client (their own namespace: they are not login attempts); operators are not. */
 export const POST = endpoint(createUser, {
-	before: async ({ caller, request, event }) => {
+	before: async ({ services, caller, request, event }) => {
 		if (caller.operator) return;
 		const forwarded = request.headers.get('x-forwarded-for');
 		const bucket = limitBucket(
 			caller.caller?.keyId,
 			event.getClientAddress,
 			forwarded,
-			getConfig().trustedProxies
+			services.config.trustedProxies
 		);
-		await getSignupLimiter().reserve(`signup:${bucket}`);
+		await services.limiters.signup.reserve(`signup:${bucket}`);
 	},
-	handle: async ({ caller, body }) =>
-		reply(201, await login.createUser(body.nombre ?? '', body.correo ?? '', caller.operator))
+	handle: async ({ services, caller, body }) =>
+		reply(201, await login.createUser(services, body.nombre ?? '', body.correo ?? '', caller.operator))
 });

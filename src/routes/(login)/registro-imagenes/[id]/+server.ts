@@ -1,6 +1,5 @@
 import { enrolUser } from '#lib/server/api/contract.ts';
 import { endpoint } from '#lib/server/api/endpoint.ts';
-import { getConfig } from '#lib/server/config.ts';
 import { assertEnrolCredential, enrolUserFaces, enrolUserLive } from '#lib/server/people/login.ts';
 import { spendChallenge } from '#lib/server/liveness/index.ts';
 import { CoreError } from '#lib/core/errors.ts';
@@ -8,19 +7,19 @@ import { CoreError } from '#lib/core/errors.ts';
 /** Photos, or a guided capture (the frames of a passed `enrol` challenge), become the user's template. */
 export const POST = endpoint(enrolUser, {
 	// Before the body is read or a face slot is taken: a made-up token must not be able to hold the queue.
-	before: async ({ caller, params }) => {
-		await assertEnrolCredential(params.id, caller);
+	before: async ({ services, caller, params }) => {
+		await assertEnrolCredential(services, params.id, caller);
 	},
-	handle: async ({ caller, params, body }) => {
+	handle: async ({ services, caller, params, body }) => {
 		if (body.kind === 'liveness') {
-			const challenge = await spendChallenge(body.upload.challenge, 'enrol');
-			return enrolUserLive(params.id, challenge, body.upload, caller);
+			const challenge = await spendChallenge(services, body.upload.challenge, 'enrol');
+			return enrolUserLive(services, params.id, challenge, body.upload, caller);
 		}
-		if (getConfig().enrolLiveness === 'required')
+		if (services.config.enrolLiveness === 'required')
 			throw new CoreError(
 				'LIVENESS_REQUIRED',
 				'Enrol with a guided capture: the frames of an enrol challenge.'
 			);
-		return enrolUserFaces(params.id, body.uploads, caller);
+		return enrolUserFaces(services, params.id, body.uploads, caller);
 	}
 });
