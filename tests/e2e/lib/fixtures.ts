@@ -80,16 +80,26 @@ export async function importModel(page: Page, dir: string, model: string): Promi
 	await page.locator('[data-testid=data-message].ok').waitFor();
 }
 
-/** Waits until the service worker controls the page (it has cached the app and its models by then). */
+/**
+ * Waits until the service worker controls the page: it activates (and claims the page) only once its install
+ * has cached the app and its models. Polled, so no event can be missed.
+ */
 export async function serviceWorkerReady(page: Page): Promise<void> {
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise((resolve) =>
-				navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })
-			);
-		}
-	});
+	await page
+		.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 })
+		.catch(async (error: unknown) => {
+			const state = await page.evaluate(async () => {
+				const r = await navigator.serviceWorker.getRegistration();
+				return JSON.stringify({
+					installing: r?.installing?.state,
+					waiting: r?.waiting?.state,
+					active: r?.active?.state
+				});
+			});
+			throw new Error(`the service worker did not take control of the page (registration ${state})`, {
+				cause: error
+			});
+		});
 }
 
 const saved = (items: { status: string }[]) => items.every((i) => i.status === 'saved');
