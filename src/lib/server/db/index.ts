@@ -4,7 +4,7 @@ export { SqliteStore } from './sqlite-store';
 export type {
 	ApiKeyRow,
 	AttemptStore,
-	EnrollResult,
+	PersonEnrolment,
 	PeopleStore,
 	PersonRow,
 	PersonSummary,

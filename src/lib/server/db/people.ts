@@ -2,7 +2,7 @@ import { CoreError } from '../../core/errors';
 import type { GalleryMatrix } from '../../core/gallery';
 import { countEmbeddings, galleryOf, insertEmbeddings, PERSON_EMBEDDINGS } from './embedding-table';
 import type { SqliteDb } from './sqlite';
-import type { EnrollResult, PeopleStore, PersonRow, PersonSummary } from './store';
+import type { PersonEnrolment, PeopleStore, PersonRow, PersonSummary } from './store';
 import type { EmbedderRef, NewEmbedding } from './types';
 
 const SUMMARY_SQL = `
@@ -50,14 +50,14 @@ export class SqlitePeopleStore implements PeopleStore {
 		create: { id: string; name: string },
 		embeddings: readonly NewEmbedding[],
 		model: EmbedderRef
-	): Promise<EnrollResult> {
+	): Promise<PersonEnrolment> {
 		if (embeddings.length === 0) throw new CoreError('NOT_ENOUGH_DATA', 'No face embeddings to store.');
 		const insertPerson = this.db.prepare('INSERT INTO people (id, name) VALUES (?, ?)');
 		const touch = this.db.prepare(
 			`UPDATE people SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`
 		);
 		return this.db
-			.transaction((): EnrollResult => {
+			.transaction((): PersonEnrolment => {
 				let person = 'id' in lookup ? this.getSync(lookup.id) : this.findByNameSync(lookup.name);
 				const created = !person;
 				if (!person) {

@@ -35,7 +35,7 @@ export interface PersonRow {
 
 export type PersonSummary = PersonRow & EmbeddingCounts;
 
-export interface EnrollResult {
+export interface PersonEnrolment {
 	person: PersonRow;
 	created: boolean;
 	added: number;
@@ -57,7 +57,7 @@ export interface PeopleStore {
 		create: { id: string; name: string },
 		embeddings: readonly NewEmbedding[],
 		model: EmbedderRef
-	): Promise<EnrollResult>;
+	): Promise<PersonEnrolment>;
 	/** Deletes the person and every embedding of theirs; false when there was no such person. */
 	delete(id: string): Promise<boolean>;
 	countEmbeddings(personId?: string): Promise<number>;

@@ -8,7 +8,7 @@ import {
 	type ApiKeyRow,
 	type ApiKeysStore,
 	type AttemptStore,
-	type EnrollResult,
+	type PersonEnrolment,
 	type PeopleStore,
 	type PersonRow,
 	type PersonSummary,
@@ -181,10 +181,10 @@ class PgPeopleStore implements PeopleStore {
 		create: { id: string; name: string },
 		embeddings: readonly NewEmbedding[],
 		model: EmbedderRef
-	): Promise<EnrollResult> {
+	): Promise<PersonEnrolment> {
 		if (embeddings.length === 0) throw new CoreError('NOT_ENOUGH_DATA', 'No face embeddings to store.');
 		try {
-			const result = await inTransaction(this.pool, async (client): Promise<EnrollResult> => {
+			const result = await inTransaction(this.pool, async (client): Promise<PersonEnrolment> => {
 				let person =
 					'id' in lookup
 						? await this.getWith(client, lookup.id, true)
