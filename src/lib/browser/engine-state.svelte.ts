@@ -1,5 +1,5 @@
 import type { EmbedderId } from '../core/embedders';
-import { engineFor, getBrowserEngine, type BrowserEngine } from './engine';
+import { engineFor, getBrowserEngine, type BrowserEngine } from './browser-engine';
 
 /** Reactive view of the page's face engine, for the header badge and the pages that need it. */
 class EngineState {
