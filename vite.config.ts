@@ -2,10 +2,14 @@ import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { tfjsWasmThreads } from './scripts/tfjs-wasm-threads.js';
 
 export default defineConfig({
 	// SvelteKit 3 takes its configuration here; svelte.config.js is no longer read.
 	plugins: [
+		// The WASM backend's threads from files of the app's own (see the plugin): in the build, and below in the
+		// dev server's pre-bundled dependencies.
+		tfjsWasmThreads(),
 		sveltekit({
 			adapter: adapter({ out: 'build' }),
 			serviceWorker: { register: true },
@@ -34,6 +38,7 @@ export default defineConfig({
 			}
 		})
 	],
+	optimizeDeps: { rolldownOptions: { plugins: [tfjsWasmThreads()] } },
 	resolve: {
 		alias: {
 			// Human's no-bundle build shares the app's tfjs; its package `exports` map hides the file.

@@ -2,10 +2,11 @@
 // Copies the face models and the tfjs WASM binaries the browser app serves itself into static/.
 // They come from node_modules (never downloaded), so the app works offline and never calls a CDN.
 // static/models/ and static/wasm/ are gitignored: run this after `npm ci` (npm run build/dev do).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { THREAD_SCRIPTS } from './tfjs-wasm-threads.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +27,9 @@ function packageDir(name) {
 
 const humanModels = path.join(packageDir('@vladmandic/human'), 'models');
 const faceApiModels = path.join(packageDir('@vladmandic/face-api'), 'model');
-const wasmDist = path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
+const wasmPackage = packageDir('@tensorflow/tfjs-backend-wasm');
+const wasmDist = path.join(wasmPackage, 'dist');
+const wasmOut = path.join(wasmPackage, 'wasm-out');
 
 /**
  * @param {string} dir source folder
@@ -42,7 +45,11 @@ const assets = [
 	]),
 	asset(faceApiModels, 'face_recognition_model-weights_manifest.json', 'models/face-api'),
 	asset(faceApiModels, 'face_recognition_model.bin', 'models/face-api'),
-	// The threaded binary is left out on purpose: threads are disabled (they hang in a minified bundle).
+	// tfjs picks one by what the page allows: threaded SIMD when cross-origin isolated (the app's default),
+	// SIMD alone otherwise, the plain binary where there is no SIMD.
+	asset(wasmDist, 'tfjs-backend-wasm-threaded-simd.wasm', 'wasm'),
+	// The threads' main script, unminified (see scripts/tfjs-wasm-threads.js); their worker is written below.
+	asset(wasmOut, THREAD_SCRIPTS.main, 'wasm'),
 	asset(wasmDist, 'tfjs-backend-wasm.wasm', 'wasm'),
 	asset(wasmDist, 'tfjs-backend-wasm-simd.wasm', 'wasm')
 ];
@@ -64,6 +71,21 @@ for (const { dir, file, target } of assets) {
 	copyFileSync(from, to);
 	copied++;
 }
+
+// The threads' worker: tfjs ships it as a string (module.exports.wasmWorkerContents) that it turns into a blob:
+// URL, which the CSP refuses; the same text, escaped as tfjs does, as a file of ours.
+{
+	/** @type {{ wasmWorkerContents: string }} */
+	const { wasmWorkerContents } = require(path.join(wasmOut, THREAD_SCRIPTS.worker));
+	const text = wasmWorkerContents.replace(/\n/g, '\\n');
+	const to = path.join(root, 'static', 'wasm', THREAD_SCRIPTS.worker);
+	bytes += Buffer.byteLength(text);
+	if (!existsSync(to) || readFileSync(to, 'utf8') !== text) {
+		writeFileSync(to, text);
+		copied++;
+	}
+}
+
 console.log(
-	`copy-assets: ${assets.length} files (${(bytes / 1e6).toFixed(1)} MB) in static/, ${copied} copied now`
+	`copy-assets: ${assets.length + 1} files (${(bytes / 1e6).toFixed(1)} MB) in static/, ${copied} copied now`
 );

@@ -100,6 +100,26 @@ self.addEventListener('message', (event) => {
 
 const PAGE_SET = new Set<string>(PAGES);
 
+/**
+ * The server's cross-origin isolation headers (src/lib/server/security-headers.ts). A page answered from the
+ * cache must be isolated too, or an offline start would run the WASM backend on one thread: every answer this
+ * worker gives gets them, including copies cached before the server sent them.
+ */
+const ISOLATION: [string, string][] = [
+	['cross-origin-opener-policy', 'same-origin'],
+	['cross-origin-embedder-policy', 'require-corp'],
+	['cross-origin-resource-policy', 'same-origin']
+];
+
+function isolated(response: Response): Response {
+	// Opaque and error answers have no headers to set (none is same-origin content anyway).
+	if (response.type !== 'basic' && response.type !== 'default') return response;
+	if (ISOLATION.every(([name, value]) => response.headers.get(name) === value)) return response;
+	const headers = new Headers(response.headers);
+	for (const [name, value] of ISOLATION) headers.set(name, value);
+	return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 async function fromCache(request: Request, path: string): Promise<Response | undefined> {
 	return (
 		(await caches.match(path, { ignoreVary: true })) ??
@@ -140,13 +160,13 @@ self.addEventListener('fetch', (event) => {
 	if (url.origin !== self.location.origin) return;
 	const path = url.pathname;
 	if (request.mode === 'navigate' && PAGE_SET.has(path)) {
-		event.respondWith(page(request, path));
+		event.respondWith(page(request, path).then(isolated));
 	} else if (MODEL_SET.has(path)) {
-		event.respondWith(cacheFirst(request, path, MODEL_CACHE));
+		event.respondWith(cacheFirst(request, path, MODEL_CACHE).then(isolated));
 	} else if (path.startsWith('/_app/immutable/')) {
-		event.respondWith(cacheFirst(request, path, APP_CACHE));
+		event.respondWith(cacheFirst(request, path, APP_CACHE).then(isolated));
 	} else if (STATIC_FILES.includes(path)) {
-		event.respondWith(cacheFirst(request, path, STATIC_CACHE));
+		event.respondWith(cacheFirst(request, path, STATIC_CACHE).then(isolated));
 	} else if (path.startsWith('/_app/')) {
 		// version.json, env.js: fresh when online, cached copy when not.
 		event.respondWith(
@@ -156,6 +176,7 @@ self.addEventListener('fetch', (event) => {
 					return response;
 				})
 				.catch(async (error) => (await fromCache(request, path)) ?? Promise.reject(error))
+				.then(isolated)
 		);
 	}
 	// Everything else (the server's API endpoints) goes to the network untouched.

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { Config } from '@vladmandic/human';
 import { Human } from '@vladmandic/human/nobundle';
 import type { FaceEngine } from '../core/face-engine';
@@ -44,6 +45,11 @@ export interface BrowserEngine {
 	/** Backends tried before this one, with the reason each failed. */
 	failures: { backend: BackendName; error: string }[];
 	loadMs: number;
+	/**
+	 * Threads the WASM backend computes on: one per core when the page is cross-origin isolated (the server
+	 * and the service worker send COOP/COEP), one when it is not. Null on the other backends.
+	 */
+	threads: number | null;
 }
 
 /** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
@@ -80,14 +86,16 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 /** Tries the preferred backend, then the automatic order; the first that loads and warms up wins. */
 async function createBrowserEngine(): Promise<BrowserEngine> {
 	const started = performance.now();
-	// Threaded WASM hangs in a minified, cross-origin-isolated bundle and gains nothing on few cores.
-	tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+	// One thread per core (tfjs' default is half of them, for hyperthreaded desktops). Without cross-origin
+	// isolation there are no threads at all and tfjs runs the single-threaded binary.
+	setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
 	const preference = backendPreference();
 	const failures: BrowserEngine['failures'] = [];
 	const attempt = async (backend: BackendName, support: BackendSupport[]): Promise<BrowserEngine | null> => {
 		try {
 			const engine = await createEngineOn(backend, DEFAULT_EMBEDDER);
-			return { engine, backend, support, failures, loadMs: performance.now() - started };
+			const threads = backend === 'wasm' ? getThreadsCount() : null;
+			return { engine, backend, support, failures, loadMs: performance.now() - started, threads };
 		} catch (error) {
 			console.warn(`[me-verifier] backend ${backend} failed:`, error);
 			failures.push({ backend, error: error instanceof Error ? error.message : String(error) });

@@ -6,6 +6,8 @@ class EngineState {
 	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
 	backend = $state<string | null>(null);
 	loadMs = $state<number | null>(null);
+	/** The WASM backend's thread count (null on other backends). */
+	threads = $state<number | null>(null);
 	error = $state<string | null>(null);
 	#current: BrowserEngine | null = null;
 
@@ -18,6 +20,7 @@ class EngineState {
 			this.#current = loaded;
 			this.backend = loaded.backend;
 			this.loadMs = loaded.loadMs;
+			this.threads = loaded.threads;
 			this.status = 'ready';
 			this.error = null;
 			return loaded;

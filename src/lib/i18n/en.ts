@@ -14,6 +14,8 @@ export const en = {
 	'engine.idle': 'Face models not loaded',
 	'engine.loading': 'Loading face models…',
 	'engine.ready': 'Ready · {backend}',
+	'engine.thread': '1 thread',
+	'engine.threads': '{count} threads',
 	'engine.error': 'Face models failed',
 
 	'update.available': 'A new version is ready.',

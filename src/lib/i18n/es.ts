@@ -16,6 +16,8 @@ export const es: Messages = {
 	'engine.idle': 'Modelos faciales sin cargar',
 	'engine.loading': 'Cargando modelos faciales…',
 	'engine.ready': 'Listo · {backend}',
+	'engine.thread': '1 hilo',
+	'engine.threads': '{count} hilos',
 	'engine.error': 'Fallo al cargar los modelos',
 
 	'update.available': 'Hay una versión nueva lista.',

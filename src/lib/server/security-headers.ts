@@ -1,3 +1,18 @@
+import { subscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Cross-origin isolation (issue 12): with these on the page, `crossOriginIsolated` is true, so the page may
+ * use SharedArrayBuffer and the tfjs WASM backend runs on threads. The app loads nothing from other origins
+ * (its CSP says so), so requiring CORP of embedded resources costs nothing; and every file of ours says
+ * same-origin, so no other site can pull it into its own process.
+ */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+	'cross-origin-opener-policy': 'same-origin',
+	'cross-origin-embedder-policy': 'require-corp',
+	'cross-origin-resource-policy': 'same-origin'
+};
+
 /**
  * Headers every dynamic answer carries. Pages get their Content-Security-Policy from SvelteKit (vite.config.ts,
  * with a nonce for its boot script); API answers, which never render, get the strictest one.
@@ -9,7 +24,7 @@ const COMMON: Record<string, string> = {
 	'permissions-policy':
 		'camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
 	'x-frame-options': 'DENY',
-	'cross-origin-opener-policy': 'same-origin'
+	...ISOLATION_HEADERS
 };
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
@@ -24,6 +39,18 @@ export function withSecurityHeaders(response: Response): Response {
 	if (!target.headers.has('content-security-policy')) target.headers.set('content-security-policy', API_CSP);
 	return target;
 }
+
+/**
+ * adapter-node answers the build's files (/_app/immutable/*, the service worker, static/: models, .wasm, icons,
+ * manifest) before SvelteKit, so they never reach hooks.server.ts. Node publishes every incoming request on the
+ * `http.server.request.start` diagnostics channel before the server's request handler runs: headers set there
+ * are sent with whatever answer follows (a handler's writeHead merges them). Subscribed once, when
+ * hooks.server.ts imports this module, in each server process.
+ */
+const isolateEveryAnswer = ({ response }: { request: IncomingMessage; response: ServerResponse }): void => {
+	for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value);
+};
+subscribe('http.server.request.start', isolateEveryAnswer as (message: unknown) => void);
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -1,0 +1,62 @@
+// The tfjs WASM backend on threads, in a minified bundle and under the app's CSP (issue 12).
+//
+// tfjs-backend-wasm starts its pthreads from two blob: scripts: the worker (a string it ships) and the main
+// module, rebuilt with `wasmFactoryThreadedSimd.toString()`. Neither works here:
+// - the CSP allows workers and scripts from 'self' only, and a blob: URL is not 'self';
+// - minified, the factory's text refers to a variable of the function around it (`_scriptDir`, whose
+//   `typeof` guard the minifier drops), so in a worker it throws and the thread pool waits forever.
+// So the two scripts are served as files, unminified, from the folder of the .wasm binaries
+// (scripts/copy-assets.js writes them), and this plugin points tfjs at them. The build fails if tfjs changes
+// shape, rather than quietly falling back to the blobs.
+
+/** The two scripts, as named in static/wasm/. */
+export const THREAD_SCRIPTS = {
+	main: 'tfjs-backend-wasm-threaded-simd.js',
+	worker: 'tfjs-backend-wasm-threaded-simd.worker.js'
+};
+
+const TARGET = /[\\/]@tensorflow[\\/]tfjs-backend-wasm[\\/]dist[\\/]backend_wasm\.js$/;
+const FOLDER = '(wasmPathPrefix != null ? wasmPathPrefix : prefix)';
+
+/** @type {[RegExp, string][]} */
+const EDITS = [
+	[
+		// locateFile('…worker.js'): a blob of the shipped worker string
+		/const response = wasmWorkerContents\.replace\([^;]*;\s*const blob = new Blob\(\[response\][^;]*;\s*return URL\.createObjectURL\(blob\);/,
+		`return ${FOLDER} + ${JSON.stringify(THREAD_SCRIPTS.worker)};`
+	],
+	[
+		// the main module for the workers: the factory's own (here minified) text in a blob
+		/factoryConfig\.mainScriptUrlOrBlob = new Blob\(\[`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)\], \{ type: 'text\/javascript' \}\);/,
+		`factoryConfig.mainScriptUrlOrBlob = (wasmPathPrefix != null ? wasmPathPrefix : '') + ${JSON.stringify(THREAD_SCRIPTS.main)};`
+	]
+];
+
+/** @param {string} code */
+function rewrite(code) {
+	let out = code;
+	for (const [pattern, replacement] of EDITS) {
+		if (!pattern.test(out)) {
+			throw new Error(
+				`tfjs-wasm-threads: @tensorflow/tfjs-backend-wasm changed (no match for ${pattern.source.slice(0, 60)}…); ` +
+					'update scripts/tfjs-wasm-threads.js'
+			);
+		}
+		out = out.replace(pattern, replacement);
+	}
+	return out;
+}
+
+/**
+ * A Rollup/Rolldown plugin (Vite's build and its dependency optimizer both take it).
+ * @returns {{ name: string, transform(code: string, id: string): { code: string, map: null } | undefined }}
+ */
+export function tfjsWasmThreads() {
+	return {
+		name: 'me-verifier:tfjs-wasm-threads',
+		transform(code, id) {
+			if (!TARGET.test(id.split('?')[0])) return;
+			return { code: rewrite(code), map: null };
+		}
+	};
+}
