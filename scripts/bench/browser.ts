@@ -35,6 +35,9 @@ const GPU_FLAGS = ['--enable-unsafe-webgpu', '--ignore-gpu-blocklist'];
 interface Row {
 	requested: string;
 	backend: string;
+	/** WASM threads (the engine badge's count; more than one only when the page is cross-origin isolated). */
+	threads: number | null;
+	crossOriginIsolated: boolean | null;
 	readyColdMs: number;
 	readyWarmMs: number;
 	bytesUntilReady: number;
@@ -90,7 +93,7 @@ function makeClip(photo: string, out: string): void {
 const page = (base: string, p: string, backend: string) =>
 	backend === 'auto' ? `${base}${p}` : `${base}${p}?backend=${backend}`;
 
-async function readyTime(p: Page): Promise<{ ms: number; backend: string }> {
+async function readyTime(p: Page): Promise<{ ms: number; backend: string; threads: number | null }> {
 	await p.waitForFunction(
 		() => document.querySelector('[data-testid=engine-badge].ready, [data-testid=engine-badge].error'),
 		null,
@@ -103,7 +106,12 @@ async function readyTime(p: Page): Promise<{ ms: number; backend: string }> {
 	const badge = p.locator('[data-testid=engine-badge]');
 	if (!(await badge.evaluate((el) => el.classList.contains('ready'))))
 		throw new Error('engine failed to load');
-	return { ms, backend: (await badge.getAttribute('data-backend')) ?? '?' };
+	const threads = await badge.getAttribute('data-threads');
+	return {
+		ms,
+		backend: (await badge.getAttribute('data-backend')) ?? '?',
+		threads: threads ? Number(threads) : null
+	};
 }
 
 /** Waits until no request has finished for `quietMs` (the service worker's precache is done). */
@@ -238,6 +246,8 @@ async function measure(
 	const row: Row = {
 		requested,
 		backend: '?',
+		threads: null,
+		crossOriginIsolated: null,
 		readyColdMs: NaN,
 		readyWarmMs: NaN,
 		bytesUntilReady: NaN,
@@ -251,12 +261,14 @@ async function measure(
 		const cold = await readyTime(p);
 		row.readyColdMs = cold.ms;
 		row.backend = cold.backend;
+		row.threads = cold.threads;
+		row.crossOriginIsolated = await p.evaluate(() => crossOriginIsolated);
 		row.bytesUntilReady = bytes;
 		await p.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 		await networkIdle(() => finished);
 		row.bytesFirstVisit = bytes;
 		log(
-			`${requested} -> ${row.backend}: cold ready ${Math.round(cold.ms)} ms, ${(bytes / 1e6).toFixed(1)} MB`
+			`${requested} -> ${row.backend} (${row.threads ?? '-'} threads, isolated ${row.crossOriginIsolated}): cold ready ${Math.round(cold.ms)} ms, ${(bytes / 1e6).toFixed(1)} MB`
 		);
 		await p.reload();
 		row.readyWarmMs = (await readyTime(p)).ms;
@@ -280,11 +292,11 @@ function table(rows: Row[]): string {
 	const mbs = (v: number) => (Number.isFinite(v) ? (v / 1e6).toFixed(1) : '–');
 	const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] : NaN);
 	const lines = [
-		'| backend | ready, cold (ms) | ready, warm (ms) | MB until ready | MB first visit (with offline cache) | frame p50 (ms) | frame p95 (ms) | train 1,000 (ms, median) |',
-		'| --- | --- | --- | --- | --- | --- | --- | --- |',
+		'| backend | threads | ready, cold (ms) | ready, warm (ms) | MB until ready | MB first visit (with offline cache) | frame p50 (ms) | frame p95 (ms) | train 1,000 (ms, median) |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 		...rows.map(
 			(r) =>
-				`| ${r.backend}${r.requested === 'auto' ? ' (auto)' : ''} | ${n(r.readyColdMs)} | ${n(r.readyWarmMs)} | ${mbs(r.bytesUntilReady)} | ${mbs(r.bytesFirstVisit)} | ${n(r.frame.p50)} | ${n(r.frame.p95)} | ${n(median(r.trainMs))} |` +
+				`| ${r.backend}${r.requested === 'auto' ? ' (auto)' : ''} | ${r.threads ?? '–'} | ${n(r.readyColdMs)} | ${n(r.readyWarmMs)} | ${mbs(r.bytesUntilReady)} | ${mbs(r.bytesFirstVisit)} | ${n(r.frame.p50)} | ${n(r.frame.p95)} | ${n(median(r.trainMs))} |` +
 				(r.error ? ` error: ${r.error}` : '')
 		)
 	];
