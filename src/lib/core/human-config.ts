@@ -33,6 +33,9 @@ export function humanConfig(options: HumanConfigOptions): Partial<Config> {
 		async: false,
 		warmup: 'none',
 		cacheSensitivity: 0,
+		// Human would also copy every model into IndexedDB: the service worker already keeps them offline, and
+		// two engines starting at once raced on that copy ("Cannot find model with path 'blazeface' in IndexedDB").
+		cacheModels: false,
 		skipAllowed: false,
 		filter: { enabled: false },
 		gesture: { enabled: false },
