@@ -1,3 +1,4 @@
+import { DEFAULT_CHALLENGE_POLICY, POSE_ACTIONS, type ChallengePolicy } from '../core/liveness';
 import { DEFAULT_QUALITY, type QualityThresholds } from '../core/quality';
 
 /** User settings kept in localStorage (small, synchronous, read before the engine starts). */
@@ -58,3 +59,10 @@ class Settings {
 }
 
 export const settings = new Settings();
+
+/** The challenge policy the user's settings ask for: every action, or head movements only. */
+export function challengePolicy(values: Pick<SettingsValues, 'livenessActions'>): ChallengePolicy {
+	return values.livenessActions === 'head'
+		? { ...DEFAULT_CHALLENGE_POLICY, allowed: POSE_ACTIONS }
+		: DEFAULT_CHALLENGE_POLICY;
+}
