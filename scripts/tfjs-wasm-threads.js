@@ -6,8 +6,11 @@
 // - minified, the factory's text refers to a variable of the function around it (`_scriptDir`, whose
 //   `typeof` guard the minifier drops), so in a worker it throws and the thread pool waits forever.
 // So the two scripts are served as files, unminified, from the folder of the .wasm binaries
-// (scripts/copy-assets.js writes them), and this plugin points tfjs at them. The build fails if tfjs changes
-// shape, rather than quietly falling back to the blobs.
+// (scripts/copy-assets.js writes them), and this plugin points tfjs at them.
+// And tfjs caps its thread pool at half of navigator.hardwareConcurrency (it assumes two hyperthreads per core;
+// setThreadsCount cannot go above that), which is one thread on a 2-core machine: the page's copy of the
+// module reports twice the logical cores, so the cap is one thread per logical core.
+// The build fails if tfjs changes shape, rather than quietly falling back.
 
 /** The two scripts, as named in static/wasm/. */
 export const THREAD_SCRIPTS = {
@@ -15,11 +18,21 @@ export const THREAD_SCRIPTS = {
 	worker: 'tfjs-backend-wasm-threaded-simd.worker.js'
 };
 
-const TARGET = /[\\/]@tensorflow[\\/]tfjs-backend-wasm[\\/]dist[\\/]backend_wasm\.js$/;
+const BACKEND = /[\\/]@tensorflow[\\/]tfjs-backend-wasm[\\/]dist[\\/]backend_wasm\.js$/;
+const FACTORY =
+	/[\\/]@tensorflow[\\/]tfjs-backend-wasm[\\/]wasm-out[\\/]tfjs-backend-wasm-threaded-simd\.js$/;
 const FOLDER = '(wasmPathPrefix != null ? wasmPathPrefix : prefix)';
 
 /** @type {[RegExp, string][]} */
-const EDITS = [
+const FACTORY_EDITS = [
+	[
+		/function _emscripten_num_logical_cores\(\)\{if\(ENVIRONMENT_IS_NODE\)return require\("os"\)\.cpus\(\)\.length;return navigator\["hardwareConcurrency"\]\}/,
+		'function _emscripten_num_logical_cores(){if(ENVIRONMENT_IS_NODE)return require("os").cpus().length;return 2*navigator["hardwareConcurrency"]}'
+	]
+];
+
+/** @type {[RegExp, string][]} */
+const BACKEND_EDITS = [
 	[
 		// locateFile('…worker.js'): a blob of the shipped worker string
 		/const response = wasmWorkerContents\.replace\([^;]*;\s*const blob = new Blob\(\[response\][^;]*;\s*return URL\.createObjectURL\(blob\);/,
@@ -32,10 +45,13 @@ const EDITS = [
 	]
 ];
 
-/** @param {string} code */
-function rewrite(code) {
+/**
+ * @param {string} code
+ * @param {[RegExp, string][]} edits
+ */
+function rewrite(code, edits) {
 	let out = code;
-	for (const [pattern, replacement] of EDITS) {
+	for (const [pattern, replacement] of edits) {
 		if (!pattern.test(out)) {
 			throw new Error(
 				`tfjs-wasm-threads: @tensorflow/tfjs-backend-wasm changed (no match for ${pattern.source.slice(0, 60)}…); ` +
@@ -55,8 +71,9 @@ export function tfjsWasmThreads() {
 	return {
 		name: 'me-verifier:tfjs-wasm-threads',
 		transform(code, id) {
-			if (!TARGET.test(id.split('?')[0])) return;
-			return { code: rewrite(code), map: null };
+			const file = id.split('?')[0];
+			if (BACKEND.test(file)) return { code: rewrite(code, BACKEND_EDITS), map: null };
+			if (FACTORY.test(file)) return { code: rewrite(code, FACTORY_EDITS), map: null };
 		}
 	};
 }

@@ -196,18 +196,41 @@ test('parity: the browser-exported model gives the same score at POST /verify', 
 	}
 });
 
-test('offline: with the network off a reload still loads the app and verifies', async ({
+/**
+ * Cross-origin isolation (issue 12): the page may share memory with workers, so the WASM backend runs on
+ * threads, one per core; the badge says how many. Returns the thread count shown.
+ */
+async function expectIsolatedOnAllCores(page: Page, when: string): Promise<number> {
+	expect(await page.evaluate(() => crossOriginIsolated), `${when}: crossOriginIsolated`).toBe(true);
+	expect(await waitForEngine(page), `${when}: backend`).toBe('wasm');
+	const badge = page.locator('[data-testid=engine-badge]');
+	const threads = Number(await badge.getAttribute('data-threads'));
+	const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+	expect(threads, `${when}: WASM threads (${cores} cores)`).toBe(cores);
+	expect(threads, `${when}: more than one thread on this ${cores}-core machine`).toBeGreaterThanOrEqual(
+		Math.min(2, cores)
+	);
+	expect(await badge.textContent(), `${when}: the badge shows the thread count`).toMatch(
+		new RegExp(`· ${threads} threads?\\b`)
+	);
+	return threads;
+}
+
+test('offline: with the network off a reload still loads the app, cross-origin isolated on every core, and verifies', async ({
 	page,
 	context,
 	trainedProfile
 }) => {
 	await trainedVerifyPage(page, trainedProfile.trainedBackup);
 	const online = await verifyPhoto(page, ME_HELD_OUT);
+	const threads = await expectIsolatedOnAllCores(page, 'online');
 	await serviceWorkerReady(page);
 	await context.setOffline(true);
 	try {
 		await page.reload();
 		await page.locator('[data-testid=model-info]').waitFor({ timeout: 60_000 });
+		// The page and the engine's files now come from the service worker's cache: still isolated.
+		expect(await expectIsolatedOnAllCores(page, 'offline'), 'same threads offline').toBe(threads);
 		const offline = await verifyPhoto(page, ME_HELD_OUT);
 		expect(offline.verdicts[0]?.isMe, 'John Salley is still me offline').toBe(true);
 		expect(offline.verdicts[0].score, 'same score offline').toBe(online.verdicts[0].score);
