@@ -34,6 +34,46 @@ describe('headers', () => {
 		expect(page.headers.get('x-frame-options')).toBe('DENY');
 	});
 
+	it('cross-origin isolation: pages, API answers and the files adapter-node serves itself (the build, static/, the service worker) all carry COOP, COEP and CORP', async () => {
+		const manifest = await (await fetch(`${server.base}/manifest.webmanifest`)).json();
+		const page = await (await fetch(`${server.base}/verify`, { headers: { accept: 'text/html' } })).text();
+		const immutable = /\/_app\/immutable\/[^"']+\.js/.exec(page)?.[0];
+		expect(immutable, 'the page links a build file').toBeDefined();
+		const paths = [
+			'/',
+			'/verify',
+			'/healthz',
+			immutable!,
+			'/_app/version.json',
+			'/service-worker.js',
+			'/manifest.webmanifest',
+			manifest.icons[0].src,
+			'/wasm/tfjs-backend-wasm-threaded-simd.wasm',
+			'/wasm/tfjs-backend-wasm-threaded-simd.worker.js',
+			'/wasm/tfjs-backend-wasm-threaded-simd.js',
+			'/models/human/blazeface.json',
+			'/no-such-file.png'
+		];
+		for (const file of paths) {
+			const response = await fetch(`${server.base}${file}`, { headers: { accept: 'text/html' } });
+			await response.arrayBuffer();
+			// /healthz says 503 here (no model), the missing file 404: headers on every status.
+			const status = file === '/healthz' ? 503 : file.startsWith('/no-such') ? 404 : 200;
+			expect(response.status, file).toBe(status);
+			expect(response.headers.get('cross-origin-opener-policy'), `${file}: COOP`).toBe('same-origin');
+			expect(response.headers.get('cross-origin-embedder-policy'), `${file}: COEP`).toBe('require-corp');
+			expect(response.headers.get('cross-origin-resource-policy'), `${file}: CORP`).toBe('same-origin');
+		}
+		// A revalidation (304) of a build file keeps them too.
+		const first = await fetch(`${server.base}${immutable}`);
+		await first.arrayBuffer();
+		const again = await fetch(`${server.base}${immutable}`, {
+			headers: { 'if-none-match': first.headers.get('etag')! }
+		});
+		expect(again.status).toBe(304);
+		expect(again.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+	});
+
 	it('API answers carry the strictest CSP and nosniff', async () => {
 		const health = await fetch(`${server.base}/healthz`);
 		expect(health.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
