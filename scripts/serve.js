@@ -26,9 +26,10 @@ if (!existsSync(entry)) {
 	console.error('No build found. Run `npm run build` first (or `npm run up` to install, build and start).');
 	process.exit(1);
 }
-// adapter-node refuses bodies above BODY_SIZE_LIMIT before our handlers see them; keep it above the
-// per-image limit so that oversize uploads get our JSON 413 instead.
-process.env.BODY_SIZE_LIMIT ??= String(Math.round(Number(process.env.MAX_CONTENT_MB ?? 2) * 16 * 1048576));
+// No outer body limit: every route counts its own body while it streams and answers a JSON 413 at its limit
+// (src/lib/server/api: the limits come from the configuration, read in one place). adapter-node's limit would
+// have to repeat that configuration here, and a lower one answers plain-text 413s.
+process.env.BODY_SIZE_LIMIT ??= 'Infinity';
 process.env.PORT ??= '3000';
 // In-flight requests get this long to finish when the server is stopped (adapter-node drains them).
 process.env.SHUTDOWN_TIMEOUT ??= '20';

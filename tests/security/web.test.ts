@@ -98,24 +98,16 @@ describe('CSRF', () => {
 });
 
 describe('small holes', () => {
-	it('a chunked upload without Content-Length is cut at the limit with 413', async () => {
+	/** Streams up to 40 MB without a Content-Length; resolves with the answer and how much was sent by then. */
+	function chunkedUpload(path: string, headers: Record<string, string>) {
 		const { port } = new URL(server.base);
-		const result = await new Promise<{ status: number; body: string; sentMb: number }>((resolve, reject) => {
+		return new Promise<{ status: number; body: string; sentMb: number }>((resolve, reject) => {
 			let sentMb = 0;
-			const request = http.request(
-				{
-					host: '127.0.0.1',
-					port,
-					path: '/verify',
-					method: 'POST',
-					headers: { 'x-api-key': admin, 'content-type': 'multipart/form-data; boundary=xyz' }
-				},
-				(response) => {
-					let body = '';
-					response.on('data', (c) => (body += c));
-					response.on('end', () => resolve({ status: response.statusCode!, body, sentMb }));
-				}
-			);
+			const request = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (response) => {
+				let body = '';
+				response.on('data', (c) => (body += c));
+				response.on('end', () => resolve({ status: response.statusCode!, body, sentMb }));
+			});
 			request.on('error', () => undefined); // the server may close while we are still sending: expected
 			const chunk = Buffer.alloc(1024 * 1024, 0x41);
 			const pump = () => {
@@ -128,9 +120,23 @@ describe('small holes', () => {
 			pump();
 			setTimeout(() => reject(new Error('no answer')), 30_000).unref();
 		});
+	}
+
+	it('a chunked upload without Content-Length is cut at the limit with 413', async () => {
+		const result = await chunkedUpload('/verify', {
+			'x-api-key': admin,
+			'content-type': 'multipart/form-data; boundary=xyz'
+		});
 		expect(result.status).toBe(413);
 		expect(JSON.parse(result.body).error.code).toBe('PAYLOAD_TOO_LARGE');
 		expect(result.sentMb).toBeLessThan(40); // answered before the whole body arrived
+	});
+
+	it('a public JSON route is cut at its own small limit too (the server sets no outer body limit)', async () => {
+		const result = await chunkedUpload('/liveness/challenge', { 'content-type': 'application/json' });
+		expect(result.status).toBe(413);
+		expect(JSON.parse(result.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+		expect(result.sentMb).toBeLessThan(40);
 	});
 
 	it('a 1 MB file name or a 1 MB field is refused, and nothing is stored', async () => {

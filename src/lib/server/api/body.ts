@@ -205,8 +205,16 @@ export async function readBody<S extends z.ZodType>(
 
 async function readSmallJson(request: Request, maxBytes: number): Promise<unknown> {
 	if (!(request.headers.get('content-type') ?? '').includes('application/json')) return {};
-	const text = (await request.text()).trim();
-	if (text.length > maxBytes) throw new CoreError('BAD_REQUEST', 'The body is too long for this request.');
+	// Counted while it streams: no route buffers more than its own limit (serve.js sets no outer one).
+	const limited = limitBody(request, maxBytes);
+	let text: string;
+	try {
+		text = (await limited.request.text()).trim();
+	} catch {
+		if (limited.overLimit())
+			throw new CoreError('PAYLOAD_TOO_LARGE', `Request too large. Limit: ${maxBytes} bytes.`);
+		throw new CoreError('BAD_REQUEST', 'The body could not be read.');
+	}
 	if (!text) return {};
 	try {
 		return JSON.parse(text) ?? {};
