@@ -203,18 +203,29 @@ export async function readBody<S extends z.ZodType>(
 	return validate(spec.schema, await readFields(request, spec.maxBytes));
 }
 
-async function readSmallJson(request: Request, maxBytes: number): Promise<unknown> {
-	if (!(request.headers.get('content-type') ?? '').includes('application/json')) return {};
-	// Counted while it streams: no route buffers more than its own limit (serve.js sets no outer one).
+/**
+ * Reads a body with `read`, counted while it streams (no route buffers more than its own limit; serve.js sets no
+ * outer one): PAYLOAD_TOO_LARGE past the limit, BAD_REQUEST with `unreadable` when it cannot be parsed.
+ */
+async function readCapped<T>(
+	request: Request,
+	maxBytes: number,
+	read: (request: Request) => Promise<T>,
+	unreadable: string
+): Promise<T> {
 	const limited = limitBody(request, maxBytes);
-	let text: string;
 	try {
-		text = (await limited.request.text()).trim();
+		return await read(limited.request);
 	} catch {
 		if (limited.overLimit())
 			throw new CoreError('PAYLOAD_TOO_LARGE', `Request too large. Limit: ${maxBytes} bytes.`);
-		throw new CoreError('BAD_REQUEST', 'The body could not be read.');
+		throw new CoreError('BAD_REQUEST', unreadable);
 	}
+}
+
+async function readSmallJson(request: Request, maxBytes: number): Promise<unknown> {
+	if (!(request.headers.get('content-type') ?? '').includes('application/json')) return {};
+	const text = (await readCapped(request, maxBytes, (r) => r.text(), 'The body could not be read.')).trim();
 	if (!text) return {};
 	try {
 		return JSON.parse(text) ?? {};
@@ -233,25 +244,19 @@ async function readFields(request: Request, maxBytes: number): Promise<unknown> 
 	if (!type.startsWith('application/json') && !type.startsWith('application/x-www-form-urlencoded')) {
 		return textFields(await readForm(request, maxBytes));
 	}
-	const limited = limitBody(request, maxBytes);
-	const tooLong = () => new CoreError('PAYLOAD_TOO_LARGE', `Request too large. Limit: ${maxBytes} bytes.`);
 	if (type.startsWith('application/json')) {
-		let body: unknown;
-		try {
-			body = await limited.request.json();
-		} catch {
-			if (limited.overLimit()) throw tooLong();
-			throw new CoreError('BAD_REQUEST', 'The JSON body could not be parsed.');
-		}
+		const body: unknown = await readCapped(
+			request,
+			maxBytes,
+			(r) => r.json(),
+			'The JSON body could not be parsed.'
+		);
 		if (!body || typeof body !== 'object' || Array.isArray(body)) {
 			throw new CoreError('BAD_REQUEST', 'Send a JSON object.');
 		}
 		return body;
 	}
-	try {
-		return textFields(await limited.request.formData());
-	} catch {
-		if (limited.overLimit()) throw tooLong();
-		throw new CoreError('BAD_REQUEST', 'The form body could not be parsed.');
-	}
+	return textFields(
+		await readCapped(request, maxBytes, (r) => r.formData(), 'The form body could not be parsed.')
+	);
 }

@@ -24,6 +24,7 @@ import { vectorToBlob } from '../vectors';
 import { ChangeListener, GalleryCache, type OwnerKind } from './galleries';
 import { iso, migratePostgres, pgSchemaVersion } from './migrations';
 import { VECTOR_MIGRATION, VectorIndex, vectorAvailable } from './vector-index';
+import { inTransaction } from './transaction';
 
 // BIGINT (20) and NUMERIC (1700: SUM) as JS numbers: every value here (ids < 2^48, counts, ms) is a safe integer.
 const types = {
@@ -65,21 +66,6 @@ export interface PostgresOptions {
 export type VectorIndexState = 'absent' | 'maintained' | 'serving';
 
 type Queryable = pg.Pool | pg.PoolClient;
-
-async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-	const client = await pool.connect();
-	try {
-		await client.query('BEGIN');
-		const result = await fn(client);
-		await client.query('COMMIT');
-		return result;
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
-	} finally {
-		client.release();
-	}
-}
 
 const EMBEDDING_COLUMNS = '(embedder, embedder_version, dim, vector, key_id, source, detector_score)';
 

@@ -5,6 +5,7 @@ import type { TemplateCipher } from '../../secrets/template-cipher';
 import type { EmbedderRef } from '../types';
 import { blobToVector } from '../vectors';
 import { loadOwners } from './galleries';
+import { inTransaction } from './transaction';
 
 /**
  * The optional pgvector index over people's templates (migration 6, PG_VECTOR_INDEX=on). Templates stay
@@ -204,23 +205,19 @@ export class VectorIndex {
 	): Promise<GalleryMatrix> {
 		const matrix = new GalleryMatrix();
 		if (queries.length === 0) return matrix;
-		const client = await pool.connect();
-		try {
-			await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-			const ids = new Set<string>();
-			for (const query of queries) {
-				for (const id of await this.nearest(client, query, model, strategy)) ids.add(id);
-			}
-			const owners = await loadOwners(client, this.cipher, 'people', model, [...ids]);
-			await client.query('COMMIT');
-			for (const [id, owner] of owners) matrix.set(id, owner.name, owner.vectors);
-			return matrix;
-		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
-			throw error;
-		} finally {
-			client.release();
-		}
+		const owners = await inTransaction(
+			pool,
+			async (client) => {
+				const ids = new Set<string>();
+				for (const query of queries) {
+					for (const id of await this.nearest(client, query, model, strategy)) ids.add(id);
+				}
+				return loadOwners(client, this.cipher, 'people', model, [...ids]);
+			},
+			'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
+		);
+		for (const [id, owner] of owners) matrix.set(id, owner.name, owner.vectors);
+		return matrix;
 	}
 
 	/**
