@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { PROFILE } from '../core/defaults';
 import { CoreError } from '../core/errors';
 import type { PixelImage } from '../core/types';
+import type { ServerConfig } from './config';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
 
@@ -80,6 +81,14 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
 	} catch {
 		throw new CoreError('BAD_IMAGE', `The ${format.toUpperCase()} file is corrupt or truncated.`);
 	}
+}
+
+/** An uploaded image under the server's configured limits (MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS). */
+export function decodeUpload(
+	bytes: Uint8Array,
+	config: Pick<ServerConfig, 'maxImageSide' | 'maxImagePixels'>
+): Promise<PixelImage> {
+	return decodeImage(bytes, { maxSide: config.maxImageSide, maxPixels: config.maxImagePixels });
 }
 
 export async function decodeImageFile(path: string, options?: DecodeOptions): Promise<PixelImage> {

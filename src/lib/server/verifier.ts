@@ -7,7 +7,7 @@ import { verifyImage } from '../core/use-cases/verify';
 import { checkUploadedFrames, livenessSummary, type LivenessUpload, type SignedChallenge } from './liveness';
 
 import type { ServerConfig } from './config';
-import { decodeImage } from './decode';
+import { decodeUpload } from './decode';
 import { engineFor } from './node-engine';
 import { ModelStore } from './model-store';
 
@@ -83,10 +83,7 @@ export class Verifier {
 		const { config } = this;
 		const loaded = await this.start();
 		const model = await this.models.require();
-		const image = await decodeImage(bytes, {
-			maxSide: config.maxImageSide,
-			maxPixels: config.maxImagePixels
-		});
+		const image = await decodeUpload(bytes, config);
 		const { verdicts, facesFound } = await verifyImage(loaded, model, image, {
 			threshold: config.verifyThreshold ?? undefined,
 			mainOnly: true

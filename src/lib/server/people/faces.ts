@@ -1,11 +1,10 @@
 import type { FaceEngine } from '../../core/face-engine';
 import { PROFILE } from '../../core/defaults';
 import { isCoreError } from '../../core/errors';
-import type { PixelImage } from '../../core/types';
 import { requireOneFace } from '../../core/use-cases/one-face';
 import type { ServerConfig } from '../config';
 import type { NewEmbedding } from '../db';
-import { decodeImage } from '../decode';
+import { decodeUpload } from '../decode';
 import type { Upload } from '../http';
 
 export interface Rejected {
@@ -17,10 +16,6 @@ export interface Rejected {
 export interface EmbeddedUploads {
 	accepted: NewEmbedding[];
 	rejected: Rejected[];
-}
-
-export async function decodeUpload(bytes: Uint8Array, config: ServerConfig): Promise<PixelImage> {
-	return decodeImage(bytes, { maxSide: config.maxImageSide, maxPixels: config.maxImagePixels });
 }
 
 /**

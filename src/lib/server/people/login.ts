@@ -24,7 +24,8 @@ import {
 } from '../liveness';
 import type { Services } from '../services';
 import { modelOf } from './people-engine';
-import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
+import { decodeUpload } from '../decode';
+import { embedEnrolmentPhotos, type Rejected } from './faces';
 import { MAX_ENROLMENT_PHOTOS, validateName } from './registry';
 
 /** Face login (seed 003): the seed's Spanish routes and field names, answered in its shapes. */

@@ -8,7 +8,8 @@ import type { PersonSummary } from '../db';
 import type { Upload } from '../http';
 import type { Services } from '../services';
 import { configuredModel, modelOf, policyOf } from './people-engine';
-import { decodeUpload, embedEnrolmentPhotos, type Rejected } from './faces';
+import { decodeUpload } from '../decode';
+import { embedEnrolmentPhotos, type Rejected } from './faces';
 
 /** Most photos accepted in one registration request. */
 export const MAX_ENROLMENT_PHOTOS = PROFILE.maxEnrolmentPhotos;
