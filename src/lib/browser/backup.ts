@@ -84,7 +84,17 @@ export async function exportBackup(): Promise<Backup> {
 	};
 }
 
-export class BackupError extends Error {}
+export type BackupErrorCode = 'INVALID' | 'PASSPHRASE_REQUIRED' | 'WRONG_PASSPHRASE';
+
+export class BackupError extends Error {
+	readonly code: BackupErrorCode;
+
+	constructor(message: string, code: BackupErrorCode = 'INVALID', options?: { cause?: unknown }) {
+		super(message, options);
+		this.name = 'BackupError';
+		this.code = code;
+	}
+}
 
 const MAX_EMBEDDING = 4096;
 const MAX_THUMBNAIL_CHARS = 2 * 1024 * 1024;
