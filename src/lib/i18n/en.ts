@@ -308,7 +308,62 @@ export const en = {
 
 	'people.error.server': 'The server answered {code}: {message}',
 	'people.error.offline': 'The server cannot be reached: {message}',
-	'people.error.other': 'Recognition failed: {message}'
+	'people.error.other': 'Recognition failed: {message}',
+
+	'vault.opening': 'Opening your stored faces…',
+	'vault.lockedTitle': 'Your stored faces are locked',
+	'vault.lockedPassphrase': 'Enter your passphrase to unlock them on this page.',
+	'vault.lockedPasskey': 'Use your passkey to unlock them on this page.',
+	'vault.passphrase': 'Passphrase',
+	'vault.unlock': 'Unlock',
+	'vault.unlockPasskey': 'Unlock with my passkey',
+	'vault.forgot':
+		'Forgot it? Without it nobody, not even this app, can read the stored faces: you can only erase everything and start again.',
+	'vault.eraseConfirm': 'Erase every stored face, model, key and setting from this browser?',
+	'vault.title': 'Protection of stored faces',
+	'vault.intro':
+		'Every stored face, model and person is encrypted (AES-GCM) with a key the browser never reveals. Choose what unlocks that key.',
+	'vault.current': 'Unlocked with: {method}',
+	'vault.name.device': 'this device',
+	'vault.name.passphrase': 'a passphrase',
+	'vault.name.passkey': 'a passkey',
+	'vault.method.device': 'This device, without a prompt (the default)',
+	'vault.method.deviceHint':
+		'A key kept by this browser. It protects a copy of the stored records, not someone who can use this browser profile.',
+	'vault.method.passphrase': 'A passphrase, asked once per visit',
+	'vault.method.passphraseHint':
+		'Stretched with PBKDF2-SHA-256 (600,000 rounds). A copy of this browser profile is useless without it.',
+	'vault.method.passkey': 'A passkey (your device’s fingerprint, face or PIN), asked once per visit',
+	'vault.method.passkeyHint': 'Uses the passkey’s PRF extension; the secret never leaves the authenticator.',
+	'vault.passkeyUnavailable': 'This browser does not offer passkeys with the PRF extension.',
+	'vault.newPassphrase': 'New passphrase (8 characters or more)',
+	'vault.confirmPassphrase': 'Type it again',
+	'vault.usePassphrase': 'Use this passphrase',
+	'vault.usePasskey': 'Create a passkey and use it',
+	'vault.useDevice': 'Use this device’s key',
+	'vault.changed': 'Done: the key now opens with {method}. Nothing had to be re-encrypted.',
+	'vault.lock': 'Lock now',
+	'vault.loseWarning':
+		'Forget the passphrase or lose the passkey and the stored faces are lost for good: keep an encrypted backup.',
+	'vault.error.LOCKED': 'The stored faces are locked: unlock them first.',
+	'vault.error.WRONG_PASSPHRASE': 'Wrong passphrase.',
+	'vault.error.WEAK_PASSPHRASE': 'Use 8 characters or more, typed the same twice.',
+	'vault.error.PASSKEY_FAILED':
+		'The passkey did not unlock: it was cancelled, or it is not the one set for this app.',
+	'vault.error.PRF_UNSUPPORTED':
+		'This browser or passkey cannot derive a key (no WebAuthn PRF): choose another method.',
+	'vault.error.UNREADABLE':
+		'A stored record cannot be decrypted: it was altered, or sealed with another key.',
+	'data.backupPassphrase': 'Backup passphrase',
+	'data.backupEncryptedHint':
+		'The file is encrypted with this passphrase (PBKDF2-SHA-256, AES-GCM); importing it asks for the same one.',
+	'data.backupPlain': 'Export without encryption',
+	'data.backupPlainWarning':
+		'Anyone who gets this file can read your face embeddings and models. Choose it only to feed a tool that needs plain JSON.',
+	'data.importWithPassphrase': 'Decrypt and import',
+	'data.backupError.PASSPHRASE_REQUIRED':
+		'This backup is encrypted: enter its passphrase above, then press “Decrypt and import”.',
+	'data.backupError.WRONG_PASSPHRASE': 'Wrong passphrase for this backup, or the file was altered.'
 };
 
 export type Messages = Record<keyof typeof en, string>;

@@ -312,5 +312,62 @@ export const es: Messages = {
 
 	'people.error.server': 'El servidor respondió {code}: {message}',
 	'people.error.offline': 'No se puede conectar con el servidor: {message}',
-	'people.error.other': 'El reconocimiento falló: {message}'
+	'people.error.other': 'El reconocimiento falló: {message}',
+
+	'vault.opening': 'Abriendo tus caras guardadas…',
+	'vault.lockedTitle': 'Tus caras guardadas están bloqueadas',
+	'vault.lockedPassphrase': 'Escribe tu frase de contraseña para desbloquearlas en esta página.',
+	'vault.lockedPasskey': 'Usa tu llave de acceso para desbloquearlas en esta página.',
+	'vault.passphrase': 'Frase de contraseña',
+	'vault.unlock': 'Desbloquear',
+	'vault.unlockPasskey': 'Desbloquear con mi llave de acceso',
+	'vault.forgot':
+		'¿La olvidaste? Sin ella nadie, ni siquiera esta aplicación, puede leer las caras guardadas: solo puedes borrarlo todo y empezar de nuevo.',
+	'vault.eraseConfirm': '¿Borrar de este navegador todas las caras, modelos, claves y ajustes guardados?',
+	'vault.title': 'Protección de las caras guardadas',
+	'vault.intro':
+		'Cada cara, modelo y persona guardados se cifran (AES-GCM) con una clave que el navegador nunca revela. Elige qué desbloquea esa clave.',
+	'vault.current': 'Desbloqueado con: {method}',
+	'vault.name.device': 'este dispositivo',
+	'vault.name.passphrase': 'una frase de contraseña',
+	'vault.name.passkey': 'una llave de acceso',
+	'vault.method.device': 'Este dispositivo, sin preguntar (por defecto)',
+	'vault.method.deviceHint':
+		'Una clave que guarda este navegador. Protege una copia de los registros, no frente a quien pueda usar este perfil del navegador.',
+	'vault.method.passphrase': 'Una frase de contraseña, pedida una vez por visita',
+	'vault.method.passphraseHint':
+		'Reforzada con PBKDF2-SHA-256 (600.000 rondas). Una copia de este perfil del navegador no sirve sin ella.',
+	'vault.method.passkey':
+		'Una llave de acceso (huella, cara o PIN de tu dispositivo), pedida una vez por visita',
+	'vault.method.passkeyHint':
+		'Usa la extensión PRF de la llave de acceso; el secreto nunca sale del autenticador.',
+	'vault.passkeyUnavailable': 'Este navegador no ofrece llaves de acceso con la extensión PRF.',
+	'vault.newPassphrase': 'Nueva frase de contraseña (8 caracteres o más)',
+	'vault.confirmPassphrase': 'Escríbela otra vez',
+	'vault.usePassphrase': 'Usar esta frase',
+	'vault.usePasskey': 'Crear una llave de acceso y usarla',
+	'vault.useDevice': 'Usar la clave de este dispositivo',
+	'vault.changed': 'Hecho: la clave se abre ahora con {method}. No hubo que volver a cifrar nada.',
+	'vault.lock': 'Bloquear ahora',
+	'vault.loseWarning':
+		'Si olvidas la frase o pierdes la llave de acceso, las caras guardadas se pierden para siempre: guarda una copia cifrada.',
+	'vault.error.LOCKED': 'Las caras guardadas están bloqueadas: desbloquéalas primero.',
+	'vault.error.WRONG_PASSPHRASE': 'Frase de contraseña incorrecta.',
+	'vault.error.WEAK_PASSPHRASE': 'Usa 8 caracteres o más, escritos igual dos veces.',
+	'vault.error.PASSKEY_FAILED':
+		'La llave de acceso no desbloqueó: se canceló, o no es la configurada para esta aplicación.',
+	'vault.error.PRF_UNSUPPORTED':
+		'Este navegador o esta llave no pueden derivar una clave (sin WebAuthn PRF): elige otro método.',
+	'vault.error.UNREADABLE':
+		'Un registro guardado no se puede descifrar: fue alterado o cifrado con otra clave.',
+	'data.backupPassphrase': 'Frase de contraseña de la copia',
+	'data.backupEncryptedHint':
+		'El archivo se cifra con esta frase (PBKDF2-SHA-256, AES-GCM); al importarlo se pedirá la misma.',
+	'data.backupPlain': 'Exportar sin cifrar',
+	'data.backupPlainWarning':
+		'Cualquiera que obtenga este archivo podrá leer tus embeddings faciales y tus modelos. Elígelo solo para una herramienta que necesite JSON sin cifrar.',
+	'data.importWithPassphrase': 'Descifrar e importar',
+	'data.backupError.PASSPHRASE_REQUIRED':
+		'Esta copia está cifrada: escribe su frase arriba y pulsa «Descifrar e importar».',
+	'data.backupError.WRONG_PASSPHRASE': 'Frase incorrecta para esta copia, o el archivo fue alterado.'
 };
