@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { facePath, REPO_ROOT } from '../../tests/helpers/faces';
 import { startBuiltServer, type RunningServer } from '../../tests/helpers/server';
-import { downloadText, enroll } from '../../tests/e2e/lib/app';
+import { downloadText, enroll, exportPlainBackup } from '../../tests/e2e/lib/app';
 import { launchWithCamera, newContext } from '../../tests/e2e/lib/browser';
 import { ensureBuild } from '../../tests/e2e/lib/build';
 import { summarize } from './stats';
@@ -157,7 +157,7 @@ async function prepareData(
 		const model = path.join(tmp, 'model.json');
 		writeFileSync(model, (await downloadText(p, '[data-testid=export-model]')).text);
 		const backup = path.join(tmp, 'backup-1000.json');
-		syntheticBackup(JSON.parse((await downloadText(p, '[data-testid=export-backup]')).text), backup);
+		syntheticBackup(JSON.parse((await exportPlainBackup(p)).text), backup);
 		return { model, backup };
 	} finally {
 		await context.close();

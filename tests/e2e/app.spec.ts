@@ -2,9 +2,19 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page, Request } from '@playwright/test';
 import { facePath } from '../helpers/faces';
-import { PEOPLE_PAGE, downloadText, enroll, open, url, verifyPhoto, waitForEngine } from './lib/app';
+import {
+	PEOPLE_PAGE,
+	downloadText,
+	enroll,
+	exportPlainBackup,
+	open,
+	url,
+	verifyPhoto,
+	waitForEngine
+} from './lib/app';
 import { expect, importBackup, screenshot, serviceWorkerReady, test } from './lib/fixtures';
 import { ME, ME_HELD_OUT, NO_FACE, OTHERS, OTHER_HELD_OUT, TWO_FACES } from './lib/photos';
+import { scanRawRecords } from './lib/vault';
 
 /**
  * The main journey of the app, one step per test: enroll, train, verify, reload, export/import, parity with the
@@ -52,6 +62,24 @@ test('enroll explains rejected photos and lets the user pick a face in a group p
 	await choices.first().click();
 	await page.locator('[data-testid=enroll-item]').last().and(page.locator('[data-status=saved]')).waitFor();
 	await waitForSampleCounts(page, `${OTHERS.length + 1} not me`);
+
+	// Sealed at rest (issue 12): what IndexedDB holds, read raw, shows none of the embeddings (the imported
+	// ones, and the one just enrolled) nor their file names; the app itself reads them all back.
+	await open(page, '/data');
+	const samples = JSON.parse((await exportPlainBackup(page)).text).samples as {
+		embedding: number[];
+		source: string;
+	}[];
+	expect(samples.length, 'samples read back through the app').toBe(ME.length + OTHERS.length + 1);
+	const scan = await scanRawRecords(
+		page,
+		samples.map((s) => s.embedding),
+		[...new Set(samples.map((s) => s.source))]
+	);
+	expect(scan.controlFound, 'the search finds an embedding kept in clear').toBe(true);
+	expect(scan.records, 'raw records read').toBeGreaterThanOrEqual(samples.length);
+	expect(scan.float32Arrays, 'Float32Arrays stored as such').toBe(0);
+	expect(scan.found, 'embeddings and file names found in clear').toEqual([]);
 });
 
 test('train shows metrics, ROC/PR/histogram charts and a live threshold, then saves', async ({
@@ -150,7 +178,7 @@ test('export, then import into a fresh profile: identical model and embeddings',
 		imported.text === trainedProfile.model.text,
 		'the imported model file is byte-identical to the exported one'
 	).toBe(true);
-	const reexported = JSON.parse((await downloadText(page, '[data-testid=export-backup]')).text);
+	const reexported = JSON.parse((await exportPlainBackup(page)).text);
 	const original = JSON.parse(await readFile(trainedProfile.trainedBackup, 'utf8'));
 	expect(JSON.stringify(reexported.samples), 'samples after import').toBe(JSON.stringify(original.samples));
 });
@@ -264,13 +292,14 @@ test('"erase everything" leaves no stored face, model, setting or cache behind',
 	await serviceWorkerReady(page);
 	const before = await page.evaluate(async () => ({
 		caches: (await caches.keys()).length,
-		databases: (await indexedDB.databases()).length,
+		databases: (await indexedDB.databases()).map((d) => d.name ?? ''),
 		localStorage: localStorage.length
 	}));
 	expect(
-		before.databases,
+		before.databases.length,
 		'the samples and the people databases exist before the erase'
 	).toBeGreaterThanOrEqual(2);
+	expect(before.databases, 'the wrapped data key exists before the erase').toContain('me-verifier-keys');
 	expect(before.caches, 'the service worker cached the app before the erase').toBeGreaterThan(0);
 	expect(before.localStorage, 'a setting is stored before the erase').toBeGreaterThan(0);
 	await open(page, '/data');
@@ -337,6 +366,7 @@ test('privacy: no request of the whole flow uploads image bytes or embeddings', 
 	await open(page, '/data');
 	await page.reload();
 	await downloadText(page, '[data-testid=export-model]');
+	await page.fill('[data-testid=backup-passphrase]', 'a backup passphrase');
 	await downloadText(page, '[data-testid=export-backup]');
 	await open(page, '/verify');
 	await serviceWorkerReady(page);

@@ -1,6 +1,6 @@
 import { cosine } from '../../src/lib/core/gallery';
 import { facePath } from '../helpers/faces';
-import { downloadText, enroll, waitForEngine } from './lib/app';
+import { enroll, exportPlainBackup, waitForEngine } from './lib/app';
 import { expect, test } from './lib/fixtures';
 
 /** The same photo must give the same embedding whichever backend runs the models. */
@@ -21,7 +21,7 @@ test(`the same photo gives the same embedding on ${BACKENDS.join(', ')} (cosine 
 			const [item] = await enroll(page, [PHOTO], 'me');
 			expect(item.status, `${backend}: photo saved`).toBe('saved');
 			await page.goto('/data');
-			const backup = JSON.parse((await downloadText(page, '[data-testid=export-backup]')).text);
+			const backup = JSON.parse((await exportPlainBackup(page)).text);
 			return backup.samples[0].embedding as number[];
 		} finally {
 			await page.context().close();

@@ -6,6 +6,7 @@ import { facePath } from '../helpers/faces';
 import { GROUP_PHOTOS } from '../helpers/group-photos';
 import { PEOPLE_PAGE, open, waitForEngine } from './lib/app';
 import { test as base, expect, screenshot, type E2EServer } from './lib/fixtures';
+import { scanRawRecords } from './lib/vault';
 
 /**
  * The People page (issue 4): register two TV characters from four photos each through the file input,
@@ -288,6 +289,11 @@ test('people: register two people from files, with rejected photos explained', a
 			els.map((e) => `${(e as HTMLElement).dataset.name}:${(e as HTMLElement).dataset.faces}`)
 		);
 	expect(listed.join(), 'people listed after a reload').toBe('Amy:4,Sheldon:4');
+	// Sealed at rest (issue 12): the raw records hold no embedding as such, no name, no file name.
+	const scan = await scanRawRecords(page, [], ['Sheldon', 'amy1.png', 'sheldon1.png']);
+	expect(scan.records, 'raw records read (2 people, 8 faces)').toBeGreaterThanOrEqual(10);
+	expect(scan.float32Arrays, 'Float32Arrays stored as such').toBe(0);
+	expect(scan.found, 'names and file names found in clear').toEqual([]);
 });
 
 test('people: both are named in a group photo on the device, everyone else unknown', async ({

@@ -118,6 +118,16 @@ export async function downloadText(page: Page, selector: string): Promise<{ name
 	return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
 }
 
+/**
+ * The data page's backup, in clear: the tests read its JSON. A plain file is an explicit choice in the app (a
+ * checkbox with a warning); by default the file is encrypted with the passphrase typed beside the button.
+ */
+export async function exportPlainBackup(page: Page): Promise<{ name: string; text: string }> {
+	await page.check('[data-testid=backup-plain]');
+	await page.locator('[data-testid=backup-plain-warning]').waitFor();
+	return downloadText(page, '[data-testid=export-backup]');
+}
+
 /** Turns the liveness setting on or off through the Settings page, as a user would. */
 export async function setLiveness(page: Page, on: boolean): Promise<void> {
 	await open(page, '/settings');

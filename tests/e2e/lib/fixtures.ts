@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test as base, expect, type BrowserContextOptions, type Page } from '@playwright/test';
 import { REPO_ROOT } from '../../helpers/faces';
 import { startBuiltServer, type RunningServer } from '../../helpers/server';
-import { downloadText, enroll, open, waitForEngine } from './app';
+import { downloadText, enroll, exportPlainBackup, open, waitForEngine } from './app';
 import { CHROMIUM, CHROMIUM_ARGS, CONTEXT_OPTIONS, cameraArgs } from './browser';
 import { ME, NO_FACE, OTHERS, TWO_FACES } from './photos';
 
@@ -138,7 +138,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 				const others = await enroll(page, OTHERS, 'not_me');
 				expect(saved(others), `"not me" photos saved: ${JSON.stringify(others)}`).toBe(true);
 				await open(page, '/data');
-				await writeFile(files.samplesBackup, (await downloadText(page, '[data-testid=export-backup]')).text);
+				await writeFile(files.samplesBackup, (await exportPlainBackup(page)).text);
 
 				await open(page, '/enroll');
 				const [, group] = await enroll(page, [NO_FACE, TWO_FACES], 'not_me');
@@ -161,7 +161,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
 				await open(page, '/data');
 				model = await downloadText(page, '[data-testid=export-model]');
-				await writeFile(files.trainedBackup, (await downloadText(page, '[data-testid=export-backup]')).text);
+				await writeFile(files.trainedBackup, (await exportPlainBackup(page)).text);
 			} finally {
 				await context.close();
 			}
