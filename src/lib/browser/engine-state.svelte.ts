@@ -1,5 +1,11 @@
 import type { EmbedderId } from '../core/embedders';
-import { engineFor, getBrowserEngine, type BrowserEngine } from './browser-engine';
+import type { BrowserEngine } from './browser-engine';
+
+/**
+ * tfjs and Human (about 1.5 MB of script) load with the first page that starts the engine, not with every
+ * page: the header's badge imports this module, and a page that needs no engine paints without them.
+ */
+const browserEngine = () => import('./browser-engine');
 
 /** Reactive view of the page's face engine, for the header badge and the pages that need it. */
 class EngineState {
@@ -16,7 +22,7 @@ class EngineState {
 		if (this.#current) return this.#current;
 		this.status = 'loading';
 		try {
-			const loaded = await getBrowserEngine();
+			const loaded = await (await browserEngine()).getBrowserEngine();
 			this.#current = loaded;
 			this.backend = loaded.backend;
 			this.loadMs = loaded.loadMs;
@@ -34,7 +40,7 @@ class EngineState {
 	/** The engine for `embedder` from the page's registry; the page's own engine starts first (the badge shows it). */
 	async readyFor(embedder: EmbedderId): Promise<BrowserEngine> {
 		await this.ready();
-		return engineFor(embedder);
+		return (await browserEngine()).engineFor(embedder);
 	}
 }
 
