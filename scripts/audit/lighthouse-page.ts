@@ -44,6 +44,8 @@ export async function auditPage(
 		});
 		if (!run) throw new Error('Lighthouse returned no result');
 		const { lhr } = run;
+		// A failed measurement (NO_NAVSTART, NO_FCP, a protocol timeout): the caller runs the page again.
+		if (lhr.runtimeError) throw new Error(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
 		const scores = Object.fromEntries(CATEGORIES.map((c) => [c, lhr.categories[c]?.score ?? null])) as Record<
 			Category,
 			number | null
@@ -59,7 +61,7 @@ export async function auditPage(
 		}
 		const metrics = Object.fromEntries(METRICS.map((id) => [id, lhr.audits[id]?.displayValue ?? '']));
 		return {
-			result: { path: pagePath, scores, metrics, findings, error: lhr.runtimeError?.message },
+			result: { path: pagePath, scores, metrics, findings },
 			environment: {
 				lighthouse: lhr.lighthouseVersion,
 				userAgent: lhr.environment.hostUserAgent,

@@ -42,6 +42,20 @@ function appPages(): string[] {
 	return ['/', ...pages];
 }
 
+/** Lighthouse runs per page before a failed measurement counts as a failed page. */
+const ATTEMPTS = 2;
+
+async function auditWithRetry(url: string, pagePath: string): ReturnType<typeof auditPage> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await auditPage(url, pagePath);
+		} catch (error) {
+			if (attempt >= ATTEMPTS) throw error;
+			log(`${pagePath}: ${error instanceof Error ? error.message : error}; running Lighthouse again`);
+		}
+	}
+}
+
 const fmt = (score: number | null) => (score === null ? ' -- ' : score.toFixed(2));
 
 function table(pages: PageResult[]): string {
@@ -70,7 +84,7 @@ async function main(): Promise<number> {
 		for (const pagePath of appPages()) {
 			log(`lighthouse ${pagePath}`);
 			try {
-				const audited = await auditPage(server.base + pagePath, pagePath);
+				const audited = await auditWithRetry(server.base + pagePath, pagePath);
 				pages.push(audited.result);
 				environment ??= audited.environment;
 			} catch (error) {
