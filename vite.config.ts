@@ -2,6 +2,7 @@ import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { withCompressedWeights } from './scripts/compress-weights.js';
 import { tfjsWasmThreads } from './scripts/tfjs-wasm-threads.js';
 
 export default defineConfig({
@@ -11,7 +12,8 @@ export default defineConfig({
 		// dev server's pre-bundled dependencies.
 		tfjsWasmThreads(),
 		sveltekit({
-			adapter: adapter({ out: 'build' }),
+			// The face models' weights are served compressed too (scripts/compress-weights.js).
+			adapter: withCompressedWeights(adapter({ out: 'build' })),
 			serviceWorker: { register: true },
 			// SvelteKit's own form-origin check also refuses requests without an Origin header (curl, cameras, other
 			// services); src/hooks.server.ts checks Origin instead, against ALLOWED_ORIGINS read at run time.

@@ -194,7 +194,7 @@ describe('the mirror worker thread', () => {
 });
 
 describe('dlib ResNet port', () => {
-	it('matches face-api FaceRecognitionNet on the same 150x150 input', async () => {
+	it('matches face-api FaceRecognitionNet on the same 150x150 input, with its float32 weights rounded to float16', async () => {
 		const require = createRequire(import.meta.url);
 		const faceApiDir = path.resolve(path.dirname(require.resolve('@vladmandic/face-api')), '..');
 		// face-api is a dev dependency used only as the reference; it shares our tfjs-core instance.
@@ -214,7 +214,8 @@ describe('dlib ResNet port', () => {
 					input
 				)) as Float32Array;
 				input.dispose();
-				expect(cosine(await ours.describeChip(chip), reference)).toBeGreaterThan(0.9999);
+				// The float16 rounding (issue 12) kept the embedder's version: it must stay this close to face-api's.
+				expect(cosine(await ours.describeChip(chip), reference)).toBeGreaterThan(0.999999);
 			}
 		} finally {
 			ours.dispose();

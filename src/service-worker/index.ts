@@ -5,8 +5,9 @@ import { self } from '$app/service-worker';
 /**
  * Offline after the first visit. Three caches:
  * - `app-<version>`: the build's immutable files and every page shell (replaced on each release);
- * - `models-v1`: the face models and the .wasm files the default engine loads (about 9 MB), fetched once
- *   and kept across releases: on install a cached file is only fetched again when its ETag changed;
+ * - `models-v1`: the face models and the .wasm files, each cached when a page first uses it (a start page that
+ *   needs no engine downloads none of them), kept across releases: on install a cached file is only fetched
+ *   again when its ETag changed;
  * - `static-<version>`: the other static files (icons, manifest).
  * A new worker waits until the page asks it to take over (the page shows an update prompt).
  */
@@ -17,20 +18,15 @@ const MODEL_CACHE = 'models-v1';
 
 const slash = (path: string) => (path.startsWith('/') ? path : `/${path}`);
 
-/** Files the default engine fetches (scripts/copy-assets.js puts them in static/). */
+/** Files a face engine may fetch (scripts/copy-assets.js puts them in static/): cached on first use. */
 const MODEL_FILES = assets
 	.map((a) => slash(a.path))
-	.filter(
-		(path) =>
-			/^\/models\/human\/(blazeface|facemesh)\./.test(path) ||
-			path.startsWith('/models/face-api/') ||
-			path.startsWith('/wasm/')
-	);
+	.filter((path) => /^\/(models|wasm)\//.test(path) && !/\.(br|gz)$/.test(path));
 const MODEL_SET = new Set(MODEL_FILES);
-/** Everything else in static/ except model files no default engine needs (faceres is 7 MB). */
+/** Everything else in static/ (icons, manifest): small, precached. */
 const STATIC_FILES = assets
 	.map((a) => slash(a.path))
-	.filter((path) => !MODEL_SET.has(path) && !path.startsWith('/models/') && !/\.(br|gz)$/.test(path));
+	.filter((path) => !MODEL_SET.has(path) && !/^\/(models|wasm)\//.test(path) && !/\.(br|gz)$/.test(path));
 const IMMUTABLE_FILES = immutable.map((a) => slash(a.path));
 /** Page shells for every route without parameters (the app renders on the client); groups are not in URLs. */
 const PAGES = routes
@@ -69,13 +65,21 @@ async function addAll(cacheName: string, paths: string[], keepCurrent = false): 
 	);
 }
 
+/** The model files this browser already keeps (a page used them), by path. */
+async function cachedModels(): Promise<string[]> {
+	const cache = await caches.open(MODEL_CACHE);
+	return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((path) => MODEL_SET.has(path));
+}
+
 self.addEventListener('install', (event) => {
 	event.waitUntil(
-		Promise.all([
-			addAll(APP_CACHE, [...IMMUTABLE_FILES, ...PAGES]),
-			addAll(STATIC_CACHE, STATIC_FILES),
-			addAll(MODEL_CACHE, MODEL_FILES, true)
-		])
+		(async () =>
+			Promise.all([
+				addAll(APP_CACHE, [...IMMUTABLE_FILES, ...PAGES]),
+				addAll(STATIC_CACHE, STATIC_FILES),
+				// Only what pages used before: refreshed when the release changed it.
+				addAll(MODEL_CACHE, await cachedModels(), true)
+			]))()
 	);
 });
 
@@ -94,8 +98,39 @@ self.addEventListener('activate', (event) => {
 	);
 });
 
+/**
+ * A .wasm binary comes with the scripts of the same name (the threaded build's main and worker scripts), which
+ * the page's own resource timing does not list: they load inside workers.
+ */
+function withCompanions(paths: string[]): string[] {
+	const binaries = paths.filter((p) => p.endsWith('.wasm')).map((p) => p.slice(0, -'.wasm'.length) + '.');
+	return [...new Set([...paths, ...MODEL_FILES.filter((f) => binaries.some((b) => f.startsWith(b)))])];
+}
+
+/**
+ * The engine of a page this worker did not control yet (the first visit) fetched its files from the network:
+ * the page lists them (src/lib/browser/offline-models.ts) and they are cached now, so that page works offline.
+ * The answer on the message's port says when they are.
+ */
+async function keepOffline(listed: unknown): Promise<void> {
+	const paths = Array.isArray(listed) ? listed.filter((p): p is string => MODEL_SET.has(p)) : [];
+	const cache = await caches.open(MODEL_CACHE);
+	const missing = [];
+	for (const path of withCompanions(paths))
+		if (!(await cache.match(path, { ignoreVary: true }))) missing.push(path);
+	await addAll(MODEL_CACHE, missing);
+}
+
 self.addEventListener('message', (event) => {
-	if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+	const data = event.data as { type?: string; paths?: unknown } | null;
+	if (data?.type === 'SKIP_WAITING') void self.skipWaiting();
+	if (data?.type === 'KEEP_OFFLINE') {
+		const done = keepOffline(data.paths).then(
+			() => event.ports[0]?.postMessage({ ok: true }),
+			(error: unknown) => event.ports[0]?.postMessage({ ok: false, error: String(error) })
+		);
+		event.waitUntil(done);
+	}
 });
 
 const PAGE_SET = new Set<string>(PAGES);

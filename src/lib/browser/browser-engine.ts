@@ -22,6 +22,7 @@ import {
 	type BackendSupport
 } from './backend';
 import { EngineRegistry } from './engine-registry';
+import { keepModelsOffline } from './offline-models';
 
 /**
  * Browser binding of the face engine: Human's no-bundle build on the app's own tfjs (one instance for
@@ -32,10 +33,11 @@ import { EngineRegistry } from './engine-registry';
 export const ASSET_PATHS = {
 	humanModels: '/models/human/',
 	wasm: '/wasm/',
-	weights: { 'face-recognition': '/models/face-api/face_recognition_model-weights_manifest.json' } as Record<
-		WeightsName,
-		string
-	>
+	// The copy scripts/copy-assets.js derives from the npm file, its float32 tensors as float16 (the server rounds
+	// the npm file the same way in memory).
+	weights: {
+		'face-recognition': '/models/face-api/face_recognition_model-f16-weights_manifest.json'
+	} as Record<WeightsName, string>
 };
 
 export interface BrowserEngine {
@@ -95,6 +97,7 @@ async function createBrowserEngine(): Promise<BrowserEngine> {
 		try {
 			const engine = await createEngineOn(backend, DEFAULT_EMBEDDER);
 			const threads = backend === 'wasm' ? getThreadsCount() : null;
+			void keepModelsOffline().catch((error: unknown) => console.warn('[me-verifier] offline cache:', error));
 			return { engine, backend, support, failures, loadMs: performance.now() - started, threads };
 		} catch (error) {
 			console.warn(`[me-verifier] backend ${backend} failed:`, error);

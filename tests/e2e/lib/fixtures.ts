@@ -81,8 +81,9 @@ export async function importModel(page: Page, dir: string, model: string): Promi
 }
 
 /**
- * Waits until the service worker controls the page: it activates (and claims the page) only once its install
- * has cached the app and its models. Polled, so no event can be missed.
+ * Waits until the service worker controls the page (it activates, and claims the page, once its install has
+ * cached the app) and, where the page loaded the face engine, has kept the engine's files offline (they are
+ * cached on first use, not on install: src/lib/browser/offline-models.ts). Polled, so no event can be missed.
  */
 export async function serviceWorkerReady(page: Page): Promise<void> {
 	await page
@@ -100,6 +101,16 @@ export async function serviceWorkerReady(page: Page): Promise<void> {
 				cause: error
 			});
 		});
+	const models = await page.waitForFunction(
+		() => {
+			const engineLoaded = document.querySelector('[data-testid=engine-badge].ready') !== null;
+			const state = document.documentElement.dataset.modelsOffline;
+			return !engineLoaded ? 'no engine' : state === 'ready' || state === 'failed' ? state : null;
+		},
+		null,
+		{ timeout: 60_000 }
+	);
+	expect(await models.jsonValue(), "the engine's files kept offline").not.toBe('failed');
 }
 
 const saved = (items: { status: string }[]) => items.every((i) => i.status === 'saved');

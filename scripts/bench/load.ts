@@ -1,0 +1,99 @@
+/**
+ * First visit and warm start of the production build in headless Chromium (issue 12, "a smaller first visit").
+ *
+ *   npm run bench:load -- [--runs=5]
+ *
+ * First visit: a fresh profile opens one page and stays until it works offline; the bytes are counted on the
+ * wire by a relay in front of the server (headers and compressed bodies, the service worker's fetches included).
+ * Warm start: the same profile opens /enroll again, `--runs` times: milliseconds from navigation to the engine
+ * badge saying ready (models from the service worker's cache). Results also in reports/bench-load.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../../tests/helpers/faces';
+import { startByteCounter } from '../../tests/helpers/byte-counter';
+import { startBuiltServer } from '../../tests/helpers/server';
+import { launch, newContext } from '../../tests/e2e/lib/browser';
+import { ensureBuild } from '../../tests/e2e/lib/build';
+import { engineReadyMs, firstVisit, type FirstVisit } from '../../tests/e2e/lib/first-visit';
+import { summarize } from './stats';
+
+const args = Object.fromEntries(
+	process.argv.slice(2).map((a) => {
+		const [k, v] = a.replace(/^--/, '').split('=');
+		return [k, v ?? 'true'];
+	})
+);
+const RUNS = Number(args.runs ?? 5);
+/** The start page (no engine) and the first page of the journey, which starts the engine. */
+const PAGES: [path: string, engine: boolean][] = [
+	['/', false],
+	['/enroll', true]
+];
+
+const log = (line: string) => console.error(`[bench:load] ${line}`);
+const mb = (bytes: number | null) => (bytes === null ? '–' : (bytes / 1e6).toFixed(2));
+
+async function main(): Promise<void> {
+	ensureBuild(log);
+	const tmp = mkdtempSync(path.join(tmpdir(), 'me-verifier-load-'));
+	const server = await startBuiltServer({
+		MODEL_PATH: path.join(tmp, 'none.json'),
+		DB_PATH: path.join(tmp, 'people.db')
+	});
+	const counter = await startByteCounter(server.base);
+	const browser = await launch();
+	try {
+		const visits: FirstVisit[] = [];
+		for (const [page, engine] of PAGES) {
+			const context = await newContext(browser);
+			try {
+				visits.push(await firstVisit(context, counter, page, engine));
+				log(`first visit ${page}: ${mb(visits.at(-1)!.bytes)} MB`);
+			} finally {
+				await context.close();
+			}
+		}
+		const context = await newContext(browser);
+		const warm: number[] = [];
+		try {
+			await firstVisit(context, counter, '/enroll', true);
+			const page = await context.newPage();
+			for (let run = 0; run < RUNS; run++) {
+				await page.goto(`${counter.base}/enroll`);
+				warm.push(await engineReadyMs(page));
+				log(`warm start ${run + 1}/${RUNS}: ${Math.round(warm.at(-1)!)} ms`);
+			}
+		} finally {
+			await context.close();
+		}
+		const stats = summarize(warm);
+		const report = { date: new Date().toISOString(), chromium: browser.version(), visits, warmStartMs: warm };
+		mkdirSync(path.join(REPO_ROOT, 'reports'), { recursive: true });
+		writeFileSync(path.join(REPO_ROOT, 'reports/bench-load.json'), JSON.stringify(report, null, '\t') + '\n');
+		console.log(`Chromium ${report.chromium}`);
+		console.log(
+			'| first visit | MB until the engine is ready | MB until usable offline | model and wasm files |'
+		);
+		console.log('| --- | --- | --- | --- |');
+		for (const v of visits)
+			console.log(
+				`| ${v.path} | ${mb(v.bytesUntilReady)} | ${mb(v.bytes)} | ${v.files.join(', ') || 'none'} |`
+			);
+		console.log(
+			`warm start (/enroll, navigation to engine ready, ${RUNS} runs): p50 ${Math.round(stats.p50)} ms, min ${Math.round(Math.min(...warm))} ms, max ${Math.round(Math.max(...warm))} ms`
+		);
+		console.log('(also written to reports/bench-load.json)');
+	} finally {
+		await browser.close();
+		await counter.stop();
+		await server.stop();
+		rmSync(tmp, { recursive: true, force: true });
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});

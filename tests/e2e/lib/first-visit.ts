@@ -1,0 +1,89 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ByteCounter } from '../../helpers/byte-counter';
+
+/**
+ * What a first visit costs (issue 12): the bytes the server sends to a fresh profile that opens one page and
+ * stays until it is usable offline: the page, its scripts, the service worker's install and, on a page that
+ * starts the face engine, the engine's files and their copy into the offline cache. Shared by the budget test
+ * (tests/e2e/load.spec.ts) and `npm run bench:load`.
+ */
+
+/** Until no byte has gone out for `quietMs`: the service worker's caching has finished. */
+async function quiet(counter: ByteCounter, quietMs = 1500, maxMs = 120_000): Promise<void> {
+	const start = Date.now();
+	let last = counter.bytes();
+	let since = Date.now();
+	while (Date.now() - start < maxMs) {
+		await new Promise((r) => setTimeout(r, 250));
+		if (counter.bytes() !== last) {
+			last = counter.bytes();
+			since = Date.now();
+		} else if (Date.now() - since >= quietMs) return;
+	}
+}
+
+/** Milliseconds from the navigation's start until the engine badge says ready (throws if it says error). */
+export async function engineReadyMs(page: Page): Promise<number> {
+	const badge = page.locator('[data-testid=engine-badge].ready, [data-testid=engine-badge].error');
+	await badge.waitFor({ timeout: 120_000 });
+	if (!(await badge.evaluate((el) => el.classList.contains('ready'))))
+		throw new Error('engine failed to load');
+	return page.evaluate(() => performance.now());
+}
+
+export interface FirstVisit {
+	path: string;
+	/** Everything the server sent until the page was usable offline. */
+	bytes: number;
+	/** Of which before the engine was ready (engine pages only). */
+	bytesUntilReady: number | null;
+	/** The model and .wasm files the page fetched. */
+	files: string[];
+	/** The service worker's offline cache of models afterwards. */
+	offlineModels: string[];
+}
+
+/**
+ * A first visit to `path` in `context` (a fresh profile) through `counter`. `engine`: the page starts the face
+ * engine (wait for it, and for its files to be kept offline).
+ */
+export async function firstVisit(
+	context: BrowserContext,
+	counter: ByteCounter,
+	path: string,
+	engine: boolean
+): Promise<FirstVisit> {
+	const page = await context.newPage();
+	counter.reset();
+	await page.goto(`${counter.base}${path}`);
+	let bytesUntilReady: number | null = null;
+	if (engine) {
+		await engineReadyMs(page);
+		bytesUntilReady = counter.bytes();
+	}
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+	if (engine)
+		await page.waitForFunction(
+			() => ['ready', 'failed'].includes(document.documentElement.dataset.modelsOffline ?? ''),
+			null,
+			{
+				timeout: 60_000
+			}
+		);
+	await quiet(counter);
+	const files = await page.evaluate(() =>
+		[
+			...new Set(
+				performance
+					.getEntriesByType('resource')
+					.map((e) => new URL(e.name).pathname)
+					.filter((p) => /^\/(models|wasm)\//.test(p))
+			)
+		].sort()
+	);
+	const offlineModels = await page.evaluate(async () =>
+		(await (await caches.open('models-v1')).keys()).map((r) => new URL(r.url).pathname).sort()
+	);
+	await page.close();
+	return { path, bytes: counter.bytes(), bytesUntilReady, files, offlineModels };
+}
