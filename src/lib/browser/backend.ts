@@ -95,6 +95,30 @@ export async function probeBackends(): Promise<BackendSupport[]> {
 	];
 }
 
+const PROBE_KEY = 'me-verifier.backend-support';
+
+/**
+ * The last probe's answer in this browser. Probing opens a WebGL context and asks for a WebGPU adapter, tens of
+ * milliseconds at every start (issue 12, warm start): a start uses the remembered answer and probes again once
+ * the engine is ready, for the next start.
+ */
+export function rememberedSupport(): BackendSupport[] | null {
+	try {
+		const saved = JSON.parse(localStorage.getItem(PROBE_KEY) ?? 'null') as {
+			userAgent?: string;
+			support?: BackendSupport[];
+		} | null;
+		return saved?.userAgent === navigator.userAgent && Array.isArray(saved.support) ? saved.support : null;
+	} catch {
+		return null;
+	}
+}
+
+export function rememberSupport(support: BackendSupport[] | null): void {
+	if (support) localStorage.setItem(PROBE_KEY, JSON.stringify({ userAgent: navigator.userAgent, support }));
+	else localStorage.removeItem(PROBE_KEY);
+}
+
 /**
  * Backends to try, best first. Automatic mode skips software-emulated GPUs; an explicit choice is
  * tried first and the automatic order follows as a fallback.

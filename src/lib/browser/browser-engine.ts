@@ -18,6 +18,8 @@ import {
 	backendPreference,
 	candidateBackends,
 	probeBackends,
+	rememberedSupport,
+	rememberSupport,
 	type BackendName,
 	type BackendSupport
 } from './backend';
@@ -56,6 +58,21 @@ export interface BrowserEngine {
 
 /** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
 async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
+	// The descriptor's weights download while the backend starts and Human loads its models (a warm start's
+	// critical path is that sequence).
+	const weights = new Map<WeightsName, ReturnType<typeof readWeightsManifest>>();
+	const loadWeights = (name: WeightsName) => {
+		if (!weights.has(name))
+			weights.set(
+				name,
+				readWeightsManifest(
+					new URL(ASSET_PATHS.weights[name], location.href).href,
+					fetchReader((url) => fetch(url))
+				)
+			);
+		return weights.get(name)!;
+	};
+	if (!embedderMeta(embedder).needsFaceres) void loadWeights('face-recognition').catch(() => undefined);
 	const human = new Human(
 		humanConfig({
 			backend: backend as Config['backend'],
@@ -70,17 +87,8 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 	// Training and the embedder use the app's tfjs import: it must be the very instance Human runs on.
 	if ((human.tf as typeof tf).engine() !== tf.engine())
 		throw new Error('Human and the app load two tfjs copies');
-	const engine = createHumanEngine({
-		human,
-		tf,
-		embedder,
-		// The core weights reader over HTTP (the service worker answers offline).
-		loadWeights: (name) =>
-			readWeightsManifest(
-				new URL(ASSET_PATHS.weights[name], location.href).href,
-				fetchReader((url) => fetch(url))
-			)
-	});
+	// The core weights reader over HTTP (the service worker answers offline).
+	const engine = createHumanEngine({ human, tf, embedder, loadWeights });
 	await engine.load();
 	return engine;
 }
@@ -110,12 +118,19 @@ async function createBrowserEngine(): Promise<BrowserEngine> {
 		const chosen = await attempt(preference, []);
 		if (chosen) return chosen;
 	}
-	const support = await probeBackends();
+	const remembered = rememberedSupport();
+	const support = remembered ?? (await probeBackends());
 	for (const backend of candidateBackends('auto', support)) {
 		if (failures.some((f) => f.backend === backend)) continue;
 		const loaded = await attempt(backend, support);
-		if (loaded) return loaded;
+		if (loaded) {
+			// Probe again for the next start, off the critical path (the page is usable now).
+			if (remembered) setTimeout(() => void probeBackends().then(rememberSupport), 2000);
+			else rememberSupport(support);
+			return loaded;
+		}
 	}
+	rememberSupport(null); // the next start probes afresh
 	throw new CoreError(
 		'ENGINE_UNAVAILABLE',
 		`no backend could run the face models: ${JSON.stringify(failures)}`
