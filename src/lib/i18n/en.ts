@@ -142,7 +142,8 @@ export const en = {
 	'home.privacyTitle': 'Your data stays here',
 	'home.privacy':
 		'No photo or embedding is ever uploaded. By default only face embeddings (lists of numbers) are stored, in this browser\'s IndexedDB; you can export, import or erase them on the "My data" page.',
-	'home.offlineReady': 'After this first visit the app and its face models also work offline.',
+	'home.offlineReady':
+		'After this first visit the app works offline too, and so does each page that uses the face models once you have opened it.',
 	'home.offlineNow': 'You are offline: everything still works from the local copy.',
 	'data.title': 'My data',
 	'data.intro': 'Everything the app knows about you is listed here and lives only in this browser.',

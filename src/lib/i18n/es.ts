@@ -145,7 +145,7 @@ export const es: Messages = {
 	'home.privacy':
 		'Nunca se sube ninguna foto ni ningún embedding. Por defecto solo se guardan embeddings faciales (listas de números) en el IndexedDB de este navegador; puedes exportarlos, importarlos o borrarlos en la página "Mis datos".',
 	'home.offlineReady':
-		'Después de esta primera visita la aplicación y sus modelos faciales funcionan también sin conexión.',
+		'Después de esta primera visita la aplicación funciona también sin conexión, y cada página que usa los modelos faciales, una vez que la hayas abierto.',
 	'home.offlineNow': 'Estás sin conexión: todo sigue funcionando con la copia local.',
 	'data.title': 'Mis datos',
 	'data.intro': 'Aquí aparece todo lo que la aplicación sabe de ti, y solo existe en este navegador.',
