@@ -9,7 +9,8 @@
 // (scripts/copy-assets.js writes them), and this plugin points tfjs at them.
 // And tfjs caps its thread pool at half of navigator.hardwareConcurrency (it assumes two hyperthreads per core;
 // setThreadsCount cannot go above that), which is one thread on a 2-core machine: the page's copy of the
-// module reports twice the logical cores, so the cap is one thread per logical core.
+// module reports twice the logical cores, so the cap is one thread per logical core; its pool of workers is sized
+// to that too (8 otherwise).
 // The build fails if tfjs changes shape, rather than quietly falling back.
 
 /** The two scripts, as named in static/wasm/. */
@@ -25,6 +26,14 @@ const FOLDER = '(wasmPathPrefix != null ? wasmPathPrefix : prefix)';
 
 /** @type {[RegExp, string][]} */
 const FACTORY_EDITS = [
+	[
+		// Emscripten starts a pool of 8 workers whatever the page uses; the app runs one thread per logical core
+		// (browser-engine.ts), so that many are enough, and a 2-core device starts 2 instead of 8 (issue 12, warm
+		// start). Never fewer than the threads: a pthread created without a free worker would wait for the main
+		// thread, which waits for it.
+		/var pthreadPoolSize=8;/,
+		'var pthreadPoolSize=navigator["hardwareConcurrency"]||8;'
+	],
 	[
 		/function _emscripten_num_logical_cores\(\)\{if\(ENVIRONMENT_IS_NODE\)return require\("os"\)\.cpus\(\)\.length;return navigator\["hardwareConcurrency"\]\}/,
 		'function _emscripten_num_logical_cores(){if(ENVIRONMENT_IS_NODE)return require("os").cpus().length;return 2*navigator["hardwareConcurrency"]}'
