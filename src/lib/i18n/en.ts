@@ -178,6 +178,7 @@ export const en = {
 	'settings.backend': 'Compute backend',
 	'settings.activeBackend': 'Active: {backend}',
 	'settings.loadedIn': 'models ready in {ms} ms',
+	'settings.engineIdle': 'Not started: the face models load with the pages that use them.',
 	'settings.urlOverride': 'The address asks for {backend} (?backend=…); it wins over this setting.',
 	'settings.auto': 'Automatic (WebGPU, then WebGL, then WASM, then CPU)',
 	'settings.available': 'available',

@@ -180,6 +180,7 @@ export const es: Messages = {
 	'settings.backend': 'Motor de cálculo',
 	'settings.activeBackend': 'Activo: {backend}',
 	'settings.loadedIn': 'modelos listos en {ms} ms',
+	'settings.engineIdle': 'Sin iniciar: los modelos faciales se cargan con las páginas que los usan.',
 	'settings.urlOverride': 'La dirección pide {backend} (?backend=…); tiene prioridad sobre este ajuste.',
 	'settings.auto': 'Automático (WebGPU, luego WebGL, luego WASM, luego CPU)',
 	'settings.available': 'disponible',
