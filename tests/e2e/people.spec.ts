@@ -144,11 +144,22 @@ function assertNamedCorrectly(faces: Face[], place: Placement, registered: strin
 	}
 }
 
-/** Server mode needs an operator key: entered in Settings, kept in this browser profile only. */
+/** Server mode needs an operator key: entered in Settings, sealed at rest in this browser profile. */
 async function enterApiKey(on: Page, server: E2EServer): Promise<void> {
 	await open(on, '/settings');
 	await on.fill('[data-testid=server-api-key]', server.apiKey!);
 	await on.press('[data-testid=server-api-key]', 'Tab');
+	// Sealing and storing it is asynchronous: leaving the page before it is stored would lose it.
+	await on.locator('[data-testid=server-api-key][data-state=saved]').waitFor();
+}
+
+/** The operator key is sealed at rest: in neither localStorage nor any raw IndexedDB record. */
+async function expectApiKeySealed(page: Page, server: E2EServer): Promise<void> {
+	const scan = await scanRawRecords(page, [], [server.apiKey!]);
+	expect(scan.records, 'raw records read').toBeGreaterThan(0);
+	expect(scan.found, 'the API key in clear in IndexedDB').toEqual([]);
+	const local = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+	expect(local.includes(server.apiKey!), 'the API key in localStorage').toBe(false);
 }
 
 /** The group photo as a 640x480 fake-camera clip: scaled to 640 wide, padded top and bottom. */
@@ -347,6 +358,7 @@ test('people: server mode sends the photo to POST /process_frame and draws the s
 	expect(answer.mode, 'recognition mode').toBe('server');
 	expect(frames.join(), 'requests to /process_frame').toBe('POST');
 	assertNamedCorrectly(answer.faces, wholeImage(answer), REGISTERED, 'server');
+	await expectApiKeySealed(page, server);
 });
 
 test('people: the live camera names both on the device, then through the server', async ({

@@ -1,9 +1,13 @@
 import { DEFAULT_CHALLENGE_POLICY, POSE_ACTIONS, type ChallengePolicy } from '../core/liveness';
 import { DEFAULT_QUALITY, type QualityThresholds } from '../core/quality';
 
-/** User settings kept in localStorage (small, synchronous, read before the engine starts). */
+/**
+ * User settings kept in localStorage (small, synchronous, read before the engine starts). Nothing secret: the
+ * server mode's API key is sealed in IndexedDB (server-key.ts); older versions kept it here, in CLEAR_KEY_FIELD.
+ */
 
 const STORAGE_KEY = 'me-verifier.settings';
+const CLEAR_KEY_FIELD = 'serverApiKey';
 
 export interface SettingsValues {
 	/** Opt-in: keep a small face thumbnail with each sample (off: only embeddings are stored). */
@@ -13,8 +17,6 @@ export interface SettingsValues {
 	burstFrames: number;
 	/** Milliseconds between burst frames. */
 	burstIntervalMs: number;
-	/** API key for the People page's server mode (scope `recognize`); kept on this device only. */
-	serverApiKey: string;
 	/** Camera verification and guided enrolment ask for a live challenge (random head and face actions). */
 	liveness: boolean;
 	/** 'head': head movements only, for people who cannot blink or open the mouth on request. */
@@ -26,15 +28,38 @@ export const DEFAULT_SETTINGS: SettingsValues = {
 	quality: DEFAULT_QUALITY,
 	burstFrames: 10,
 	burstIntervalMs: 400,
-	serverApiKey: '',
 	liveness: true,
 	livenessActions: 'all'
 };
 
+function stored(): Record<string, unknown> {
+	const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}');
+	return saved && typeof saved === 'object' ? (saved as Record<string, unknown>) : {};
+}
+
+/** The server API key an older version stored here in clear, until server-key.ts seals it; null when none. */
+export function clearServerKey(): string | null {
+	if (typeof localStorage === 'undefined') return null;
+	try {
+		const key = stored()[CLEAR_KEY_FIELD];
+		return typeof key === 'string' ? key : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Deletes that clear key from localStorage (once it is sealed), keeping the other settings. */
+export function forgetClearServerKey(): void {
+	if (clearServerKey() === null) return;
+	const { [CLEAR_KEY_FIELD]: _gone, ...rest } = stored();
+	localStorage.setItem(STORAGE_KEY, JSON.stringify(rest));
+}
+
 function load(): SettingsValues {
 	if (typeof localStorage === 'undefined') return structuredClone(DEFAULT_SETTINGS);
 	try {
-		const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<SettingsValues>;
+		const { [CLEAR_KEY_FIELD]: _secret, ...rest } = stored();
+		const saved = rest as Partial<SettingsValues>;
 		return {
 			...DEFAULT_SETTINGS,
 			...saved,
@@ -49,7 +74,10 @@ class Settings {
 	values = $state<SettingsValues>(load());
 
 	save(): void {
-		localStorage.setItem(STORAGE_KEY, JSON.stringify(this.values));
+		// A clear key not sealed yet stays until it is: dropping it here would lose it.
+		const pending = clearServerKey();
+		const values = pending === null ? this.values : { ...this.values, [CLEAR_KEY_FIELD]: pending };
+		localStorage.setItem(STORAGE_KEY, JSON.stringify(values));
 	}
 
 	reset(): void {

@@ -1,6 +1,13 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { erasePeople } from './people/store';
-import { allocateIds, openRecord, sealPlainRecords, sealRecord, type SealedRecord } from './vault/sealed';
+import {
+	allocateIds,
+	isSealed,
+	openRecord,
+	sealPlainRecords,
+	sealRecord,
+	type SealedRecord
+} from './vault/sealed';
 import { dataKey, destroyKey } from './vault/vault';
 import type { ModelFile } from '../core/classifier/model-file';
 import type { Box, EngineInfo } from '../core/types';
@@ -50,6 +57,7 @@ interface Schema extends DBSchema {
 
 const SAMPLES = { db: DB_NAME, store: 'samples' } as const;
 const MODELS = { db: DB_NAME, store: 'models' } as const;
+const META = { db: DB_NAME, store: 'meta' } as const;
 
 export function embedderKey(info: Pick<EngineInfo, 'embedder' | 'embedderVersion'>): string {
 	return `${info.embedder}@${info.embedderVersion}`;
@@ -206,10 +214,39 @@ export async function activeModel(): Promise<ModelRecord | null> {
 	return (await listModels())[0] ?? null;
 }
 
+/** Secrets kept sealed in `meta`, under their name: the operator's API key for the People page's server mode. */
+export type SecretName = 'serverApiKey';
+
+/** The secret, or null when none is stored; LOCKED while the data key is, UNREADABLE if its box was moved. */
+export async function readSecret(name: SecretName): Promise<string | null> {
+	const { d, key } = await sealedDb();
+	const stored: unknown = await d.get('meta', name);
+	if (!stored || typeof stored !== 'object' || !isSealed(stored)) return null;
+	// `meta` keys are out of line: the place is the key it was read from, whatever id the box carries.
+	return (await openRecord<{ value: string }>(key, META, { id: name, sealed: stored.sealed })).value;
+}
+
+/** Seals and stores it; with `keepExisting`, a secret stored already (by another tab) wins. */
+export async function writeSecret(
+	name: SecretName,
+	value: string,
+	options: { keepExisting?: boolean } = {}
+): Promise<void> {
+	const { d, key } = await sealedDb();
+	const record = await sealRecord(key, META, name, { value }, {});
+	const tx = d.transaction('meta', 'readwrite');
+	if (!(options.keepExisting && (await tx.store.get(name)) !== undefined)) await tx.store.put(record, name);
+	await tx.done;
+}
+
+export async function deleteSecret(name: SecretName): Promise<void> {
+	await (await db()).delete('meta', name);
+}
+
 /**
- * Removes every IndexedDB database of the app (samples and models, the People page's faces, and any other the
- * origin lists), every Cache Storage entry and the saved settings: no trace is left. The data key goes first:
- * if anything after it fails, what is left can no longer be decrypted.
+ * Removes every IndexedDB database of the app (samples, models and the sealed server API key; the People page's
+ * faces; any other the origin lists), every Cache Storage entry and the saved settings: no trace is left. The data
+ * key goes first: if anything after it fails, what is left can no longer be decrypted.
  */
 export async function eraseEverything(): Promise<void> {
 	await destroyKey();

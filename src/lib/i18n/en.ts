@@ -191,7 +191,8 @@ export const en = {
 	'settings.server': 'Server',
 	'settings.serverApiKey': 'API key for server mode (People page)',
 	'settings.serverApiKeyHint':
-		'An operator key with the recognize scope (npm run keys -- create --name browser --scopes recognize). It stays on this device and is sent only to this server.',
+		'An operator key with the recognize scope (npm run keys -- create --name browser --scopes recognize). It is sealed with your stored faces (readable only once they are unlocked) and sent only to this server.',
+	'settings.serverApiKeySaved': 'Saved, sealed with your stored faces.',
 	'settings.quality': 'Photo quality limits',
 	'settings.minFaceSize': 'Smallest face (px)',
 	'settings.minSharpness': 'Least sharpness',

@@ -193,7 +193,8 @@ export const es: Messages = {
 	'settings.server': 'Servidor',
 	'settings.serverApiKey': 'Clave de API para el modo servidor (página Personas)',
 	'settings.serverApiKeyHint':
-		'Una clave de operador con el permiso recognize (npm run keys -- create --name browser --scopes recognize). Se queda en este dispositivo y solo se envía a este servidor.',
+		'Una clave de operador con el permiso recognize (npm run keys -- create --name browser --scopes recognize). Se guarda cifrada con tus rostros guardados (solo se puede leer cuando están desbloqueados) y solo se envía a este servidor.',
+	'settings.serverApiKeySaved': 'Guardada, cifrada con tus rostros guardados.',
 	'settings.quality': 'Límites de calidad de las fotos',
 	'settings.minFaceSize': 'Rostro mínimo (px)',
 	'settings.minSharpness': 'Nitidez mínima',

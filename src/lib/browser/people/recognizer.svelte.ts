@@ -4,7 +4,7 @@ import { getPeopleEngine } from './embedder';
 import { pixelImageToJpeg } from '../image';
 import { recognizeOnDevice, type Recognition } from './recognize';
 import { LiveLoop, VideoFrames } from '../live-loop.svelte';
-import { settings } from '../settings.svelte';
+import { loadServerApiKey } from '../server-key';
 import { recognizeOnServer } from './remote';
 import { loadGallery } from './store';
 
@@ -29,10 +29,11 @@ export class Recognizer {
 		const started = performance.now();
 		const size = { width: image.width, height: image.height };
 		if (this.mode === 'server') {
+			// Unsealed for each frame, never kept: once the data key is locked, the API key is unavailable too.
 			const { faces, serverMs } = await recognizeOnServer(
 				await pixelImageToJpeg(image),
 				fetch,
-				settings.values.serverApiKey.trim()
+				await loadServerApiKey()
 			);
 			return { mode: 'server', faces, ...size, ms: performance.now() - started, serverMs };
 		}

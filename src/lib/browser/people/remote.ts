@@ -22,7 +22,7 @@ export class ServerError extends Error {
 export async function recognizeOnServer(
 	jpeg: Blob,
 	fetchImpl: typeof fetch = fetch,
-	/** The operator's key (scope `recognize`) from Settings; sent only to this origin. */
+	/** The operator's key (scope `recognize`), unsealed from the vault (server-key.ts); sent only to this origin. */
 	apiKey = ''
 ): Promise<{ faces: RecognizedFace[]; serverMs: number }> {
 	const body = new FormData();
