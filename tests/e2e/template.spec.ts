@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { facePath } from '../helpers/faces';
 import { enroll, open, setLiveness, verifyPhoto, waitForEngine } from './lib/app';
 import { expect, test } from './lib/fixtures';
@@ -9,11 +9,24 @@ import { photosOf } from './lib/photos';
 /** Issue 7: a verifier from "me" photos alone (template mode), from files and from ten camera frames. */
 
 async function trainTemplate(page: Page): Promise<void> {
+	// Training needs tfjs, not the face models (issue 12): the page fetches no model and the engine stays idle.
+	const models: string[] = [];
+	const onRequest = (request: Request) => {
+		if (new URL(request.url()).pathname.startsWith('/models/')) models.push(request.url());
+	};
+	page.on('request', onRequest);
 	await open(page, '/train');
-	await waitForEngine(page);
 	await page.locator('[data-testid=train-button]:not([disabled])').waitFor({ timeout: 60_000 });
 	await page.click('[data-testid=train-button]');
 	await page.locator('[data-testid=template-report]').waitFor({ timeout: 60_000 });
+	page.off('request', onRequest);
+	expect(models, 'face models fetched on /train').toEqual([]);
+	await expect(page.locator('[data-testid=engine-badge]'), 'the engine was not started').toHaveClass(
+		/\bidle\b/
+	);
+	expect(await page.locator('[data-testid=train-time]').textContent(), 'trained on tfjs WASM').toContain(
+		'wasm'
+	);
 	expect(await page.locator('[data-testid=template-preset]').count(), 'three FAR presets').toBe(3);
 	const checked = await page.locator('[data-testid=template-preset] input:checked').getAttribute('value');
 	expect(Number(checked), 'FAR 1e-3 chosen by default').toBe(1e-3);

@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { candidateBackends, isBackendName, type BackendSupport } from './backend';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+	candidateBackends,
+	chooseBackend,
+	isBackendName,
+	rememberedSupport,
+	rememberSupport,
+	saveBackendPreference,
+	type BackendName,
+	type BackendSupport
+} from './backend';
 
 const support = (overrides: Partial<Record<string, Partial<BackendSupport>>> = {}): BackendSupport[] =>
 	(['webgpu', 'webgl', 'wasm', 'cpu'] as const).map((name) => ({
@@ -39,5 +48,76 @@ describe('isBackendName', () => {
 		expect(isBackendName('auto')).toBe(false);
 		expect(isBackendName('WASM')).toBe(false);
 		expect(isBackendName(null)).toBe(false);
+	});
+});
+
+/** A Web Storage over a Map (this suite runs in Node). */
+function memoryStorage(): Storage {
+	const items = new Map<string, string>();
+	return {
+		get length() {
+			return items.size;
+		},
+		clear: () => items.clear(),
+		getItem: (key) => items.get(key) ?? null,
+		key: (index) => [...items.keys()][index] ?? null,
+		removeItem: (key) => void items.delete(key),
+		setItem: (key, value) => void items.set(key, String(value))
+	};
+}
+
+describe('chooseBackend (the engine and the training page choose alike)', () => {
+	beforeEach(() => {
+		vi.stubGlobal('localStorage', memoryStorage());
+		vi.stubGlobal('sessionStorage', memoryStorage());
+		vi.stubGlobal('location', new URL('https://app.test/train'));
+		vi.stubGlobal('navigator', { userAgent: 'test-agent' });
+		vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+		// After a start from a remembered probe, the next probe is scheduled: it never runs here.
+		vi.useFakeTimers({ toFake: ['setTimeout'] });
+		// A remembered probe: no WebGL or WebGPU probe runs (there is no document here).
+		rememberSupport(support({ webgpu: { available: false }, webgl: { available: true, note: 'software' } }));
+	});
+	afterEach(() => {
+		vi.clearAllTimers();
+		vi.useRealTimers();
+		vi.unstubAllGlobals();
+		vi.restoreAllMocks();
+	});
+
+	it('starts the first backend of the automatic order that works, after the ones that fail', async () => {
+		const tried: BackendName[] = [];
+		const choice = await chooseBackend(async (backend) => {
+			tried.push(backend);
+			if (backend === 'wasm') throw new Error('no wasm here');
+			return `${backend} started`;
+		}, 'start tfjs');
+		expect(tried).toEqual(['wasm', 'cpu']);
+		expect(choice.backend).toBe('cpu');
+		expect(choice.value).toBe('cpu started');
+		expect(choice.failures).toEqual([{ backend: 'wasm', error: 'no wasm here' }]);
+	});
+
+	it("tries the user's explicit choice first, without a probe, then the automatic order", async () => {
+		saveBackendPreference('webgl');
+		const first = await chooseBackend(async (backend) => backend, 'start tfjs');
+		expect([first.backend, first.support]).toEqual(['webgl', []]);
+		const tried: BackendName[] = [];
+		const fallback = await chooseBackend(async (backend) => {
+			tried.push(backend);
+			if (backend === 'webgl') throw new Error('context lost');
+			return backend;
+		}, 'start tfjs');
+		expect(tried).toEqual(['webgl', 'wasm']);
+		expect(fallback.backend).toBe('wasm');
+	});
+
+	it('fails with every reason when no backend starts, and forgets the remembered probe', async () => {
+		await expect(
+			chooseBackend(async (backend) => {
+				throw new Error(`${backend} broken`);
+			}, 'start tfjs')
+		).rejects.toThrow(/no backend could start tfjs: .*wasm broken.*cpu broken/);
+		expect(rememberedSupport()).toBeNull();
 	});
 });

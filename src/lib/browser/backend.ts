@@ -1,5 +1,7 @@
 /** Which tfjs backend the app runs on: WebGPU, then WebGL, then WASM, then CPU, unless the user overrides it. */
 
+import { CoreError } from '../core/errors';
+
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendPreference = BackendName | 'auto';
@@ -127,4 +129,55 @@ export function candidateBackends(preference: BackendPreference, support: Backen
 	const automatic = support.filter((s) => s.available && !s.note).map((s) => s.name);
 	if (preference === 'auto') return automatic;
 	return [preference, ...automatic.filter((name) => name !== preference)];
+}
+
+export interface BackendChoice<T> {
+	/** What `attempt` returned for the backend that won. */
+	value: T;
+	backend: BackendName;
+	/** The probe's answer (empty when the user's explicit choice started at once: no probe ran). */
+	support: BackendSupport[];
+	/** Backends tried before this one, with the reason each failed. */
+	failures: { backend: BackendName; error: string }[];
+}
+
+/**
+ * The page's backend, chosen the same way by the face engine and by the pages that need tfjs only (training): the
+ * user's explicit choice first (no probe: probing WebGPU costs time), then the automatic order from the remembered
+ * probe (or a fresh probe). The first backend that `attempt` starts wins; a start that fails everywhere forgets the
+ * remembered probe, so the next start probes afresh.
+ */
+export async function chooseBackend<T>(
+	attempt: (backend: BackendName) => Promise<T>,
+	what: string
+): Promise<BackendChoice<T>> {
+	const preference = backendPreference();
+	const failures: BackendChoice<T>['failures'] = [];
+	const tryOn = async (backend: BackendName): Promise<{ value: T } | null> => {
+		try {
+			return { value: await attempt(backend) };
+		} catch (error) {
+			console.warn(`[me-verifier] backend ${backend} failed:`, error);
+			failures.push({ backend, error: error instanceof Error ? error.message : String(error) });
+			return null;
+		}
+	};
+	if (preference !== 'auto') {
+		const chosen = await tryOn(preference);
+		if (chosen) return { value: chosen.value, backend: preference, support: [], failures };
+	}
+	const remembered = rememberedSupport();
+	const support = remembered ?? (await probeBackends());
+	for (const backend of candidateBackends('auto', support)) {
+		if (failures.some((f) => f.backend === backend)) continue;
+		const started = await tryOn(backend);
+		if (started) {
+			// Probe again for the next start, off the critical path (the page is usable now).
+			if (remembered) setTimeout(() => void probeBackends().then(rememberSupport), 2000);
+			else rememberSupport(support);
+			return { value: started.value, backend, support, failures };
+		}
+	}
+	rememberSupport(null);
+	throw new CoreError('ENGINE_UNAVAILABLE', `no backend could ${what}: ${JSON.stringify(failures)}`);
 }

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { Config } from '@vladmandic/human';
 import { Human } from '@vladmandic/human/nobundle';
 import type { FaceEngine } from '../core/face-engine';
@@ -11,36 +10,19 @@ import {
 	type EmbedderId,
 	type WeightsName
 } from '../core/embedders';
-import { CoreError } from '../core/errors';
 import { humanConfig } from '../core/human-config';
 import { createHumanEngine } from '../core/human-engine';
-import {
-	backendPreference,
-	candidateBackends,
-	probeBackends,
-	rememberedSupport,
-	rememberSupport,
-	type BackendName,
-	type BackendSupport
-} from './backend';
+import { chooseBackend, type BackendName, type BackendSupport } from './backend';
 import { EngineRegistry } from './engine-registry';
 import { keepModelsOffline } from './offline-models';
+import { ASSET_PATHS, threadsOf, useEveryCore } from './tf-backend';
 
 /**
  * Browser binding of the face engine: Human's no-bundle build on the app's own tfjs (one instance for
  * Human, the embedder and training), models and .wasm files served by the app itself (never a CDN).
  */
 
-/** Where scripts/copy-assets.js puts the files (under static/). */
-export const ASSET_PATHS = {
-	humanModels: '/models/human/',
-	wasm: '/wasm/',
-	// The copy scripts/copy-assets.js derives from the npm file, its float32 tensors as float16 (the server rounds
-	// the npm file the same way in memory).
-	weights: {
-		'face-recognition': '/models/face-api/face_recognition_model-f16-weights_manifest.json'
-	} as Record<WeightsName, string>
-};
+export { ASSET_PATHS };
 
 export interface BrowserEngine {
 	engine: FaceEngine;
@@ -54,6 +36,16 @@ export interface BrowserEngine {
 	 * and the service worker send COOP/COEP), one when it is not. Null on the other backends.
 	 */
 	threads: number | null;
+}
+
+/**
+ * Gives the page a turn (input, paint) before the next step of loading the engine: `scheduler.yield()` where the
+ * browser has it (the continuation runs before other queued tasks), else a new task.
+ */
+function yieldToPage(): Promise<void> {
+	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+	if (typeof scheduler?.yield === 'function') return scheduler.yield();
+	return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
@@ -88,7 +80,8 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 	if ((human.tf as typeof tf).engine() !== tf.engine())
 		throw new Error('Human and the app load two tfjs copies');
 	// The core weights reader over HTTP (the service worker answers offline).
-	const engine = createHumanEngine({ human, tf, embedder, loadWeights });
+	await yieldToPage();
+	const engine = createHumanEngine({ human, tf, embedder, loadWeights, betweenSteps: yieldToPage });
 	await engine.load();
 	return engine;
 }
@@ -96,45 +89,22 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 /** Tries the preferred backend, then the automatic order; the first that loads and warms up wins. */
 async function createBrowserEngine(): Promise<BrowserEngine> {
 	const started = performance.now();
-	// One thread per core (tfjs' default is half of them, for hyperthreaded desktops). Without cross-origin
-	// isolation there are no threads at all and tfjs runs the single-threaded binary.
-	setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
-	const preference = backendPreference();
-	const failures: BrowserEngine['failures'] = [];
-	const attempt = async (backend: BackendName, support: BackendSupport[]): Promise<BrowserEngine | null> => {
-		try {
-			const engine = await createEngineOn(backend, DEFAULT_EMBEDDER);
-			const threads = backend === 'wasm' ? getThreadsCount() : null;
-			void keepModelsOffline().catch((error: unknown) => console.warn('[me-verifier] offline cache:', error));
-			return { engine, backend, support, failures, loadMs: performance.now() - started, threads };
-		} catch (error) {
-			console.warn(`[me-verifier] backend ${backend} failed:`, error);
-			failures.push({ backend, error: error instanceof Error ? error.message : String(error) });
-			return null;
-		}
+	useEveryCore();
+	const {
+		value: engine,
+		backend,
+		support,
+		failures
+	} = await chooseBackend((backend) => createEngineOn(backend, DEFAULT_EMBEDDER), 'run the face models');
+	void keepModelsOffline().catch((error: unknown) => console.warn('[me-verifier] offline cache:', error));
+	return {
+		engine,
+		backend,
+		support,
+		failures,
+		loadMs: performance.now() - started,
+		threads: threadsOf(backend)
 	};
-	// An explicit choice is tried before probing: probing WebGPU costs time (and console noise).
-	if (preference !== 'auto') {
-		const chosen = await attempt(preference, []);
-		if (chosen) return chosen;
-	}
-	const remembered = rememberedSupport();
-	const support = remembered ?? (await probeBackends());
-	for (const backend of candidateBackends('auto', support)) {
-		if (failures.some((f) => f.backend === backend)) continue;
-		const loaded = await attempt(backend, support);
-		if (loaded) {
-			// Probe again for the next start, off the critical path (the page is usable now).
-			if (remembered) setTimeout(() => void probeBackends().then(rememberSupport), 2000);
-			else rememberSupport(support);
-			return loaded;
-		}
-	}
-	rememberSupport(null); // the next start probes afresh
-	throw new CoreError(
-		'ENGINE_UNAVAILABLE',
-		`no backend could run the face models: ${JSON.stringify(failures)}`
-	);
 }
 
 /**

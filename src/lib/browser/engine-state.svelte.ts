@@ -1,4 +1,5 @@
 import type { EmbedderId } from '../core/embedders';
+import type { BackendName } from './backend';
 import type { BrowserEngine } from './browser-engine';
 
 /**
@@ -35,6 +36,16 @@ class EngineState {
 			this.error = error instanceof Error ? error.message : String(error);
 			throw error;
 		}
+	}
+
+	/**
+	 * tfjs on the page's backend, for work that detects no face (training): the engine's backend when the engine is
+	 * loading or running on this page, else tfjs alone, chosen the way the engine chooses (no face model is fetched
+	 * or compiled, and the badge stays as it is: the engine has not started).
+	 */
+	async tfBackend(): Promise<BackendName> {
+		if (this.#current || this.status === 'loading') return (await this.ready()).backend;
+		return (await (await import('./tf-backend')).startTfBackend()).backend;
 	}
 
 	/** The engine for `embedder` from the page's registry; the page's own engine starts first (the badge shows it). */

@@ -21,6 +21,9 @@ export interface Preset {
 	targetFar?: number;
 }
 
+/** What a training run records: the embedder's identity (known without loading it) and the tfjs backend. */
+export type TrainingInfo = Pick<EngineInfo, 'embedder' | 'embedderVersion' | 'embeddingSize' | 'backend'>;
+
 /** Gives the browser a turn to paint and handle input between training steps. */
 const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -47,7 +50,7 @@ export class TrainingSession {
 	auc = $derived(this.result ? rocAuc(this.scores, this.labels) : null);
 	presets = $derived<Preset[]>(this.result ? this.#presets() : []);
 
-	async train(info: EngineInfo, seed = 42): Promise<void> {
+	async train(info: TrainingInfo, seed = 42): Promise<void> {
 		this.status = 'training';
 		this.progress = 0;
 		this.error = null;
@@ -98,7 +101,7 @@ export class TrainingSession {
 		this.targetFar = targetFar;
 	}
 
-	#trainTemplate(info: EngineInfo, embeddings: Float32Array[]): void {
+	#trainTemplate(info: TrainingInfo, embeddings: Float32Array[]): void {
 		const calibration = calibrationFor(info.embedder, info.embedderVersion);
 		if (!calibration) throw new Error(`no calibration for ${info.embedder}: add "not me" photos`);
 		this.template = trainTemplate(

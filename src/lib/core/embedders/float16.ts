@@ -40,7 +40,8 @@ export function float16Bits(value: number): number {
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
-function byteLength(spec: tfTypes.io.WeightsManifestEntry): number {
+/** The bytes a manifest entry takes in its shard (quantised entries: their stored dtype). */
+export function weightByteLength(spec: tfTypes.io.WeightsManifestEntry): number {
 	const count = spec.shape.reduce((n, d) => n * d, 1);
 	const bytes = BYTES[spec.quantization?.dtype ?? spec.dtype];
 	if (bytes === undefined) throw new RangeError(`cannot size weight ${spec.name} (${spec.dtype})`);
@@ -51,7 +52,7 @@ function byteLength(spec: tfTypes.io.WeightsManifestEntry): number {
 export function toFloat16(weights: RawWeights): RawWeights {
 	const source = new DataView(weights.data);
 	const sizes = weights.specs.map((spec) =>
-		spec.dtype === 'float32' && !spec.quantization ? byteLength(spec) / 2 : byteLength(spec)
+		spec.dtype === 'float32' && !spec.quantization ? weightByteLength(spec) / 2 : weightByteLength(spec)
 	);
 	const out = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
 	const target = new DataView(out.buffer);

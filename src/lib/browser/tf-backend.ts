@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { WeightsName } from '../core/embedders';
+import { chooseBackend, type BackendChoice, type BackendName } from './backend';
+import { keepModelsOffline } from './offline-models';
+
+/**
+ * tfjs alone, for the pages that compute with tensors but detect no face (training): the backend the face engine
+ * would choose, without Human, its models and their warm-up (issue 12: the training page compiled and warmed up
+ * every face model for a logistic regression). When the engine starts later on the same page, Human attaches to
+ * the backend already running.
+ */
+
+/** Where scripts/copy-assets.js puts the files (under static/). */
+export const ASSET_PATHS = {
+	humanModels: '/models/human/',
+	wasm: '/wasm/',
+	// The copy scripts/copy-assets.js derives from the npm file, its float32 tensors as float16 (the server rounds
+	// the npm file the same way in memory).
+	weights: {
+		'face-recognition': '/models/face-api/face_recognition_model-f16-weights_manifest.json'
+	} as Record<WeightsName, string>
+};
+
+/**
+ * One thread per core (tfjs' default is half of them, for hyperthreaded desktops); before the WASM backend starts.
+ * Without cross-origin isolation there are no threads at all and tfjs runs the single-threaded binary.
+ */
+export function useEveryCore(): void {
+	setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
+}
+
+/** The WASM backend's thread count, null on the other backends. */
+export function threadsOf(backend: BackendName): number | null {
+	return backend === 'wasm' ? getThreadsCount() : null;
+}
+
+/**
+ * The other backends' modules load only when tried (WebGL and WebGPU are about half of tfjs' script). Human's
+ * no-bundle build imports the same modules, so tfjs keeps one registry whichever page registers a backend first.
+ */
+const REGISTER: Record<BackendName, () => Promise<unknown>> = {
+	webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+	webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+	wasm: () => Promise.resolve(), // imported above
+	cpu: () => import('@tensorflow/tfjs-backend-cpu')
+};
+
+async function startOn(backend: BackendName): Promise<void> {
+	await REGISTER[backend]();
+	// The app's own .wasm files, never a CDN (Human sets the same path when it starts the backend).
+	if (backend === 'wasm') setWasmPaths(new URL(ASSET_PATHS.wasm, location.href).href);
+	if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not start ${backend}`);
+	await tf.ready();
+	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
+}
+
+export type TfBackend = Omit<BackendChoice<void>, 'value'> & { threads: number | null };
+
+let started: Promise<TfBackend> | null = null;
+
+/** Starts the page's tfjs backend once (a start that fails is forgotten, so the next call tries again). */
+export function startTfBackend(): Promise<TfBackend> {
+	started ??= (async () => {
+		useEveryCore();
+		const { backend, support, failures } = await chooseBackend(startOn, 'start tfjs');
+		// The .wasm file this page fetched, kept for offline use like the engine's files.
+		void keepModelsOffline().catch((error: unknown) => console.warn('[me-verifier] offline cache:', error));
+		return { backend, support, failures, threads: threadsOf(backend) };
+	})().catch((error: unknown) => {
+		started = null;
+		throw error;
+	});
+	return started;
+}
+
+export { tf };
