@@ -11,12 +11,12 @@ const browserEngine = () => import('./browser-engine');
 /** Reactive view of the page's face engine, for the header badge and the pages that need it. */
 class EngineState {
 	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
-	backend = $state<string | null>(null);
-	loadMs = $state<number | null>(null);
-	/** The WASM backend's thread count (null on other backends). */
-	threads = $state<number | null>(null);
 	error = $state<string | null>(null);
-	#current: BrowserEngine | null = null;
+	#current = $state.raw<BrowserEngine | null>(null);
+	backend = $derived(this.#current?.backend ?? null);
+	loadMs = $derived(this.#current?.loadMs ?? null);
+	/** The WASM backend's thread count (null on other backends). */
+	threads = $derived(this.#current?.threads ?? null);
 
 	/** Starts loading on first use; every caller gets the same engine. */
 	async ready(): Promise<BrowserEngine> {
@@ -25,9 +25,6 @@ class EngineState {
 		try {
 			const loaded = await (await browserEngine()).getBrowserEngine();
 			this.#current = loaded;
-			this.backend = loaded.backend;
-			this.loadMs = loaded.loadMs;
-			this.threads = loaded.threads;
 			this.status = 'ready';
 			this.error = null;
 			return loaded;
