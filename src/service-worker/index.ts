@@ -1,6 +1,7 @@
 import { version } from '$app/env';
 import { assets, immutable, routes } from '$app/manifest';
 import { self } from '$app/service-worker';
+import { ISOLATION_HEADERS } from '#lib/core/cross-origin-isolation.ts';
 
 /**
  * Offline after the first visit. Three caches:
@@ -136,15 +137,11 @@ self.addEventListener('message', (event) => {
 const PAGE_SET = new Set<string>(PAGES);
 
 /**
- * The server's cross-origin isolation headers (src/lib/server/security-headers.ts). A page answered from the
- * cache must be isolated too, or an offline start would run the WASM backend on one thread: every answer this
- * worker gives gets them, including copies cached before the server sent them.
+ * The server's cross-origin isolation headers. A page answered from the cache must be isolated too, or an
+ * offline start would run the WASM backend on one thread: every answer this worker gives gets them, including
+ * copies cached before the server sent them.
  */
-const ISOLATION: [string, string][] = [
-	['cross-origin-opener-policy', 'same-origin'],
-	['cross-origin-embedder-policy', 'require-corp'],
-	['cross-origin-resource-policy', 'same-origin']
-];
+const ISOLATION = Object.entries(ISOLATION_HEADERS);
 
 function isolated(response: Response): Response {
 	// Opaque and error answers have no headers to set (none is same-origin content anyway).
