@@ -41,6 +41,9 @@ export default defineConfig({
 		})
 	],
 	optimizeDeps: { rolldownOptions: { plugins: [tfjsWasmThreads()] } },
+	// The face engine's worker (src/lib/browser/engine-worker.ts) is a module that loads tfjs' backends on demand, and
+	// runs the WASM backend on threads like the page did.
+	worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
 	resolve: {
 		alias: {
 			// Human's no-bundle build shares the app's tfjs; its package `exports` map hides the file.

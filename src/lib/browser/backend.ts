@@ -74,8 +74,10 @@ async function probeWebGpu(): Promise<BackendSupport> {
 }
 
 function probeWebGl(): BackendSupport {
-	const canvas = document.createElement('canvas');
-	const gl = canvas.getContext('webgl2');
+	// The face engine's worker has no document: it probes on an OffscreenCanvas, as tfjs draws there.
+	const canvas =
+		typeof document === 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+	const gl = canvas.getContext('webgl2') as WebGL2RenderingContext | null;
 	if (!gl) return { name: 'webgl', available: false, note: 'no WebGL2 context' };
 	const debug = gl.getExtension('WEBGL_debug_renderer_info');
 	const renderer = String(
@@ -141,17 +143,27 @@ export interface BackendChoice<T> {
 	failures: { backend: BackendName; error: string }[];
 }
 
+/** What the page's storage says before a start: the user's choice and the last probe's answer. */
+export interface BackendStart {
+	preference: BackendPreference;
+	remembered: BackendSupport[] | null;
+}
+
+export function backendStart(): BackendStart {
+	return { preference: backendPreference(), remembered: rememberedSupport() };
+}
+
 /**
- * The page's backend, chosen the same way by the face engine and by the pages that need tfjs only (training): the
- * user's explicit choice first (no probe: probing WebGPU costs time), then the automatic order from the remembered
- * probe (or a fresh probe). The first backend that `attempt` starts wins; a start that fails everywhere forgets the
- * remembered probe, so the next start probes afresh.
+ * The backend, chosen the same way by the face engine (in its worker, which has no Web Storage: the page passes
+ * `start` in) and by the pages that need tfjs only (training): the user's explicit choice first (no probe: probing
+ * WebGPU costs time), then the automatic order from the remembered probe (or a fresh probe). The first backend
+ * that `attempt` starts wins.
  */
-export async function chooseBackend<T>(
+export async function chooseBackendFrom<T>(
+	start: BackendStart,
 	attempt: (backend: BackendName) => Promise<T>,
 	what: string
 ): Promise<BackendChoice<T>> {
-	const preference = backendPreference();
 	const failures: BackendChoice<T>['failures'] = [];
 	const tryOn = async (backend: BackendName): Promise<{ value: T } | null> => {
 		try {
@@ -162,22 +174,46 @@ export async function chooseBackend<T>(
 			return null;
 		}
 	};
-	if (preference !== 'auto') {
-		const chosen = await tryOn(preference);
-		if (chosen) return { value: chosen.value, backend: preference, support: [], failures };
+	if (start.preference !== 'auto') {
+		const chosen = await tryOn(start.preference);
+		if (chosen) return { value: chosen.value, backend: start.preference, support: [], failures };
 	}
-	const remembered = rememberedSupport();
-	const support = remembered ?? (await probeBackends());
+	const support = start.remembered ?? (await probeBackends());
 	for (const backend of candidateBackends('auto', support)) {
 		if (failures.some((f) => f.backend === backend)) continue;
 		const started = await tryOn(backend);
-		if (started) {
-			// Probe again for the next start, off the critical path (the page is usable now).
-			if (remembered) setTimeout(() => void probeBackends().then(rememberSupport), 2000);
-			else rememberSupport(support);
-			return { value: started.value, backend, support, failures };
-		}
+		if (started) return { value: started.value, backend, support, failures };
 	}
-	rememberSupport(null);
 	throw new CoreError('ENGINE_UNAVAILABLE', `no backend could ${what}: ${JSON.stringify(failures)}`);
+}
+
+/**
+ * Keeps the page's storage up to date after a start: a fresh probe is remembered; a start from the remembered
+ * probe probes again (`probe`) off the critical path, for the next start; a start that failed everywhere forgets
+ * the remembered probe, so the next start probes afresh.
+ */
+export async function settleSupport<T>(
+	start: BackendStart,
+	choosing: Promise<BackendChoice<T>>,
+	probe: () => Promise<BackendSupport[]> = probeBackends
+): Promise<BackendChoice<T>> {
+	try {
+		const choice = await choosing;
+		if (choice.support.length === 0) return choice; // the explicit choice started: no probe ran
+		if (start.remembered) setTimeout(() => void probe().then(rememberSupport, () => undefined), 2000);
+		else rememberSupport(choice.support);
+		return choice;
+	} catch (error) {
+		rememberSupport(null);
+		throw error;
+	}
+}
+
+/** The page's backend, chosen by `chooseBackendFrom` from this page's storage, which it keeps up to date. */
+export function chooseBackend<T>(
+	attempt: (backend: BackendName) => Promise<T>,
+	what: string
+): Promise<BackendChoice<T>> {
+	const start = backendStart();
+	return settleSupport(start, chooseBackendFrom(start, attempt, what));
 }

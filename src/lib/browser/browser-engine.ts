@@ -1,28 +1,24 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Config } from '@vladmandic/human';
-import { Human } from '@vladmandic/human/nobundle';
+import { DEFAULT_EMBEDDER, type EmbedderId } from '../core/embedders';
+import { CoreError, ERROR_CODES, type ErrorCode } from '../core/errors';
 import type { FaceEngine } from '../core/face-engine';
-import {
-	DEFAULT_EMBEDDER,
-	embedderMeta,
-	fetchReader,
-	readWeightsManifest,
-	type EmbedderId,
-	type WeightsName
-} from '../core/embedders';
-import { humanConfig } from '../core/human-config';
-import { createHumanEngine } from '../core/human-engine';
-import { chooseBackend, type BackendName, type BackendSupport } from './backend';
+import { backendStart, settleSupport, type BackendName, type BackendSupport } from './backend';
+import type {
+	EngineAnswers,
+	EngineMessage,
+	EngineReply,
+	EngineRequest,
+	EngineStarted
+} from './engine-protocol';
 import { EngineRegistry } from './engine-registry';
 import { keepModelsOffline } from './offline-models';
-import { ASSET_PATHS, threadsOf, useEveryCore } from './tf-backend';
 
 /**
- * Browser binding of the face engine: Human's no-bundle build on the app's own tfjs (one instance for
- * Human, the embedder and training), models and .wasm files served by the app itself (never a CDN).
+ * The page's face engines, run in a worker (engine-worker.ts): each one here is a FaceEngine whose calls are
+ * messages. The page's main thread never loads tfjs or Human for them, so loading the models and detecting faces
+ * never block input or paint (issue 12: Lighthouse's total blocking time on the pages that start the engine).
  */
 
-export { ASSET_PATHS };
+export { ASSET_PATHS } from './tf-backend';
 
 export interface BrowserEngine {
 	engine: FaceEngine;
@@ -30,6 +26,7 @@ export interface BrowserEngine {
 	support: BackendSupport[];
 	/** Backends tried before this one, with the reason each failed. */
 	failures: { backend: BackendName; error: string }[];
+	/** From the page's request to the engine ready in its worker (the worker's start included). */
 	loadMs: number;
 	/**
 	 * Threads the WASM backend computes on: one per core when the page is cross-origin isolated (the server
@@ -38,95 +35,109 @@ export interface BrowserEngine {
 	threads: number | null;
 }
 
-/**
- * Gives the page a turn (input, paint) before the next step of loading the engine: `scheduler.yield()` where the
- * browser has it (the continuation runs before other queued tasks), else a new task.
- */
-function yieldToPage(): Promise<void> {
-	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-	if (typeof scheduler?.yield === 'function') return scheduler.yield();
-	return new Promise((resolve) => setTimeout(resolve, 0));
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** The worker and its requests in flight. A worker that dies fails them all; the next request starts a new one. */
+class EngineWorker {
+	readonly #worker = new Worker(new URL('./engine-worker.ts', import.meta.url), {
+		type: 'module',
+		name: 'face-engine'
+	});
+	readonly #pending = new Map<number, Pending>();
+	#next = 0;
+
+	constructor(onDeath: () => void) {
+		this.#worker.onmessage = ({ data }: MessageEvent<EngineReply>) => {
+			const pending = this.#pending.get(data.id);
+			this.#pending.delete(data.id);
+			if (data.ok) pending?.resolve(data.value);
+			else pending?.reject(errorFrom(data.error));
+		};
+		const die = (why: string) => {
+			onDeath();
+			this.#worker.terminate();
+			for (const pending of this.#pending.values())
+				pending.reject(new CoreError('ENGINE_UNAVAILABLE', `the face engine's worker stopped: ${why}`));
+			this.#pending.clear();
+		};
+		this.#worker.onerror = (event) => die(event.message || 'its script failed to load');
+		this.#worker.onmessageerror = () => die('a message could not be read');
+	}
+
+	call<R extends EngineRequest>(request: R): Promise<EngineAnswers[R['op']]> {
+		const id = this.#next++;
+		return new Promise((resolve, reject) => {
+			this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+			this.#worker.postMessage({ ...request, id } satisfies EngineMessage);
+		});
+	}
 }
 
-/** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
-async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
-	// The descriptor's weights download while the backend starts and Human loads its models (a warm start's
-	// critical path is that sequence).
-	const weights = new Map<WeightsName, ReturnType<typeof readWeightsManifest>>();
-	const loadWeights = (name: WeightsName) => {
-		if (!weights.has(name))
-			weights.set(
-				name,
-				readWeightsManifest(
-					new URL(ASSET_PATHS.weights[name], location.href).href,
-					fetchReader((url) => fetch(url))
-				)
-			);
-		return weights.get(name)!;
-	};
-	if (!embedderMeta(embedder).needsFaceres) void loadWeights('face-recognition').catch(() => undefined);
-	const human = new Human(
-		humanConfig({
-			backend: backend as Config['backend'],
-			modelBasePath: new URL(ASSET_PATHS.humanModels, location.href).href,
-			wasmPath: new URL(ASSET_PATHS.wasm, location.href).href,
-			loadFaceres: embedderMeta(embedder).needsFaceres
-		})
-	);
-	// init() also makes a second Human attach to the backend already running.
-	await human.init();
-	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
-	// Training and the embedder use the app's tfjs import: it must be the very instance Human runs on.
-	if ((human.tf as typeof tf).engine() !== tf.engine())
-		throw new Error('Human and the app load two tfjs copies');
-	// The core weights reader over HTTP (the service worker answers offline).
-	await yieldToPage();
-	const engine = createHumanEngine({ human, tf, embedder, loadWeights, betweenSteps: yieldToPage });
-	await engine.load();
-	return engine;
+/** The worker's error as the typed error it was (its code survives the message; its stack stays there). */
+function errorFrom({ code, message }: { code: string; message: string }): CoreError {
+	const known = (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';
+	return new CoreError(known, message);
 }
 
-/** Tries the preferred backend, then the automatic order; the first that loads and warms up wins. */
-async function createBrowserEngine(): Promise<BrowserEngine> {
-	const started = performance.now();
-	useEveryCore();
-	const {
-		value: engine,
-		backend,
-		support,
-		failures
-	} = await chooseBackend((backend) => createEngineOn(backend, DEFAULT_EMBEDDER), 'run the face models');
-	void keepModelsOffline().catch((error: unknown) => console.warn('[me-verifier] offline cache:', error));
+let worker: EngineWorker | null = null;
+const call: EngineWorker['call'] = (request) => {
+	worker ??= new EngineWorker(() => {
+		worker = null;
+		engines.forget();
+	});
+	return worker.call(request);
+};
+
+/** A FaceEngine whose work runs in the worker (loaded there before this exists). */
+function remoteEngine(embedder: EmbedderId, started: EngineStarted): FaceEngine {
 	return {
-		engine,
-		backend,
-		support,
-		failures,
-		loadMs: performance.now() - started,
-		threads: threadsOf(backend)
+		info: started.info,
+		load: () => Promise.resolve(),
+		detect: (image) => call({ op: 'detect', embedder, image }),
+		embed: (image, face) => call({ op: 'embed', embedder, image, face }),
+		dispose: async () => void (await call({ op: 'dispose', embedder }))
 	};
 }
 
 /**
- * The page's engines, one per embedder id. The first one chooses the backend; the others attach to it
- * (Human and tfjs keep one backend per page, and a backend change takes a reload) and share Human's model cache.
+ * The page's engines, one per embedder id. The first one chooses the backend (from this page's storage, which
+ * the worker cannot read); the others attach to it in the worker.
  */
-const engines = new EngineRegistry<EmbedderId, BrowserEngine>(async (embedder) => {
-	if (embedder === DEFAULT_EMBEDDER) return createBrowserEngine();
-	const first = await getBrowserEngine();
-	const started = performance.now();
-	const engine = await createEngineOn(first.backend, embedder);
-	return { ...first, engine, failures: [], loadMs: performance.now() - started };
+const engines: EngineRegistry<EmbedderId, BrowserEngine> = new EngineRegistry(async (embedder) => {
+	const began = performance.now();
+	const start = backendStart();
+	const asking = call({ op: 'start', embedder, start });
+	const started =
+		embedder === DEFAULT_EMBEDDER
+			? (
+					await settleSupport(
+						start,
+						asking.then((value) => ({ ...value, value })),
+						() => call({ op: 'probe' })
+					)
+				).value
+			: await asking;
+	void keepModelsOffline(started.files).catch((error: unknown) =>
+		console.warn('[me-verifier] offline cache:', error)
+	);
+	return {
+		engine: remoteEngine(embedder, started),
+		backend: started.backend,
+		support: started.support,
+		failures: started.failures,
+		loadMs: performance.now() - began,
+		threads: started.threads
+	};
 });
 
 /** The engine for `embedder`, loaded once per page (the verifier's embedder: the same engine as getBrowserEngine). */
 export function engineFor(embedder: EmbedderId): Promise<BrowserEngine> {
-	return engines.get(embedder);
+	return embedder === DEFAULT_EMBEDDER
+		? engines.get(embedder)
+		: getBrowserEngine().then(() => engines.get(embedder));
 }
 
 /** The verifier's engine, which chooses the page's backend. */
 export function getBrowserEngine(): Promise<BrowserEngine> {
 	return engines.get(DEFAULT_EMBEDDER);
 }
-
-export { tf };

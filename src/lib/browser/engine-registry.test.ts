@@ -31,4 +31,15 @@ describe('the browser engine registry', () => {
 		expect(await registry.get('dlib')).toEqual({ id: 'dlib' });
 		expect(attempts).toBe(2);
 	});
+
+	it('starts every engine again after forget() (their worker died)', async () => {
+		let starts = 0;
+		const registry = new EngineRegistry(async (id: string) => ({ id, start: ++starts }));
+		const before = await registry.get('dlib');
+		registry.forget();
+		expect(registry.ids()).toEqual([]);
+		const after = await registry.get('dlib');
+		expect(after).not.toBe(before);
+		expect(after.start).toBe(2);
+	});
 });

@@ -22,6 +22,11 @@ export class EngineRegistry<Id, Engine> {
 		return engine;
 	}
 
+	/** Forgets every engine (their runtime is gone), so the next call for each starts it again. */
+	forget(): void {
+		this.#engines.clear();
+	}
+
 	/** The ids whose engine is loaded or loading. */
 	ids(): Id[] {
 		return [...this.#engines.keys()];

@@ -3,8 +3,8 @@ import type { BackendName } from './backend';
 import type { BrowserEngine } from './browser-engine';
 
 /**
- * tfjs and Human (about 1.5 MB of script) load with the first page that starts the engine, not with every
- * page: the header's badge imports this module, and a page that needs no engine paints without them.
+ * The engine's client loads with the first page that starts the engine, and tfjs and Human (about 1.5 MB of
+ * script) load in the engine's worker, not on the page: the header's badge imports this module.
  */
 const browserEngine = () => import('./browser-engine');
 
@@ -36,12 +36,11 @@ class EngineState {
 	}
 
 	/**
-	 * tfjs on the page's backend, for work that detects no face (training): the engine's backend when the engine is
-	 * loading or running on this page, else tfjs alone, chosen the way the engine chooses (no face model is fetched
-	 * or compiled, and the badge stays as it is: the engine has not started).
+	 * tfjs on the page's backend, for work that detects no face (training): tfjs alone on the page, chosen the way
+	 * the engine chooses (the engine runs in its worker, with its own tfjs; no face model is fetched or compiled
+	 * here, and the badge stays as it is).
 	 */
 	async tfBackend(): Promise<BackendName> {
-		if (this.#current || this.status === 'loading') return (await this.ready()).backend;
 		return (await (await import('./tf-backend')).startTfBackend()).backend;
 	}
 

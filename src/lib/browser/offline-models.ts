@@ -5,8 +5,8 @@
  * (from the HTTP cache: a revalidation, not a second download). Then this page works offline.
  */
 
-/** The model and .wasm files this page fetched (the page's resource timing). */
-function engineFiles(): string[] {
+/** The model and .wasm files this page, or this worker, fetched (its resource timing). */
+export function engineFiles(): string[] {
 	const paths = performance
 		.getEntriesByType('resource')
 		.map((entry) => new URL(entry.name, location.href))
@@ -16,11 +16,11 @@ function engineFiles(): string[] {
 }
 
 /**
- * Asks the service worker to keep the engine's files; resolves when it has (on its first visit, once it is
+ * Asks the service worker to keep the engine's files (the face engine's worker lists its own); resolves when it has (on its first visit, once it is
  * active). Sets `data-models-offline` on the root element to `saving`, then `ready` (or `failed`): tests wait for
  * it before they take the network away.
  */
-export async function keepModelsOffline(): Promise<void> {
+export async function keepModelsOffline(paths: string[] = engineFiles()): Promise<void> {
 	if (!('serviceWorker' in navigator)) return;
 	const root = document.documentElement;
 	root.dataset.modelsOffline = 'saving';
@@ -28,7 +28,7 @@ export async function keepModelsOffline(): Promise<void> {
 	const answer = await new Promise<{ ok: boolean; error?: string }>((resolve) => {
 		const channel = new MessageChannel();
 		channel.port1.onmessage = (event) => resolve(event.data as { ok: boolean; error?: string });
-		worker?.postMessage({ type: 'KEEP_OFFLINE', paths: engineFiles() }, [channel.port2]);
+		worker?.postMessage({ type: 'KEEP_OFFLINE', paths }, [channel.port2]);
 		if (!worker) resolve({ ok: false, error: 'no active service worker' });
 	});
 	root.dataset.modelsOffline = answer.ok ? 'ready' : 'failed';

@@ -31,6 +31,23 @@ export async function engineReadyMs(page: Page): Promise<number> {
 	return page.evaluate(() => performance.now());
 }
 
+/** The face engine's worker (not the WASM backend's threads, which wait on shared memory and answer nothing). */
+const engineWorkers = (page: Page) => page.workers().filter((w) => /\/engine-worker[^/]*\.js$/.test(w.url()));
+
+/** The model and .wasm files the page and its engine's worker fetched (the face engine runs in a worker). */
+export async function engineFilesFetched(page: Page): Promise<string[]> {
+	const listed = () =>
+		performance
+			.getEntriesByType('resource')
+			.map((e) => new URL(e.name).pathname)
+			.filter((p) => /^\/(models|wasm)\//.test(p));
+	const lists = await Promise.all([
+		page.evaluate(listed),
+		...engineWorkers(page).map((w) => w.evaluate(listed))
+	]);
+	return [...new Set(lists.flat())].sort();
+}
+
 export interface FirstVisit {
 	path: string;
 	/** Everything the server sent until the page was usable offline. */
@@ -71,16 +88,7 @@ export async function firstVisit(
 			}
 		);
 	await quiet(counter);
-	const files = await page.evaluate(() =>
-		[
-			...new Set(
-				performance
-					.getEntriesByType('resource')
-					.map((e) => new URL(e.name).pathname)
-					.filter((p) => /^\/(models|wasm)\//.test(p))
-			)
-		].sort()
-	);
+	const files = await engineFilesFetched(page);
 	const offlineModels = await page.evaluate(async () =>
 		(await (await caches.open('models-v1')).keys()).map((r) => new URL(r.url).pathname).sort()
 	);

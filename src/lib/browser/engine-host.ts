@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Config } from '@vladmandic/human';
+import { Human } from '@vladmandic/human/nobundle';
+import type { FaceEngine } from '../core/face-engine';
+import {
+	DEFAULT_EMBEDDER,
+	embedderMeta,
+	fetchReader,
+	readWeightsManifest,
+	type EmbedderId,
+	type WeightsName
+} from '../core/embedders';
+import { humanConfig } from '../core/human-config';
+import { createHumanEngine } from '../core/human-engine';
+import { chooseBackendFrom, type BackendName, type BackendStart, type BackendSupport } from './backend';
+import { EngineRegistry } from './engine-registry';
+import { ASSET_PATHS, useEveryCore } from './tf-backend';
+
+/**
+ * Browser binding of the face engine, run in the engine's worker (engine-worker.ts): Human's no-bundle build on
+ * the worker's own tfjs (one instance for Human and the embedder), models and .wasm files served by the app itself
+ * (never a CDN). Nothing here touches the DOM or Web Storage.
+ */
+
+export interface HostedEngine {
+	engine: FaceEngine;
+	backend: BackendName;
+	support: BackendSupport[];
+	/** Backends tried before this one, with the reason each failed. */
+	failures: { backend: BackendName; error: string }[];
+}
+
+/** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
+async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
+	// The descriptor's weights download while the backend starts and Human loads its models (a warm start's
+	// critical path is that sequence).
+	const weights = new Map<WeightsName, ReturnType<typeof readWeightsManifest>>();
+	const loadWeights = (name: WeightsName) => {
+		if (!weights.has(name))
+			weights.set(
+				name,
+				readWeightsManifest(
+					new URL(ASSET_PATHS.weights[name], location.href).href,
+					fetchReader((url) => fetch(url))
+				)
+			);
+		return weights.get(name)!;
+	};
+	if (!embedderMeta(embedder).needsFaceres) void loadWeights('face-recognition').catch(() => undefined);
+	const human = new Human(
+		humanConfig({
+			backend: backend as Config['backend'],
+			modelBasePath: new URL(ASSET_PATHS.humanModels, location.href).href,
+			wasmPath: new URL(ASSET_PATHS.wasm, location.href).href,
+			loadFaceres: embedderMeta(embedder).needsFaceres
+		})
+	);
+	// init() also makes a second Human attach to the backend already running.
+	await human.init();
+	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
+	// The embedder uses this module's tfjs import: it must be the very instance Human runs on.
+	if ((human.tf as typeof tf).engine() !== tf.engine())
+		throw new Error('Human and the app load two tfjs copies');
+	// Off the page's main thread, loading runs in one go: no turns to give between its steps.
+	const engine = createHumanEngine({ human, tf, embedder, loadWeights });
+	await engine.load();
+	return engine;
+}
+
+/**
+ * The worker's engines, one per embedder id. The first one chooses the backend from what the page passed in; the
+ * others attach to it (Human and tfjs keep one backend per worker) and share Human's model cache.
+ */
+export function engineHost(): {
+	/** The engine for `embedder`; `start` is the page's backend choice, kept for the engines started later. */
+	get(embedder: EmbedderId, start?: BackendStart): Promise<HostedEngine>;
+} {
+	let pageStart: BackendStart = { preference: 'auto', remembered: null };
+	const engines: EngineRegistry<EmbedderId, HostedEngine> = new EngineRegistry(async (embedder) => {
+		if (embedder !== DEFAULT_EMBEDDER) {
+			const first = await engines.get(DEFAULT_EMBEDDER);
+			return { ...first, engine: await createEngineOn(first.backend, embedder), failures: [] };
+		}
+		useEveryCore();
+		const choice = await chooseBackendFrom(
+			pageStart,
+			(backend) => createEngineOn(backend, embedder),
+			'run the face models'
+		);
+		return {
+			engine: choice.value,
+			backend: choice.backend,
+			support: choice.support,
+			failures: choice.failures
+		};
+	});
+	return {
+		get(embedder, start) {
+			if (start) pageStart = start;
+			return engines.get(embedder);
+		}
+	};
+}
