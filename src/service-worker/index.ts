@@ -175,11 +175,16 @@ async function page(request: Request, path: string): Promise<Response> {
 	}
 }
 
-/** Build files, models, wasm, icons: the cache first; a miss (e.g. after "erase everything") refills it. */
+/**
+ * Build files, models, wasm, icons: the cache first; a miss (e.g. after "erase everything") refills it. The
+ * refill asks the server, as addAll does: models and .wasm keep their names across releases, the browser's HTTP
+ * cache may answer with a copy up to a day old (server/static-cache.ts), and such a copy from before a release
+ * would stay here until the next one.
+ */
 async function cacheFirst(request: Request, path: string, cacheName: string): Promise<Response> {
 	const cached = await fromCache(request, path);
 	if (cached) return cached;
-	const response = await fetch(request);
+	const response = await fetch(request, { cache: 'no-cache' });
 	if (response.ok && response.status === 200)
 		await (await caches.open(cacheName)).put(path, response.clone());
 	return response;

@@ -1,6 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ISOLATION_HEADERS } from '../core/cross-origin-isolation';
+import { staticCacheControl } from './static-cache';
 
 /**
  * Headers every dynamic answer carries. Pages get their Content-Security-Policy from SvelteKit (vite.config.ts,
@@ -34,12 +35,16 @@ export function withSecurityHeaders(response: Response): Response {
  * manifest) before SvelteKit, so they never reach hooks.server.ts. Node publishes every incoming request on the
  * `http.server.request.start` diagnostics channel before the server's request handler runs: headers set there
  * are sent with whatever answer follows (a handler's writeHead merges them). Subscribed once, when
- * hooks.server.ts imports this module, in each server process.
+ * hooks.server.ts imports this module, in each server process. Besides isolation, the models' and .wasm files'
+ * caching policy (static-cache.ts) is set here: adapter-node gives only /_app/immutable/ one.
  */
-const isolateEveryAnswer = ({ response }: { request: IncomingMessage; response: ServerResponse }): void => {
+type RequestStart = { request: IncomingMessage; response: ServerResponse };
+const beforeEveryAnswer = ({ request, response }: RequestStart): void => {
 	for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value);
+	const cacheControl = staticCacheControl(request.method, request.url);
+	if (cacheControl) response.setHeader('cache-control', cacheControl);
 };
-subscribe('http.server.request.start', isolateEveryAnswer as (message: unknown) => void);
+subscribe('http.server.request.start', beforeEveryAnswer as (message: unknown) => void);
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
