@@ -60,8 +60,11 @@ export async function auditPage(
 			}
 		}
 		const metrics = Object.fromEntries(METRICS.map((id) => [id, lhr.audits[id]?.displayValue ?? '']));
+		const tasks = (lhr.audits['long-tasks']?.details as { items?: { url: string; duration: number }[] })
+			?.items;
+		const longTasks = (tasks ?? []).slice(0, 5).map((t) => ({ url: t.url, ms: Math.round(t.duration) }));
 		return {
-			result: { path: pagePath, scores, metrics, findings },
+			result: { path: pagePath, scores, metrics, findings, longTasks },
 			environment: {
 				lighthouse: lhr.lighthouseVersion,
 				userAgent: lhr.environment.hostUserAgent,

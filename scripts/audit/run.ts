@@ -6,6 +6,8 @@
  * Writes reports/lighthouse.json (category scores 0-1 per page, the findings, installability and the checks),
  * prints a table, and exits 1 when a page scores below 0.95 in accessibility or best practices or the app is
  * not installable. Performance is printed against its 0.9 target and never fails the run: it is a timing.
+ *
+ *   npm run audit -- [--pages=/people,/enroll]   (some pages only: a partial report, for looking into one page)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +32,12 @@ const APP_ROUTES = path.join(REPO_ROOT, 'src/routes/(app)');
 
 const log = (line: string) => console.error(`[audit] ${line}`);
 
-/** The start page and every page of the (app) group without a parameter in its path. */
+const only = process.argv
+	.find((a) => a.startsWith('--pages='))
+	?.slice('--pages='.length)
+	.split(',');
+
+/** The start page and every page of the (app) group without a parameter in its path (or those of `--pages`). */
 function appPages(): string[] {
 	const pages = readdirSync(APP_ROUTES, { withFileTypes: true })
 		.filter(
@@ -39,7 +46,7 @@ function appPages(): string[] {
 		)
 		.map((e) => `/${e.name}`)
 		.sort();
-	return ['/', ...pages];
+	return ['/', ...pages].filter((p) => !only || only.includes(p));
 }
 
 /** Lighthouse runs per page before a failed measurement counts as a failed page. */

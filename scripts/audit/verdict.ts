@@ -25,6 +25,8 @@ export interface PageResult {
 	/** Lighthouse's display values of the Core Web Vitals and friends (simulated mobile throttling). */
 	metrics: Record<string, string>;
 	findings: Finding[];
+	/** The page's longest main-thread tasks (Lighthouse's long-tasks audit): what its blocking time is made of. */
+	longTasks?: { url: string; ms: number }[];
 	error?: string;
 }
 
