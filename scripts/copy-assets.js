@@ -39,7 +39,7 @@ const wasmOut = path.join(wasmPackage, 'wasm-out');
  */
 const asset = (dir, file, target) => ({ dir, file, target });
 
-/** Where the browser fetches the float16 weights (src/lib/browser/browser-engine.ts ASSET_PATHS). */
+/** Where the browser fetches the float16 weights (src/lib/browser/asset-paths.ts). */
 const FLOAT16_WEIGHTS = {
 	manifest: 'face_recognition_model-f16-weights_manifest.json',
 	data: 'face_recognition_model-f16.bin'

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWeightsManifest } from '../src/lib/core/embedders';
 import { toFloat16 } from '../src/lib/core/embedders/float16';
-import { ASSET_PATHS } from '../src/lib/browser/browser-engine';
+import { ASSET_PATHS } from '../src/lib/browser/asset-paths';
 import { readFileBytes, readWeightsFile } from '../src/lib/server/weights';
 import { REPO_ROOT } from './helpers/faces';
 

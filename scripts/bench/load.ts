@@ -5,8 +5,8 @@
  *
  * First visit: a fresh profile opens one page and stays until it works offline; the bytes are counted on the
  * wire by a relay in front of the server (headers and compressed bodies, the service worker's fetches included).
- * Warm start: the same profile opens /enroll again, `--runs` times: milliseconds from navigation to the engine
- * badge saying ready (models from the service worker's cache). Results also in reports/bench-load.json.
+ * Warm start: the same profile opens /enroll again, `--runs` times: milliseconds from navigation to the page's
+ * mark that its engine is ready, the badge's switch (models from the service worker's cache; the engine in its worker). Results also in reports/bench-load.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 				`| ${v.path} | ${mb(v.bytesUntilReady)} | ${mb(v.bytes)} | ${v.files.join(', ') || 'none'} |`
 			);
 		console.log(
-			`warm start (/enroll, navigation to engine ready, ${RUNS} runs): p50 ${Math.round(stats.p50)} ms, min ${Math.round(Math.min(...warm))} ms, max ${Math.round(Math.max(...warm))} ms`
+			`warm start (/enroll, navigation to the engine-ready mark, ${RUNS} runs): p50 ${Math.round(stats.p50)} ms, min ${Math.round(Math.min(...warm))} ms, max ${Math.round(Math.max(...warm))} ms`
 		);
 		console.log('(also written to reports/bench-load.json)');
 	} finally {

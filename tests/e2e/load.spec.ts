@@ -39,6 +39,8 @@ test('first visit: a page with the face engine fetches only its models, within t
 		'/models/human/blazeface.bin',
 		'/models/human/facemesh.bin'
 	]);
+	expect(visit.tfjsOnPage, "tfjs runs in the engine's worker, never on the page's main thread").toBe(false);
+	expect(visit.tfjsInWorker, "the engine's worker runs tfjs").toBe(true);
 	const binaries = visit.files.filter((f) => f.endsWith('.wasm'));
 	expect(binaries, 'one WASM binary, the one the backend runs').toHaveLength(1);
 	expect(visit.offlineModels, 'the service worker keeps what the page used').toEqual(

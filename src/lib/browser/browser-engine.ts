@@ -18,8 +18,6 @@ import { keepModelsOffline } from './offline-models';
  * never block input or paint (issue 12: Lighthouse's total blocking time on the pages that start the engine).
  */
 
-export { ASSET_PATHS } from './tf-backend';
-
 export interface BrowserEngine {
 	engine: FaceEngine;
 	backend: BackendName;

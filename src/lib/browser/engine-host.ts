@@ -14,7 +14,8 @@ import { humanConfig } from '../core/human-config';
 import { createHumanEngine } from '../core/human-engine';
 import { chooseBackendFrom, type BackendName, type BackendStart, type BackendSupport } from './backend';
 import { EngineRegistry } from './engine-registry';
-import { ASSET_PATHS, useEveryCore } from './tf-backend';
+import { ASSET_PATHS } from './asset-paths';
+import { useEveryCore } from './tf-backend';
 
 /**
  * Browser binding of the face engine, run in the engine's worker (engine-worker.ts): Human's no-bundle build on

@@ -1,6 +1,7 @@
 import type { EmbedderId } from '../core/embedders';
 import type { BackendName } from './backend';
 import type { BrowserEngine } from './browser-engine';
+import { ENGINE_READY_MARK } from './engine-ready-mark';
 
 /**
  * The engine's client loads with the first page that starts the engine, and tfjs and Human (about 1.5 MB of
@@ -26,6 +27,7 @@ class EngineState {
 			const loaded = await (await browserEngine()).getBrowserEngine();
 			this.#current = loaded;
 			this.status = 'ready';
+			performance.mark(ENGINE_READY_MARK);
 			this.error = null;
 			return loaded;
 		} catch (error) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { WeightsName } from '../core/embedders';
 import { chooseBackend, type BackendChoice, type BackendName } from './backend';
+import { ASSET_PATHS } from './asset-paths';
 import { keepModelsOffline } from './offline-models';
 
 /**
@@ -10,17 +10,6 @@ import { keepModelsOffline } from './offline-models';
  * every face model for a logistic regression). When the engine starts later on the same page, Human attaches to
  * the backend already running.
  */
-
-/** Where scripts/copy-assets.js puts the files (under static/). */
-export const ASSET_PATHS = {
-	humanModels: '/models/human/',
-	wasm: '/wasm/',
-	// The copy scripts/copy-assets.js derives from the npm file, its float32 tensors as float16 (the server rounds
-	// the npm file the same way in memory).
-	weights: {
-		'face-recognition': '/models/face-api/face_recognition_model-f16-weights_manifest.json'
-	} as Record<WeightsName, string>
-};
 
 /**
  * One thread per core (tfjs' default is half of them, for hyperthreaded desktops); before the WASM backend starts.

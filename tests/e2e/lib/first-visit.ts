@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
+import { ENGINE_READY_MARK } from '../../../src/lib/browser/engine-ready-mark';
 import type { ByteCounter } from '../../helpers/byte-counter';
 
 /**
@@ -22,13 +23,22 @@ async function quiet(counter: ByteCounter, quietMs = 1500, maxMs = 120_000): Pro
 	}
 }
 
-/** Milliseconds from the navigation's start until the engine badge says ready (throws if it says error). */
+/**
+ * Milliseconds from the navigation's start until the page marked its engine ready (throws if the badge says error).
+ * The page's own mark, not the time this driver notices the badge: the driver attaches to every new worker before
+ * it runs, and its polling lags, which a user's browser does not.
+ */
 export async function engineReadyMs(page: Page): Promise<number> {
 	const badge = page.locator('[data-testid=engine-badge].ready, [data-testid=engine-badge].error');
 	await badge.waitFor({ timeout: 120_000 });
 	if (!(await badge.evaluate((el) => el.classList.contains('ready'))))
 		throw new Error('engine failed to load');
-	return page.evaluate(() => performance.now());
+	const mark = await page.evaluate(
+		(name) => performance.getEntriesByName(name, 'mark')[0]?.startTime,
+		ENGINE_READY_MARK
+	);
+	if (mark === undefined) throw new Error(`the page set no ${ENGINE_READY_MARK} mark`);
+	return mark;
 }
 
 /** The face engine's worker (not the WASM backend's threads, which wait on shared memory and answer nothing). */
@@ -58,6 +68,9 @@ export interface FirstVisit {
 	files: string[];
 	/** The service worker's offline cache of models afterwards. */
 	offlineModels: string[];
+	/** tfjs started on the page's main thread, and in the engine's worker (its engine is a global of each). */
+	tfjsOnPage: boolean;
+	tfjsInWorker: boolean;
 }
 
 /**
@@ -89,9 +102,14 @@ export async function firstVisit(
 		);
 	await quiet(counter);
 	const files = await engineFilesFetched(page);
+	const hasTfjs = () => '_tfengine' in globalThis;
+	const tfjsOnPage = await page.evaluate(hasTfjs);
+	const tfjsInWorker = (await Promise.all(engineWorkers(page).map((w) => w.evaluate(hasTfjs)))).includes(
+		true
+	);
 	const offlineModels = await page.evaluate(async () =>
 		(await (await caches.open('models-v1')).keys()).map((r) => new URL(r.url).pathname).sort()
 	);
 	await page.close();
-	return { path, bytes: counter.bytes(), bytesUntilReady, files, offlineModels };
+	return { path, bytes: counter.bytes(), bytesUntilReady, files, offlineModels, tfjsOnPage, tfjsInWorker };
 }

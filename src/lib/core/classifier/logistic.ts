@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scaler } from './standardizer';
+import { predictProba, sigmoid } from './predict';
+
+export { predictProba, sigmoid };
 
 export interface LogisticOptions {
 	epochs?: number;
@@ -143,23 +145,4 @@ export function balancedWeights(y: number[], balanced: boolean): Float32Array {
 	const counts = [y.length - positives, positives];
 	if (y.some((label) => label !== 0 && label !== 1)) throw new RangeError('labels must be 0 or 1');
 	return Float32Array.from(y, (label) => (balanced ? y.length / (2 * counts[label]) : 1));
-}
-
-/** Probability of the positive class for one raw (unscaled) embedding; plain JS, no tensors. */
-export function predictProba(
-	model: { scaler: Scaler; weights: number[]; bias: number },
-	embedding: ArrayLike<number>
-): number {
-	const { scaler, weights } = model;
-	if (embedding.length !== weights.length) {
-		throw new RangeError(`embedding has ${embedding.length} values, the model expects ${weights.length}`);
-	}
-	let z = model.bias;
-	for (let j = 0; j < weights.length; j++)
-		z += (weights[j] * (embedding[j] - scaler.mean[j])) / scaler.scale[j];
-	return sigmoid(z);
-}
-
-export function sigmoid(z: number): number {
-	return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }

@@ -1,4 +1,4 @@
-import { predictProba } from './logistic';
+import { predictProba } from './predict';
 import type { ModelFile } from './model-file';
 import { cosine } from '../gallery/vector';
 
