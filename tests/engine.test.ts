@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchReader, readWeightsManifest } from '../src/lib/core/embedders';
 import { mirrorChip } from '../src/lib/core/align';
-import { createDlibResnet, loadDlibResnet } from '../src/lib/core/embedders/dlib-resnet';
+import { createDlibResnet } from '../src/lib/core/embedders/dlib-resnet';
 import type { FaceEngine } from '../src/lib/core/face-engine';
 import { CoreError } from '../src/lib/core/errors';
 import { cosine } from '../src/lib/core/gallery';
@@ -220,41 +220,6 @@ describe('dlib ResNet port', () => {
 		} finally {
 			ours.dispose();
 			faceapi.nets.faceRecognitionNet.dispose();
-		}
-	});
-
-	it('gives the same numbers built and run in steps (the browser yields between blocks) and frees every tensor', async () => {
-		const require = createRequire(import.meta.url);
-		const faceApiDir = path.resolve(path.dirname(require.resolve('@vladmandic/face-api')), '..');
-		const tf = serverTf();
-		const weights = await readWeightsFile(
-			path.join(faceApiDir, 'model', 'face_recognition_model-weights_manifest.json')
-		);
-		const net = createDlibResnet(tf, weights);
-		let built = 0;
-		const stepwiseNet = await loadDlibResnet(tf, weights, async () => {
-			built++;
-		});
-		try {
-			expect(built, 'a pause before the first layer and before each of the 14 blocks').toBe(15);
-			const chips = await Promise.all(
-				['John_Salley/000179_02159509.jpg', 'amy/amy1.png'].map((file) => decodeImageFile(facePath(file)))
-			);
-			const whole = await net.describeChips(chips);
-			const tensors = tf.memory().numTensors;
-			let pauses = 0;
-			const stepwise = await net.describeChips(chips, {
-				between: async () => {
-					pauses++;
-				}
-			});
-			expect(pauses, 'a pause before each of the 14 residual blocks and before the head').toBe(15);
-			expect(tf.memory().numTensors, 'tensors left behind').toBe(tensors);
-			expect(stepwise).toEqual(whole);
-			expect(await stepwiseNet.describeChips(chips), 'the network built in steps').toEqual(whole);
-		} finally {
-			net.dispose();
-			stepwiseNet.dispose();
 		}
 	});
 });

@@ -1,14 +1,7 @@
 import type { FaceResult, Human } from '@vladmandic/human';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 import type { FaceEngine } from './face-engine';
-import {
-	createEmbedder,
-	embedderMeta,
-	type EmbedOptions,
-	type Embedder,
-	type EmbedderDeps,
-	type EmbedderId
-} from './embedders';
+import { createEmbedder, embedderMeta, type Embedder, type EmbedderDeps, type EmbedderId } from './embedders';
 import { DLIB_CHIP } from './embedders/templates';
 import { CoreError } from './errors';
 import { faceMotion } from './face-motion';
@@ -24,12 +17,6 @@ export interface HumanEngineOptions {
 	loadWeights: EmbedderDeps['loadWeights'];
 	/** Optional second thread for the flip chip (the server binding provides one). */
 	describeMirror?: EmbedderDeps['describeMirror'];
-	/**
-	 * Awaited between load() steps (Human's models, the embedder's weights, each warm-up run): the browser gives
-	 * its page a turn there, so that loading is several shorter tasks instead of one long one that blocks input.
-	 * Default: none (the steps follow one another in the same task where they can).
-	 */
-	betweenSteps?: () => Promise<void>;
 }
 
 /** FaceMesh indices (MediaPipe 468-point topology) for the five alignment points. */
@@ -187,23 +174,17 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 		}
 	}
 
-	async function embedNow(
-		image: PixelImage,
-		face: DetectedFace,
-		options?: EmbedOptions
-	): Promise<Float32Array> {
+	async function embedNow(image: PixelImage, face: DetectedFace): Promise<Float32Array> {
 		if (!embedder) throw new CoreError('ENGINE_UNAVAILABLE', 'face engine is not loaded');
 		validatePixelImage(image);
-		const out = await embedder.embed(image, face, options);
+		const out = await embedder.embed(image, face);
 		if (out.length !== meta.size)
 			throw new CoreError('INTERNAL', `embedder gave ${out.length} values, expected ${meta.size}`);
 		return out;
 	}
 
 	async function loadNow(): Promise<void> {
-		const pause = options.betweenSteps ?? (() => Promise.resolve());
 		await human.load();
-		await pause();
 		const stats = human.models.stats();
 		const needed = meta.needsFaceres ? [...MODELS_NEEDED, 'faceres'] : MODELS_NEEDED;
 		const missing = needed.filter(
@@ -220,18 +201,13 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 			tf,
 			loadWeights: options.loadWeights,
 			faceres: human.models.models.faceres,
-			describeMirror: options.describeMirror,
-			betweenSteps: options.betweenSteps
+			describeMirror: options.describeMirror
 		});
 		if (embedder.version !== meta.version) throw new CoreError('INTERNAL', 'embedder version mismatch');
 		info.backend = tf.getBackend() ?? info.backend;
 		const warm = warmupInputs();
-		await pause();
 		await detectNow(warm.image);
-		await pause();
-		// The warm-up pass yields between the network's blocks too (its first pass is the longest: every kernel
-		// is set up); a photo's embedding later runs in one go.
-		await embedNow(warm.image, warm.face, { between: options.betweenSteps });
+		await embedNow(warm.image, warm.face);
 	}
 
 	function load(): Promise<void> {

@@ -4,7 +4,7 @@ import { CoreError } from '../errors';
 import type { DetectedFace, PixelImage } from '../types';
 import { toFloat16, weightByteLength } from './float16';
 import { DLIB_CHIP } from './templates';
-import { l2normalize, type EmbedOptions, type Embedder, type RawWeights, type Tf } from './types';
+import { l2normalize, type Embedder, type RawWeights, type Tf } from './types';
 
 /**
  * dlib's face-recognition ResNet (29 conv layers, 150x150 RGB in, 128-D out) as ported by face-api.js
@@ -54,15 +54,12 @@ const BLOCKS: [name: string, down: boolean][] = [
 	['conv256_down_out', true]
 ];
 
-/**
- * Builds the parameters, pausing (`yield`) before the first layer and before each residual block's layers, so
- * that a caller can give its host a turn there (`loadDlibResnet`); `buildParams` runs it in one go.
- */
-function* paramSteps(tf: Tf, weights: RawWeights): Generator<void, Params> {
+function buildParams(tf: Tf, weights: RawWeights): Params {
 	// The same rounding wherever the weights come from: the npm package's float32 file (server) or the float16
 	// copy the browser downloads (already rounded: copied as it is).
 	const half = toFloat16(weights);
-	// Each tensor is decoded when its layer is built (a step's share of the work), from its own bytes.
+	// Each tensor is decoded when its layer is built, from its own bytes, and freed with that layer's tidy(): the
+	// decoded float32 weights are never all in memory at once beside the folded ones.
 	const where = new Map<string, { spec: tfTypes.io.WeightsManifestEntry; offset: number }>();
 	let offset = 0;
 	for (const spec of half.specs) {
@@ -90,42 +87,14 @@ function* paramSteps(tf: Tf, weights: RawWeights): Generator<void, Params> {
 			};
 		});
 	try {
-		yield;
 		const stem = conv('conv32_down');
 		const blocks: Params['blocks'] = [];
 		for (const [name, down] of BLOCKS) {
-			yield;
 			blocks.push({ name, down, layers: { conv1: conv(`${name}/conv1`), conv2: conv(`${name}/conv2`) } });
 		}
 		return { stem, blocks, fc: tf.clone(take('fc')) as tfTypes.Tensor2D };
 	} finally {
 		tf.dispose(decoded); // those decoded inside a layer's tidy() are already freed
-	}
-}
-
-function buildParams(tf: Tf, weights: RawWeights): Params {
-	const steps = paramSteps(tf, weights);
-	for (;;) {
-		const step = steps.next();
-		if (step.done) return step.value;
-	}
-}
-
-async function buildParamsStepwise(
-	tf: Tf,
-	weights: RawWeights,
-	between: () => Promise<void>
-): Promise<Params> {
-	const steps = paramSteps(tf, weights);
-	try {
-		for (;;) {
-			const step = steps.next();
-			if (step.done) return step.value;
-			await between();
-		}
-	} finally {
-		// After a pause that threw, this still frees the decoded weights (a no-op once the steps are done).
-		steps.return(undefined as never);
 	}
 }
 
@@ -193,60 +162,17 @@ function forward(tf: Tf, p: Params, batch: tfTypes.Tensor4D): tfTypes.Tensor2D {
 	});
 }
 
-/**
- * The same operations as `forward`, with `between` awaited before each residual block and before the head: one
- * long pass becomes fifteen short tasks where the host yields (the browser's warm-up at load time).
- */
-async function forwardStepwise(
-	tf: Tf,
-	p: Params,
-	batch: tfTypes.Tensor4D,
-	between: () => Promise<void>
-): Promise<tfTypes.Tensor2D> {
-	const net = network(tf, p);
-	let x = tf.tidy(() => net.stem(batch));
-	try {
-		for (const block of p.blocks) {
-			await between();
-			const input = x;
-			x = tf.tidy(() => net.block(input, block));
-			input.dispose();
-		}
-		await between();
-		const features = x;
-		return tf.tidy(() => net.head(features));
-	} finally {
-		x.dispose();
-	}
-}
-
 /** Raw 128-D descriptors of 150x150 RGB chips (not normalised): the network's own output, for checks. */
 export interface DlibResnet {
-	describeChip(chip: PixelImage, options?: EmbedOptions): Promise<Float32Array>;
+	describeChip(chip: PixelImage): Promise<Float32Array>;
 	/** Several chips as one batch: one pass through the network, one row of 128 values per chip. */
-	describeChips(chips: readonly PixelImage[], options?: EmbedOptions): Promise<Float32Array[]>;
+	describeChips(chips: readonly PixelImage[]): Promise<Float32Array[]>;
 	dispose(): void;
 }
 
 export function createDlibResnet(tf: Tf, weights: RawWeights): DlibResnet {
-	return resnetFrom(tf, buildParams(tf, weights));
-}
-
-/** `createDlibResnet`, its layers built a block at a time with `between` awaited in between (the browser). */
-export async function loadDlibResnet(
-	tf: Tf,
-	weights: RawWeights,
-	between?: () => Promise<void>
-): Promise<DlibResnet> {
-	return resnetFrom(tf, between ? await buildParamsStepwise(tf, weights, between) : buildParams(tf, weights));
-}
-
-function resnetFrom(tf: Tf, built: Params): DlibResnet {
-	let params: Params | null = built;
-	async function describeChips(
-		chips: readonly PixelImage[],
-		options: EmbedOptions = {}
-	): Promise<Float32Array[]> {
+	let params: Params | null = buildParams(tf, weights);
+	async function describeChips(chips: readonly PixelImage[]): Promise<Float32Array[]> {
 		if (!params) throw new CoreError('ENGINE_UNAVAILABLE', 'dlib-resnet was disposed');
 		const pixels = INPUT_SIZE * INPUT_SIZE * 3;
 		const batch = new Int32Array(chips.length * pixels);
@@ -257,15 +183,9 @@ function resnetFrom(tf: Tf, built: Params): DlibResnet {
 			batch.set(chip.data, i * pixels);
 		});
 		const p = params;
-		const input = tf.tensor4d(batch, [chips.length, INPUT_SIZE, INPUT_SIZE, 3], 'int32');
-		let out: tfTypes.Tensor2D;
-		try {
-			out = options.between
-				? await forwardStepwise(tf, p, input, options.between)
-				: tf.tidy(() => forward(tf, p, input));
-		} finally {
-			input.dispose();
-		}
+		const out = tf.tidy(() =>
+			forward(tf, p, tf.tensor4d(batch, [chips.length, INPUT_SIZE, INPUT_SIZE, 3], 'int32'))
+		);
 		try {
 			const flat = (await out.data()) as Float32Array;
 			return chips.map((_, i) => flat.slice(i * 128, (i + 1) * 128));
@@ -275,8 +195,8 @@ function resnetFrom(tf: Tf, built: Params): DlibResnet {
 	}
 	return {
 		describeChips,
-		async describeChip(chip, options) {
-			return (await describeChips([chip], options))[0];
+		async describeChip(chip) {
+			return (await describeChips([chip]))[0];
 		},
 		dispose() {
 			if (params) disposeParams(tf, params);
@@ -321,35 +241,26 @@ interface DlibEmbedderOptions {
 	describeMirror?: ChipDescriber;
 }
 
-/** The dlib embedder; with `between`, its layers are built a block at a time with `between` awaited in between. */
-export async function loadDlibResnetEmbedder(
+export function createDlibResnetEmbedder(
 	tf: Tf,
 	weights: RawWeights,
-	options: DlibEmbedderOptions & { between?: () => Promise<void> } = {}
-): Promise<Embedder> {
-	return embedderFrom(await loadDlibResnet(tf, weights, options.between), options);
-}
-
-function embedderFrom(net: DlibResnet, settings: DlibEmbedderOptions): Embedder {
-	const alignment = settings.alignment ?? 'flip';
-	const { describeMirror } = settings;
-	const embed = async (
-		image: PixelImage,
-		face: DetectedFace,
-		options?: EmbedOptions
-	): Promise<Float32Array> => {
-		if (alignment === 'box')
-			return l2normalize(await net.describeChip(cropBox(image, face.box, INPUT_SIZE), options));
+	options: DlibEmbedderOptions = {}
+): Embedder {
+	const alignment = options.alignment ?? 'flip';
+	const { describeMirror } = options;
+	const net = createDlibResnet(tf, weights);
+	const embed = async (image: PixelImage, face: DetectedFace): Promise<Float32Array> => {
+		if (alignment === 'box') return l2normalize(await net.describeChip(cropBox(image, face.box, INPUT_SIZE)));
 		const chip = alignFace(image, face.landmarks, DLIB_CHIP);
-		if (alignment === 'landmarks') return l2normalize(await net.describeChip(chip, options));
+		if (alignment === 'landmarks') return l2normalize(await net.describeChip(chip));
 		const mirror = flippedChip(image, face);
 		// On one WASM thread a batch of two costs as much as two chips; a second thread halves the wait.
 		// Hand the mirror chip to the other thread first: the local forward pass blocks until it is done.
 		const elsewhere = describeMirror?.(mirror).catch(() => null);
 		let plain: Float32Array;
 		let mirrored: Float32Array | null;
-		if (elsewhere) [plain, mirrored] = [await net.describeChip(chip, options), await elsewhere];
-		else [plain, mirrored] = await net.describeChips([chip, mirror], options);
+		if (elsewhere) [plain, mirrored] = [await net.describeChip(chip), await elsewhere];
+		else [plain, mirrored] = await net.describeChips([chip, mirror]);
 		// A second thread that failed costs time, never an answer.
 		mirrored ??= await net.describeChip(mirror);
 		const a = l2normalize(plain);

@@ -11,11 +11,11 @@ export function createFusionEmbedder(id: string, parts: Embedder[]): Embedder {
 		id,
 		version: parts.map((p) => `${p.id}@${p.version}`).join('|'),
 		size,
-		async embed(image, face, options) {
+		async embed(image, face) {
 			const out = new Float32Array(size);
 			let offset = 0;
 			for (const part of parts) {
-				out.set(await part.embed(image, face, options), offset);
+				out.set(await part.embed(image, face), offset);
 				offset += part.size;
 			}
 			return l2normalize(out);

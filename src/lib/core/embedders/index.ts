@@ -1,10 +1,10 @@
 import { CoreError } from '../errors';
-import { dlibResnetMeta, loadDlibResnetEmbedder, type ChipDescriber } from './dlib-resnet';
+import { createDlibResnetEmbedder, dlibResnetMeta, type ChipDescriber } from './dlib-resnet';
 import { createFaceresEmbedder, faceresMeta, type GraphModelLike } from './faceres';
 import { createFusionEmbedder } from './fusion';
 import type { Embedder, RawWeights, Tf } from './types';
 
-export type { EmbedOptions, Embedder, RawWeights, Tf } from './types';
+export type { Embedder, RawWeights, Tf } from './types';
 export type { GraphModelLike } from './faceres';
 
 export const EMBEDDER_IDS = [
@@ -30,8 +30,6 @@ export interface EmbedderDeps {
 	faceres?: GraphModelLike | null;
 	/** Where the runtime can run the dlib network on a second thread: the flip chip goes there. */
 	describeMirror?: ChipDescriber;
-	/** Awaited between the steps of building the network (the browser gives its page a turn there). */
-	betweenSteps?: () => Promise<void>;
 }
 
 export interface EmbedderMeta {
@@ -77,18 +75,15 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 	};
 	switch (id) {
 		case 'dlib-resnet128':
-			return loadDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
-				between: deps.betweenSteps,
+			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
 				describeMirror: deps.describeMirror
 			});
 		case 'dlib-resnet128-noflip':
-			return loadDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
-				between: deps.betweenSteps,
+			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
 				alignment: 'landmarks'
 			});
 		case 'dlib-resnet128-box':
-			return loadDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
-				between: deps.betweenSteps,
+			return createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
 				alignment: 'box'
 			});
 		case 'faceres':
@@ -97,8 +92,7 @@ export async function createEmbedder(id: EmbedderId, deps: EmbedderDeps): Promis
 			return createFaceresEmbedder(deps.tf, faceres(), { bgr: true });
 		case 'fusion':
 			return createFusionEmbedder(id, [
-				await loadDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
-					between: deps.betweenSteps,
+				createDlibResnetEmbedder(deps.tf, await deps.loadWeights('face-recognition'), {
 					alignment: 'landmarks'
 				}),
 				createFaceresEmbedder(deps.tf, faceres(), { bgr: true })

@@ -11,14 +11,6 @@ export interface RawWeights {
 	data: ArrayBuffer;
 }
 
-export interface EmbedOptions {
-	/**
-	 * Awaited between parts of the network's pass, where an embedder can split it (the dlib ResNet: between its
-	 * residual blocks), so that the host can take turns: the browser's warm-up at load time. Same result.
-	 */
-	between?: () => Promise<void>;
-}
-
 /** Turns one detected face into a descriptor. Implementations align the face themselves. */
 export interface Embedder {
 	/** Recorded in model files; a trained model is only valid with the same id and version. */
@@ -27,7 +19,7 @@ export interface Embedder {
 	readonly version: string;
 	readonly size: number;
 	/** L2-normalised embedding. */
-	embed(image: PixelImage, face: DetectedFace, options?: EmbedOptions): Promise<Float32Array>;
+	embed(image: PixelImage, face: DetectedFace): Promise<Float32Array>;
 	dispose(): void;
 }
 
