@@ -62,7 +62,6 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 	// The embedder uses this module's tfjs import: it must be the very instance Human runs on.
 	if ((human.tf as typeof tf).engine() !== tf.engine())
 		throw new Error('Human and the app load two tfjs copies');
-	// Off the page's main thread, loading runs in one go: no turns to give between its steps.
 	const engine = createHumanEngine({ human, tf, embedder, loadWeights });
 	await engine.load();
 	return engine;
