@@ -21,6 +21,22 @@ export interface Environment {
 	benchmarkIndex: number;
 }
 
+/** Debian's Chromium on a fresh profile for Lighthouse (`port`: its DevTools port); killed and removed after `run`. */
+export async function withLighthouseChrome<T>(run: (port: number) => Promise<T>): Promise<T> {
+	const profile = mkdtempSync(path.join(tmpdir(), 'me-verifier-lighthouse-'));
+	const chrome = await chromeLauncher.launch({
+		chromePath: CHROMIUM,
+		userDataDir: profile,
+		chromeFlags: ['--headless=new', ...CHROMIUM_ARGS]
+	});
+	try {
+		return await run(chrome.port);
+	} finally {
+		chrome.kill();
+		rmSync(profile, { recursive: true, force: true });
+	}
+}
+
 /**
  * One Lighthouse run (its default: mobile form factor, simulated throttling) on a fresh profile of Debian's
  * Chromium, so every page is audited as a first visit.
@@ -29,15 +45,9 @@ export async function auditPage(
 	url: string,
 	pagePath: string
 ): Promise<{ result: PageResult; environment: Environment | null }> {
-	const profile = mkdtempSync(path.join(tmpdir(), 'me-verifier-lighthouse-'));
-	const chrome = await chromeLauncher.launch({
-		chromePath: CHROMIUM,
-		userDataDir: profile,
-		chromeFlags: ['--headless=new', ...CHROMIUM_ARGS]
-	});
-	try {
+	return withLighthouseChrome(async (port) => {
 		const run = await lighthouse(url, {
-			port: chrome.port,
+			port,
 			output: 'json',
 			logLevel: 'error',
 			onlyCategories: [...CATEGORIES]
@@ -71,8 +81,5 @@ export async function auditPage(
 				benchmarkIndex: lhr.environment.benchmarkIndex
 			}
 		};
-	} finally {
-		chrome.kill();
-		rmSync(profile, { recursive: true, force: true });
-	}
+	});
 }

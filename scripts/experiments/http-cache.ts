@@ -6,13 +6,11 @@
 // uses-long-cache-ttl audit of /enroll (its default mobile run, a fresh profile) through each relay.
 // Run: npm run build && npx tsx scripts/experiments/http-cache.ts   (about two minutes here)
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { CHROMIUM, CHROMIUM_ARGS, CONTEXT_OPTIONS, launch } from '../../tests/e2e/lib/browser';
+import { CONTEXT_OPTIONS, launch } from '../../tests/e2e/lib/browser';
+import { withLighthouseChrome } from '../audit/lighthouse-page';
 import { engineReadyMs } from '../../tests/e2e/lib/first-visit';
 import { REPO_ROOT } from '../../tests/helpers/faces';
 import { startBuiltServer } from '../../tests/helpers/server';
@@ -54,15 +52,9 @@ function summary(log: string[]): string {
 
 /** Lighthouse's verdict on cache lifetimes for `url`: the score and the files it flags. */
 async function cacheAudit(url: string): Promise<string> {
-	const profile = mkdtempSync(path.join(tmpdir(), 'me-verifier-lighthouse-'));
-	const chrome = await chromeLauncher.launch({
-		chromePath: CHROMIUM,
-		userDataDir: profile,
-		chromeFlags: ['--headless=new', ...CHROMIUM_ARGS]
-	});
-	try {
+	return withLighthouseChrome(async (port) => {
 		const run = await lighthouse(url, {
-			port: chrome.port,
+			port,
 			logLevel: 'error',
 			onlyAudits: ['uses-long-cache-ttl']
 		});
@@ -70,10 +62,7 @@ async function cacheAudit(url: string): Promise<string> {
 		const items = (audit?.details as { items?: { url: string }[] } | undefined)?.items ?? [];
 		const flagged = items.map((item) => `      flagged: ${new URL(item.url).pathname}`);
 		return [`score ${audit?.score} (${audit?.displayValue ?? 'nothing flagged'})`, ...flagged].join('\n');
-	} finally {
-		chrome.kill();
-		rmSync(profile, { recursive: true, force: true });
-	}
+	});
 }
 
 const server = await startBuiltServer({

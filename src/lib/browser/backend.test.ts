@@ -9,6 +9,7 @@ import {
 	type BackendName,
 	type BackendSupport
 } from './backend';
+import { memoryStorage } from './memory-storage.testing';
 
 const support = (overrides: Partial<Record<string, Partial<BackendSupport>>> = {}): BackendSupport[] =>
 	(['webgpu', 'webgl', 'wasm', 'cpu'] as const).map((name) => ({
@@ -50,21 +51,6 @@ describe('isBackendName', () => {
 		expect(isBackendName(null)).toBe(false);
 	});
 });
-
-/** A Web Storage over a Map (this suite runs in Node). */
-function memoryStorage(): Storage {
-	const items = new Map<string, string>();
-	return {
-		get length() {
-			return items.size;
-		},
-		clear: () => items.clear(),
-		getItem: (key) => items.get(key) ?? null,
-		key: (index) => [...items.keys()][index] ?? null,
-		removeItem: (key) => void items.delete(key),
-		setItem: (key, value) => void items.set(key, String(value))
-	};
-}
 
 describe('chooseBackend (the engine and the training page choose alike)', () => {
 	beforeEach(() => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EMBEDDER } from '../core/embedders';
 import type { PixelImage } from '../core/types';
 import type { EngineMessage, EngineReply, EngineStarted } from './engine-protocol';
+import { memoryStorage } from './memory-storage.testing';
 
 /**
  * The page's side of the engine worker: requests and answers matched by id, typed errors across the boundary, a
@@ -51,20 +52,6 @@ const STARTED: EngineStarted = {
 };
 
 const IMAGE: PixelImage = { width: 1, height: 1, channels: 3, data: new Uint8Array(3) };
-
-function memoryStorage(): Storage {
-	const items = new Map<string, string>();
-	return {
-		get length() {
-			return items.size;
-		},
-		clear: () => items.clear(),
-		getItem: (key) => items.get(key) ?? null,
-		key: (index) => [...items.keys()][index] ?? null,
-		removeItem: (key) => void items.delete(key),
-		setItem: (key, value) => void items.set(key, String(value))
-	};
-}
 
 /** The modules afresh (each test starts with no worker); errors' class from the same module graph. */
 async function load() {
