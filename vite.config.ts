@@ -46,7 +46,8 @@ export default defineConfig({
 	worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
 	resolve: {
 		alias: {
-			// Human's no-bundle build shares the app's tfjs; its package `exports` map hides the file.
+			// Human's no-bundle build shares the engine worker's tfjs with the embedder; its package `exports` map
+			// hides the file.
 			'@vladmandic/human/nobundle': fileURLToPath(
 				new URL('./node_modules/@vladmandic/human/dist/human.esm-nobundle.js', import.meta.url)
 			)

@@ -28,8 +28,8 @@ const FOLDER = '(wasmPathPrefix != null ? wasmPathPrefix : prefix)';
 const FACTORY_EDITS = [
 	[
 		// Emscripten starts a pool of 8 workers whatever the page uses; the app runs one thread per logical core
-		// (browser-engine.ts), so that many are enough, and a 2-core device starts 2 instead of 8 (issue 12, warm
-		// start). Never fewer than the threads: a pthread created without a free worker would wait for the main
+		// (useEveryCore, src/lib/browser/wasm-threads.ts), so that many are enough, and a 2-core device starts 2
+		// instead of 8 (issue 12, warm start). Never fewer than the threads: a pthread created without a free worker would wait for the main
 		// thread, which waits for it.
 		/var pthreadPoolSize=8;/,
 		'var pthreadPoolSize=navigator["hardwareConcurrency"]||8;'

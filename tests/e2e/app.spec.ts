@@ -263,6 +263,10 @@ test('offline: with the network off a reload still loads the app, cross-origin i
 		expect(offline.verdicts[0]?.isMe, 'John Salley is still me offline').toBe(true);
 		expect(offline.verdicts[0].score, 'same score offline').toBe(online.verdicts[0].score);
 		expect(await page.evaluate(() => navigator.onLine), 'the page saw itself offline').toBe(false);
+		expect(
+			await page.evaluate(() => '_tfengine' in globalThis),
+			"the verify page runs no tfjs: the engine's worker does"
+		).toBe(false);
 	} finally {
 		await context.setOffline(false);
 	}

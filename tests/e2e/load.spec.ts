@@ -51,6 +51,9 @@ test('first visit: a page with the face engine fetches only its models, within t
 	);
 
 	const page = await context.newPage();
+	// The browser's HTTP cache holds the build's files for a year: emptied, only the service worker can answer
+	// offline (the engine's worker script included).
+	await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
 	await context.setOffline(true);
 	try {
 		await page.goto(`${counter.base}/enroll?backend=wasm`);

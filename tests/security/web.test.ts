@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/faces';
 import type { RunningServer } from '../helpers/server';
@@ -72,6 +74,27 @@ describe('headers', () => {
 		});
 		expect(again.status).toBe(304);
 		expect(again.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+	});
+
+	it("the engine's worker and the WASM threads' scripts carry a worker CSP of their own (a page's does not reach a worker)", async () => {
+		const workers = readdirSync(path.join(REPO_ROOT, 'build/client/_app/immutable/workers')).filter((f) =>
+			/^engine-worker-.*\.js$/.test(f)
+		);
+		expect(workers, 'the build has the engine worker').toHaveLength(1);
+		for (const file of [
+			`/_app/immutable/workers/${workers[0]}`,
+			'/wasm/tfjs-backend-wasm-threaded-simd.worker.js'
+		]) {
+			const response = await fetch(`${server.base}${file}`);
+			await response.arrayBuffer();
+			expect(response.status, file).toBe(200);
+			expect(response.headers.get('content-security-policy'), file).toBe(
+				"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'"
+			);
+			expect(response.headers.get('x-content-type-options'), file).toBe('nosniff');
+		}
+		const model = await fetch(`${server.base}/models/human/blazeface.json`);
+		expect(model.headers.get('content-security-policy'), 'a model file is not a worker').toBeNull();
 	});
 
 	it('API answers carry the strictest CSP and nosniff', async () => {

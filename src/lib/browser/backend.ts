@@ -75,6 +75,8 @@ async function probeWebGpu(): Promise<BackendSupport> {
 
 function probeWebGl(): BackendSupport {
 	// The face engine's worker has no document: it probes on an OffscreenCanvas, as tfjs draws there.
+	if (typeof document === 'undefined' && typeof OffscreenCanvas === 'undefined')
+		return { name: 'webgl', available: false, note: 'no OffscreenCanvas in this worker' };
 	const canvas =
 		typeof document === 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
 	const gl = canvas.getContext('webgl2') as WebGL2RenderingContext | null;

@@ -97,7 +97,7 @@ describe('the page side of the engine worker', () => {
 		expect(new Set([start, ...rest].map((m) => m.id)).size).toBe(3);
 	});
 
-	it("rejects with the worker's error code, never a stack", async () => {
+	it("rejects with the worker's error code", async () => {
 		FakeWorker.answer = (m) =>
 			m.op === 'start'
 				? { ok: true, value: STARTED }
@@ -127,5 +127,48 @@ describe('the page side of the engine worker', () => {
 		expect(FakeWorker.created).toHaveLength(2);
 		expect(again.engine).not.toBe(engine);
 		expect(FakeWorker.created[1].received[0].op).toBe('start');
+	});
+
+	it('an engine kept from before its worker died fails at once and starts nothing; the page hears of it', async () => {
+		FakeWorker.answer = (m) => (m.op === 'start' ? { ok: true, value: STARTED } : null);
+		const { getBrowserEngine, isCoreError } = await load();
+		const { onEnginesLost } = await import('./browser-engine');
+		const lost: string[] = [];
+		onEnginesLost((error) => lost.push(error.code));
+		const { engine } = await getBrowserEngine();
+		const first = FakeWorker.created[0];
+		first.onerror?.({ message: 'crashed' });
+		first.onerror?.({ message: 'crashed again' });
+		first.onmessageerror?.();
+		expect(lost).toEqual(['ENGINE_UNAVAILABLE']);
+		const error = await engine.detect(IMAGE).catch((e: unknown) => e);
+		expect(isCoreError(error) && error.code).toBe('ENGINE_UNAVAILABLE');
+		expect(FakeWorker.created, 'no worker started for the stale engine').toHaveLength(1);
+		await getBrowserEngine();
+		FakeWorker.created[0].onerror?.({ message: 'late' });
+		expect(FakeWorker.created[1].terminated, 'a late error of the old worker spares the new one').toBe(false);
+	});
+});
+
+describe('the worker side of an error', () => {
+	it('sends the code and the message, never the stack', async () => {
+		const { CoreError } = await import('../core/errors');
+		const { errorReply } = await import('./engine-protocol');
+		const typed = new CoreError('NO_FACE', 'no face in the image');
+		expect(errorReply(7, typed)).toEqual({
+			id: 7,
+			ok: false,
+			error: { code: 'NO_FACE', message: 'no face in the image' }
+		});
+		const plain = new Error('tensor shape mismatch');
+		expect(JSON.stringify(errorReply(8, plain))).not.toContain(plain.stack!.split('\n')[1].trim());
+		expect(errorReply(8, plain)).toEqual({
+			id: 8,
+			ok: false,
+			error: { code: 'INTERNAL', message: 'tensor shape mismatch' }
+		});
+		expect(errorReply(9, 'thrown text')).toMatchObject({
+			error: { code: 'INTERNAL', message: 'thrown text' }
+		});
 	});
 });

@@ -35,7 +35,11 @@ export interface BrowserEngine {
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
-/** The worker and its requests in flight. A worker that dies fails them all; the next request starts a new one. */
+/**
+ * The worker and its requests in flight. Any uncaught error in it (its script failing to load, or an error from the
+ * WASM backend's own thread workers, which surfaces here too) ends it: it is terminated, what it owed fails with
+ * ENGINE_UNAVAILABLE, and so does every later call to an engine it ran; the page starts a new one on its next request.
+ */
 class EngineWorker {
 	readonly #worker = new Worker(new URL('./engine-worker.ts', import.meta.url), {
 		type: 'module',
@@ -43,8 +47,9 @@ class EngineWorker {
 	});
 	readonly #pending = new Map<number, Pending>();
 	#next = 0;
+	#death: string | null = null;
 
-	constructor(onDeath: () => void) {
+	constructor(onDeath: (worker: EngineWorker) => void) {
 		this.#worker.onmessage = ({ data }: MessageEvent<EngineReply>) => {
 			const pending = this.#pending.get(data.id);
 			this.#pending.delete(data.id);
@@ -52,17 +57,24 @@ class EngineWorker {
 			else pending?.reject(errorFrom(data.error));
 		};
 		const die = (why: string) => {
-			onDeath();
+			if (this.#death !== null) return;
+			this.#death = `the face engine's worker stopped: ${why}`;
+			this.#worker.onmessage = this.#worker.onerror = this.#worker.onmessageerror = null;
 			this.#worker.terminate();
-			for (const pending of this.#pending.values())
-				pending.reject(new CoreError('ENGINE_UNAVAILABLE', `the face engine's worker stopped: ${why}`));
+			for (const pending of this.#pending.values()) pending.reject(this.#deathError());
 			this.#pending.clear();
+			onDeath(this);
 		};
 		this.#worker.onerror = (event) => die(event.message || 'its script failed to load');
 		this.#worker.onmessageerror = () => die('a message could not be read');
 	}
 
+	#deathError(): CoreError {
+		return new CoreError('ENGINE_UNAVAILABLE', this.#death ?? "the face engine's worker stopped");
+	}
+
 	call<R extends EngineRequest>(request: R): Promise<EngineAnswers[R['op']]> {
+		if (this.#death !== null) return Promise.reject(this.#deathError());
 		const id = this.#next++;
 		return new Promise((resolve, reject) => {
 			this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -77,41 +89,59 @@ function errorFrom({ code, message }: { code: string; message: string }): CoreEr
 	return new CoreError(known, message);
 }
 
-let worker: EngineWorker | null = null;
-const call: EngineWorker['call'] = (request) => {
-	worker ??= new EngineWorker(() => {
-		worker = null;
-		engines.forget();
-	});
-	return worker.call(request);
-};
+const lostListeners = new Set<(error: CoreError) => void>();
 
-/** A FaceEngine whose work runs in the worker (loaded there before this exists). */
-function remoteEngine(embedder: EmbedderId, started: EngineStarted): FaceEngine {
+/** Called when the worker that runs the page's engines stops: those engines are gone (see EngineWorker). */
+export function onEnginesLost(listener: (error: CoreError) => void): () => void {
+	lostListeners.add(listener);
+	return () => lostListeners.delete(listener);
+}
+
+let current: EngineWorker | null = null;
+
+/** The page's worker, started on first use and again after one died. */
+function engineWorker(): EngineWorker {
+	current ??= new EngineWorker((dead) => {
+		if (current !== dead) return;
+		current = null;
+		engines.forget();
+		const error = new CoreError('ENGINE_UNAVAILABLE', "the face engine's worker stopped");
+		for (const listener of lostListeners) listener(error);
+	});
+	return current;
+}
+
+/** A FaceEngine whose work runs in `worker` (loaded there before this exists; unusable once that worker died). */
+function remoteEngine(worker: EngineWorker, embedder: EmbedderId, started: EngineStarted): FaceEngine {
 	return {
 		info: started.info,
 		load: () => Promise.resolve(),
-		detect: (image) => call({ op: 'detect', embedder, image }),
-		embed: (image, face) => call({ op: 'embed', embedder, image, face }),
-		dispose: async () => void (await call({ op: 'dispose', embedder }))
+		detect: (image) => worker.call({ op: 'detect', embedder, image }),
+		embed: (image, face) => worker.call({ op: 'embed', embedder, image, face }),
+		async dispose() {
+			engines.delete(embedder);
+			await worker.call({ op: 'dispose', embedder }).catch(() => undefined);
+		}
 	};
 }
 
 /**
  * The page's engines, one per embedder id. The first one chooses the backend (from this page's storage, which
- * the worker cannot read); the others attach to it in the worker.
+ * the worker cannot read); the others attach to it in the worker. The probe that refreshes the remembered one asks
+ * the same worker (never a new one).
  */
 const engines: EngineRegistry<EmbedderId, BrowserEngine> = new EngineRegistry(async (embedder) => {
 	const began = performance.now();
+	const worker = engineWorker();
 	const start = backendStart();
-	const asking = call({ op: 'start', embedder, start });
+	const asking = worker.call({ op: 'start', embedder, start });
 	const started =
 		embedder === DEFAULT_EMBEDDER
 			? (
 					await settleSupport(
 						start,
 						asking.then((value) => ({ ...value, value })),
-						() => call({ op: 'probe' })
+						() => worker.call({ op: 'probe' })
 					)
 				).value
 			: await asking;
@@ -119,7 +149,7 @@ const engines: EngineRegistry<EmbedderId, BrowserEngine> = new EngineRegistry(as
 		console.warn('[me-verifier] offline cache:', error)
 	);
 	return {
-		engine: remoteEngine(embedder, started),
+		engine: remoteEngine(worker, embedder, started),
 		backend: started.backend,
 		support: started.support,
 		failures: started.failures,

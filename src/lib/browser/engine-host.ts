@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from '@vladmandic/human';
 import { Human } from '@vladmandic/human/nobundle';
+import { CoreError } from '../core/errors';
 import type { FaceEngine } from '../core/face-engine';
 import {
 	DEFAULT_EMBEDDER,
@@ -15,7 +16,7 @@ import { createHumanEngine } from '../core/human-engine';
 import { chooseBackendFrom, type BackendName, type BackendStart, type BackendSupport } from './backend';
 import { EngineRegistry } from './engine-registry';
 import { ASSET_PATHS } from './asset-paths';
-import { useEveryCore } from './tf-backend';
+import { useEveryCore } from './wasm-threads';
 
 /**
  * Browser binding of the face engine, run in the engine's worker (engine-worker.ts): Human's no-bundle build on
@@ -72,8 +73,12 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
  * others attach to it (Human and tfjs keep one backend per worker) and share Human's model cache.
  */
 export function engineHost(): {
-	/** The engine for `embedder`; `start` is the page's backend choice, kept for the engines started later. */
-	get(embedder: EmbedderId, start?: BackendStart): Promise<HostedEngine>;
+	/** Starts (once) the engine for `embedder`; `start` is the page's backend choice. */
+	start(embedder: EmbedderId, start: BackendStart): Promise<HostedEngine>;
+	/** The engine for `embedder` if the page started it here; never starts one (a new worker has none). */
+	running(embedder: EmbedderId): Promise<HostedEngine>;
+	/** Disposes the engine for `embedder` if it runs here, and forgets it. */
+	dispose(embedder: EmbedderId): Promise<void>;
 } {
 	let pageStart: BackendStart = { preference: 'auto', remembered: null };
 	const engines: EngineRegistry<EmbedderId, HostedEngine> = new EngineRegistry(async (embedder) => {
@@ -94,10 +99,22 @@ export function engineHost(): {
 			failures: choice.failures
 		};
 	});
+	const started = (embedder: EmbedderId) => engines.ids().includes(embedder);
 	return {
-		get(embedder, start) {
-			if (start) pageStart = start;
+		start(embedder, start) {
+			pageStart = start;
 			return engines.get(embedder);
+		},
+		running(embedder) {
+			if (!started(embedder))
+				return Promise.reject(new CoreError('ENGINE_UNAVAILABLE', `no ${embedder} engine was started here`));
+			return engines.get(embedder);
+		},
+		async dispose(embedder) {
+			if (!started(embedder)) return;
+			const hosted = engines.get(embedder);
+			engines.delete(embedder);
+			await (await hosted).engine.dispose();
 		}
 	};
 }

@@ -3,6 +3,7 @@
  * page's main thread: loading and running the models never blocks input or paint (issue 12, Lighthouse).
  */
 import type { EmbedderId } from '../core/embedders';
+import { isCoreError } from '../core/errors';
 import type { DetectedFace, Embedding, EngineInfo, PixelImage } from '../core/types';
 import type { BackendName, BackendStart, BackendSupport } from './backend';
 
@@ -39,3 +40,19 @@ export type EngineMessage = EngineRequest & { id: number };
 export type EngineReply =
 	| { id: number; ok: true; value: unknown }
 	| { id: number; ok: false; error: { code: string; message: string } };
+
+/**
+ * The reply for a request that failed: its code when it is a CoreError (else INTERNAL) and its message, never its
+ * stack (the page shows messages; the stack stays in the worker's console). The error's `details` do not cross:
+ * no page reads them.
+ */
+export function errorReply(id: number, error: unknown): EngineReply {
+	return {
+		id,
+		ok: false,
+		error: {
+			code: isCoreError(error) ? error.code : 'INTERNAL',
+			message: error instanceof Error ? error.message : String(error)
+		}
+	};
+}

@@ -13,13 +13,20 @@ export class EngineRegistry<Id, Engine> {
 	get(id: Id): Promise<Engine> {
 		let engine = this.#engines.get(id);
 		if (!engine) {
-			engine = this.#start(id).catch((error: unknown) => {
-				this.#engines.delete(id);
+			const starting: Promise<Engine> = this.#start(id).catch((error: unknown) => {
+				// Only this start: after forget() a newer one may hold the id.
+				if (this.#engines.get(id) === starting) this.#engines.delete(id);
 				throw error;
 			});
+			engine = starting;
 			this.#engines.set(id, engine);
 		}
 		return engine;
+	}
+
+	/** Forgets one engine (disposed), so the next call for it starts it again. */
+	delete(id: Id): void {
+		this.#engines.delete(id);
 	}
 
 	/** Forgets every engine (their runtime is gone), so the next call for each starts it again. */

@@ -4,7 +4,7 @@ import type { BrowserEngine } from './browser-engine';
 import { ENGINE_READY_MARK } from './engine-ready-mark';
 
 /**
- * The engine's client loads with the first page that starts the engine, and tfjs and Human (about 1.5 MB of
+ * The engine's client loads with the first page that starts the engine, and tfjs and Human (about 2.5 MB of
  * script) load in the engine's worker, not on the page: the header's badge imports this module.
  */
 const browserEngine = () => import('./browser-engine');
@@ -14,6 +14,7 @@ class EngineState {
 	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
 	error = $state<string | null>(null);
 	#current = $state.raw<BrowserEngine | null>(null);
+	#watching = false;
 	backend = $derived(this.#current?.backend ?? null);
 	loadMs = $derived(this.#current?.loadMs ?? null);
 	/** The WASM backend's thread count (null on other backends). */
@@ -24,7 +25,17 @@ class EngineState {
 		if (this.#current) return this.#current;
 		this.status = 'loading';
 		try {
-			const loaded = await (await browserEngine()).getBrowserEngine();
+			const client = await browserEngine();
+			// Once: when the engine's worker stops, the badge says so and the next ready() starts a new engine.
+			if (!this.#watching) {
+				this.#watching = true;
+				client.onEnginesLost((lost) => {
+					this.#current = null;
+					this.status = 'error';
+					this.error = lost.message;
+				});
+			}
+			const loaded = await client.getBrowserEngine();
 			this.#current = loaded;
 			this.status = 'ready';
 			performance.mark(ENGINE_READY_MARK);

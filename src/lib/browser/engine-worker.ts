@@ -2,19 +2,25 @@
  * The face engine's worker: the page posts requests (engine-protocol.ts), this answers each with its id. Loading
  * the models, compiling the WASM backend and every detection run here, off the page's main thread.
  */
-import { isCoreError } from '../core/errors';
+import { CoreError } from '../core/errors';
 import { probeBackends } from './backend';
 import { engineHost } from './engine-host';
-import type { EngineAnswers, EngineMessage, EngineReply, EngineRequest } from './engine-protocol';
+import {
+	errorReply,
+	type EngineAnswers,
+	type EngineMessage,
+	type EngineReply,
+	type EngineRequest
+} from './engine-protocol';
 import { engineFiles } from './offline-models';
-import { threadsOf } from './tf-backend';
+import { threadsOf } from './wasm-threads';
 
 const host = engineHost();
 
 async function answer(request: EngineRequest): Promise<EngineAnswers[EngineRequest['op']]> {
 	switch (request.op) {
 		case 'start': {
-			const { engine, backend, support, failures } = await host.get(request.embedder, request.start);
+			const { engine, backend, support, failures } = await host.start(request.embedder, request.start);
 			return {
 				info: engine.info,
 				backend,
@@ -24,15 +30,22 @@ async function answer(request: EngineRequest): Promise<EngineAnswers[EngineReque
 				files: engineFiles()
 			};
 		}
+		// Only on an engine the page started here: a worker started afresh has none, and must not choose a backend
+		// without the page's choice.
 		case 'detect':
-			return (await host.get(request.embedder)).engine.detect(request.image);
+			return (await host.running(request.embedder)).engine.detect(request.image);
 		case 'embed':
-			return (await host.get(request.embedder)).engine.embed(request.image, request.face);
+			return (await host.running(request.embedder)).engine.embed(request.image, request.face);
 		case 'dispose':
-			await (await host.get(request.embedder)).engine.dispose();
+			await host.dispose(request.embedder);
 			return null;
 		case 'probe':
 			return probeBackends();
+		default:
+			throw new CoreError(
+				'BAD_REQUEST',
+				`unknown request ${JSON.stringify((request as { op?: unknown }).op)}`
+			);
 	}
 }
 
@@ -41,18 +54,19 @@ const scope = self as unknown as {
 	postMessage(message: EngineReply): void;
 };
 
+/** Posts the reply; one that cannot be sent (a value that does not clone) becomes an error reply, never silence. */
+function reply(message: EngineReply): void {
+	try {
+		scope.postMessage(message);
+	} catch (error) {
+		scope.postMessage(errorReply(message.id, error));
+	}
+}
+
 scope.onmessage = ({ data }) => {
 	const { id, ...request } = data;
 	answer(request as EngineRequest).then(
-		(value) => scope.postMessage({ id, ok: true, value }),
-		(error: unknown) =>
-			scope.postMessage({
-				id,
-				ok: false,
-				error: {
-					code: isCoreError(error) ? error.code : 'INTERNAL',
-					message: error instanceof Error ? error.message : String(error)
-				}
-			})
+		(value) => reply({ id, ok: true, value }),
+		(error: unknown) => reply(errorReply(id, error))
 	);
 };

@@ -1,33 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend, type BackendChoice, type BackendName } from './backend';
 import { ASSET_PATHS } from './asset-paths';
 import { keepModelsOffline } from './offline-models';
+import { threadsOf, useEveryCore } from './wasm-threads';
 
 /**
- * tfjs alone, for the pages that compute with tensors but detect no face (training): the backend the face engine
- * would choose, without Human, its models and their warm-up (issue 12: the training page compiled and warmed up
- * every face model for a logistic regression). When the engine starts later on the same page, Human attaches to
- * the backend already running.
+ * tfjs on the page, for training only (the face engine runs in its worker, with its own tfjs): the backend the face
+ * engine would choose, without Human, its models and their warm-up (issue 12: the training page compiled and warmed
+ * up every face model for a logistic regression).
  */
 
-/**
- * One thread per core (tfjs' default is half of them, for hyperthreaded desktops); before the WASM backend starts.
- * Without cross-origin isolation there are no threads at all and tfjs runs the single-threaded binary.
- */
-export function useEveryCore(): void {
-	setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
-}
-
-/** The WASM backend's thread count, null on the other backends. */
-export function threadsOf(backend: BackendName): number | null {
-	return backend === 'wasm' ? getThreadsCount() : null;
-}
-
-/**
- * The other backends' modules load only when tried (WebGL and WebGPU are about half of tfjs' script). Human's
- * no-bundle build imports the same modules, so tfjs keeps one registry whichever page registers a backend first.
- */
+/** The other backends' modules load only when tried (WebGL and WebGPU are about half of tfjs' script). */
 const REGISTER: Record<BackendName, () => Promise<unknown>> = {
 	webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
 	webgl: () => import('@tensorflow/tfjs-backend-webgl'),
@@ -37,7 +21,7 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
 
 async function startOn(backend: BackendName): Promise<void> {
 	await REGISTER[backend]();
-	// The app's own .wasm files, never a CDN (Human sets the same path when it starts the backend).
+	// The app's own .wasm files, never a CDN (the engine's worker sets the same path through Human).
 	if (backend === 'wasm') setWasmPaths(new URL(ASSET_PATHS.wasm, location.href).href);
 	if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not start ${backend}`);
 	await tf.ready();

@@ -39,8 +39,22 @@ export function withSecurityHeaders(response: Response): Response {
  * caching policy (static-cache.ts) is set here: adapter-node gives only /_app/immutable/ one.
  */
 type RequestStart = { request: IncomingMessage; response: ServerResponse };
+
+/**
+ * A worker takes its Content-Security-Policy from its own script's answer, not from the page that starts it: the
+ * face engine's worker (it sees every camera frame) and the WASM backend's thread workers get the page's limits for
+ * scripts (the app's own files, WebAssembly), and may fetch from this origin only.
+ */
+const WORKER_CSP =
+	"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'";
+const WORKER_SCRIPT = /^\/(_app\/immutable\/workers|wasm)\/[^/?#]+\.js(?:[?#]|$)/;
+
 const beforeEveryAnswer = ({ request, response }: RequestStart): void => {
 	for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value);
+	if (WORKER_SCRIPT.test(request.url ?? '')) {
+		response.setHeader('content-security-policy', WORKER_CSP);
+		response.setHeader('x-content-type-options', 'nosniff');
+	}
 	const cacheControl = staticCacheControl(request.method, request.url);
 	if (cacheControl) response.setHeader('cache-control', cacheControl);
 };

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, gaussian } from '../random';
-import { balancedWeights, predictProba, sigmoid, trainLogistic } from './logistic';
+import { balancedWeights, trainLogistic } from './logistic';
+import { predictProba, sigmoid } from './predict';
 import { applyScaler, fitScaler } from './standardizer';
 import { syntheticEmbeddings } from '../../../../tests/fixtures/synthetic-embeddings';
 

@@ -1,7 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { predictProba, sigmoid } from './predict';
-
-export { predictProba, sigmoid };
 
 export interface LogisticOptions {
 	epochs?: number;

@@ -8,7 +8,8 @@ import {
 	type ThresholdChoice,
 	type ThresholdMethod
 } from '../metrics/threshold';
-import { DEFAULT_EPOCHS, predictProba, trainLogistic, type LogisticOptions } from './logistic';
+import { DEFAULT_EPOCHS, trainLogistic, type LogisticOptions } from './logistic';
+import { predictProba } from './predict';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type LogisticModelFile } from './model-file';
 import { stratifiedSplit } from './split';
 import { applyScaler, fitScaler } from './standardizer';
