@@ -125,6 +125,7 @@ async function keepOffline(listed: unknown): Promise<void> {
 self.addEventListener('message', (event) => {
 	const data = event.data as { type?: string; paths?: unknown } | null;
 	if (data?.type === 'SKIP_WAITING') void self.skipWaiting();
+	if (data?.type === 'CLAIM') event.waitUntil(self.clients.claim());
 	if (data?.type === 'KEEP_OFFLINE') {
 		const done = keepOffline(data.paths).then(
 			() => event.ports[0]?.postMessage({ ok: true }),
