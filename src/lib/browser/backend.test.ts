@@ -9,7 +9,7 @@ import {
 	type BackendName,
 	type BackendSupport
 } from './backend';
-import { memoryStorage } from './memory-storage.testing';
+import { MemoryStorage } from './memory-storage.testing';
 
 const support = (overrides: Partial<Record<string, Partial<BackendSupport>>> = {}): BackendSupport[] =>
 	(['webgpu', 'webgl', 'wasm', 'cpu'] as const).map((name) => ({
@@ -54,8 +54,8 @@ describe('isBackendName', () => {
 
 describe('chooseBackend (the engine and the training page choose alike)', () => {
 	beforeEach(() => {
-		vi.stubGlobal('localStorage', memoryStorage());
-		vi.stubGlobal('sessionStorage', memoryStorage());
+		vi.stubGlobal('localStorage', new MemoryStorage());
+		vi.stubGlobal('sessionStorage', new MemoryStorage());
 		vi.stubGlobal('location', new URL('https://app.test/train'));
 		vi.stubGlobal('navigator', { userAgent: 'test-agent' });
 		vi.spyOn(console, 'warn').mockImplementation(() => undefined);

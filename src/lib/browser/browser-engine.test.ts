@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EMBEDDER } from '../core/embedders';
 import type { PixelImage } from '../core/types';
 import type { EngineMessage, EngineReply, EngineStarted } from './engine-protocol';
-import { memoryStorage } from './memory-storage.testing';
+import { MemoryStorage } from './memory-storage.testing';
 
 /**
  * The page's side of the engine worker: requests and answers matched by id, typed errors across the boundary, a
@@ -65,8 +65,8 @@ describe('the page side of the engine worker', () => {
 		vi.resetModules();
 		FakeWorker.created = [];
 		vi.stubGlobal('Worker', FakeWorker);
-		vi.stubGlobal('localStorage', memoryStorage());
-		vi.stubGlobal('sessionStorage', memoryStorage());
+		vi.stubGlobal('localStorage', new MemoryStorage());
+		vi.stubGlobal('sessionStorage', new MemoryStorage());
 		vi.stubGlobal('location', new URL('https://app.test/enroll?backend=wasm'));
 		vi.stubGlobal('navigator', { userAgent: 'test-agent' });
 	});

@@ -2,38 +2,13 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemoryStorage } from './memory-storage.testing';
 
 // The server mode's API key, sealed at rest: on an in-memory IndexedDB (fake-indexeddb) and an in-memory
 // localStorage, with fresh modules per "page load", as vault/vault.test.ts does.
 
 const KEY = 'mvk_3f9a1c7e5b2d4068a1b2c3d4e5f60718';
 const SETTINGS = 'me-verifier.settings';
-
-class MemoryStorage implements Storage {
-	#items = new Map<string, string>();
-	get length() {
-		return this.#items.size;
-	}
-	clear() {
-		this.#items.clear();
-	}
-	getItem(key: string) {
-		return this.#items.get(key) ?? null;
-	}
-	key(index: number) {
-		return [...this.#items.keys()][index] ?? null;
-	}
-	removeItem(key: string) {
-		this.#items.delete(key);
-	}
-	setItem(key: string, value: string) {
-		this.#items.set(key, String(value));
-	}
-	/** Everything stored, as one string to search. */
-	dump(): string {
-		return JSON.stringify([...this.#items]);
-	}
-}
 
 let local: MemoryStorage;
 
