@@ -4,8 +4,10 @@
  * per-frame verify latency on the live camera page (a fake camera plays a face clip), and training
  * time for 1,000 embeddings. Runs unchanged on a GPU machine: `--backends=auto,webgpu,webgl,wasm`.
  *
- *   npm run bench:browser -- [--backends=auto,wasm] [--frames=40] [--train-runs=3]
+ *   npm run bench:browser -- [--backends=auto,wasm] [--frames=40] [--train-runs=3] [--clip=face.y4m] [--prebuilt]
  * Extra Chromium flags (e.g. for a real GPU): BENCH_CHROMIUM_ARGS="--use-angle=vulkan ...".
+ * `--clip` plays a ready .y4m (no ffmpeg needed); `--prebuilt` uses build/ as it is (a packaged copy without
+ * sources, scripts/bench/gpu-bundle.sh). The report records the GPU the browser's WebGPU and WebGL report.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { startBuiltServer, type RunningServer } from '../../tests/helpers/server
 import { downloadText, enroll, exportPlainBackup } from '../../tests/e2e/lib/app';
 import { launchWithCamera, newContext } from '../../tests/e2e/lib/browser';
 import { ensureBuild } from '../../tests/e2e/lib/build';
+import { GPU_FLAGS, gpuInfo, within } from './gpu-info';
 import { summarize } from './stats';
 
 const args = Object.fromEntries(
@@ -28,9 +31,9 @@ const args = Object.fromEntries(
 const BACKENDS = (args.backends ?? 'auto,wasm').split(',');
 const FRAMES = Number(args.frames ?? 40);
 const TRAIN_RUNS = Number(args['train-runs'] ?? 3);
+const CLIP = args.clip ? path.resolve(args.clip) : null;
 const TRAIN_SAMPLES = 1000;
 const WARMUP_FRAMES = 3;
-const GPU_FLAGS = ['--enable-unsafe-webgpu', '--ignore-gpu-blocklist'];
 
 interface Row {
 	requested: string;
@@ -304,10 +307,10 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-	ensureBuild(log);
+	if (!args.prebuilt) ensureBuild(log);
 	const tmp = mkdtempSync(path.join(tmpdir(), 'me-verifier-bench-'));
-	const clip = path.join(tmp, 'face.y4m');
-	makeClip(facePath('Barack_Obama/obama.jpg'), clip);
+	const clip = CLIP ?? path.join(tmp, 'face.y4m');
+	if (!CLIP) makeClip(facePath('Barack_Obama/obama.jpg'), clip);
 	const server = await startBuiltServer({
 		MODEL_PATH: path.join(tmp, 'none.json'),
 		DB_PATH: path.join(tmp, 'people.db')
@@ -315,6 +318,11 @@ async function main(): Promise<void> {
 	const extra = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
 	const browser = await launchWithCamera(clip, [...GPU_FLAGS, ...extra]);
 	try {
+		const gpu = await within(60_000, gpuInfo(browser, `${server.base}/healthz`)).catch((error: unknown) => {
+			const message = `no answer: ${String(error)}`;
+			return { webgpu: message, webgl: message };
+		});
+		log(`GPU: WebGPU ${JSON.stringify(gpu.webgpu)}; WebGL ${JSON.stringify(gpu.webgl)}`);
 		const data = await prepareData(browser, server.base, tmp);
 		const rows: Row[] = [];
 		for (const requested of BACKENDS) {
@@ -327,9 +335,11 @@ async function main(): Promise<void> {
 		const report = {
 			date: new Date().toISOString(),
 			chromium: browser.version(),
+			chromiumArgs: [...GPU_FLAGS, ...extra],
+			gpu,
 			frames: FRAMES,
 			trainSamples: TRAIN_SAMPLES,
-			clip: 'Barack_Obama/obama.jpg, 640x480, one face',
+			clip: CLIP ? path.basename(CLIP) : 'Barack_Obama/obama.jpg, 640x480, one face',
 			rows
 		};
 		mkdirSync(path.join(REPO_ROOT, 'reports'), { recursive: true });
@@ -340,6 +350,7 @@ async function main(): Promise<void> {
 		console.log(
 			`Chromium ${report.chromium}, ${FRAMES} frames per backend, training on ${TRAIN_SAMPLES} embeddings`
 		);
+		console.log(`WebGPU adapter: ${JSON.stringify(gpu.webgpu)}\nWebGL: ${JSON.stringify(gpu.webgl)}`);
 		console.log(table(rows));
 		console.log('(also written to reports/bench-browser.json)');
 	} finally {

@@ -1,0 +1,111 @@
+/**
+ * Which Chromium flags give the browser bench a real GPU. Launches Chromium (CHROMIUM_PATH) once per candidate
+ * flag set, records what its WebGPU adapter and WebGL context run on, and chrome://gpu's text for the first set
+ * that reaches a GPU. With `--plan=FILE` it writes the bench runs to do, one per line:
+ * `name<TAB>flags<TAB>backends` (the best set for every backend that some set runs on a real GPU; wasm with the
+ * first). Used by scripts/bench/gpu-run.sh on a GPU machine; anywhere else every set reports SwiftShader.
+ *
+ *   tsx scripts/bench/gpu-probe.ts [--out=probe.json] [--plan=plan.tsv] [--backends=webgpu,webgl,wasm]
+ */
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { launch } from '../../tests/e2e/lib/browser';
+import { GPU_FLAGS, gpuInfo, realWebGl, realWebGpu, within, type GpuInfo } from './gpu-info';
+
+const args = Object.fromEntries(
+	process.argv.slice(2).map((a) => {
+		const [k, ...v] = a.replace(/^--/, '').split('=');
+		return [k, v.length ? v.join('=') : 'true'];
+	})
+);
+const BACKENDS = (args.backends ?? 'webgpu,webgl,wasm').split(',');
+
+/** Candidate flag sets, most likely first (Chrome's advice for headless GPU on Linux is the first). */
+const CANDIDATES: [string, string[]][] = [
+	['vulkan', ['--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface']],
+	[
+		'vulkan-angle-default',
+		[
+			'--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
+			'--use-angle=vulkan',
+			'--disable-vulkan-surface'
+		]
+	],
+	['gl-egl', ['--use-gl=angle', '--use-angle=gl-egl']],
+	['gl-egl-vulkan', ['--use-gl=angle', '--use-angle=gl-egl', '--enable-features=Vulkan']],
+	['default', []]
+];
+
+interface Result {
+	name: string;
+	flags: string[];
+	version?: string;
+	gpu?: GpuInfo;
+	webgpu: boolean;
+	webgl: boolean;
+	error?: string;
+}
+
+async function main(): Promise<void> {
+	const server = http.createServer((_, res) => res.end('<!doctype html><title>probe</title>'));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+	const results: Result[] = [];
+	let chromeGpu: string | undefined;
+	for (const [name, flags] of CANDIDATES) {
+		const result: Result = { name, flags, webgpu: false, webgl: false };
+		try {
+			const browser = await within(30_000, launch([...GPU_FLAGS, ...flags]));
+			try {
+				result.version = browser.version();
+				result.gpu = await within(30_000, gpuInfo(browser, url));
+				result.webgpu = realWebGpu(result.gpu);
+				result.webgl = realWebGl(result.gpu);
+				if (chromeGpu === undefined && (result.webgpu || result.webgl)) {
+					const page = await browser.newPage();
+					await page.goto('chrome://gpu');
+					await page.waitForTimeout(2000);
+					chromeGpu = await page.evaluate(
+						() =>
+							(document.querySelector('info-view')?.shadowRoot as ShadowRoot | null)?.textContent ??
+							document.body.innerText
+					);
+				}
+			} finally {
+				await browser.close();
+			}
+		} catch (error) {
+			result.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
+		}
+		console.log(JSON.stringify(result));
+		results.push(result);
+	}
+	server.close();
+	if (args.out) writeFileSync(args.out, JSON.stringify({ results, chromeGpu }, null, '\t') + '\n');
+	if (args.plan) {
+		const score = (r: Result) => +r.webgpu + +r.webgl;
+		const ranked = [...results].sort((a, b) => score(b) - score(a));
+		// Without any real GPU, wasm runs with no extra flags (a Vulkan flag set can hang on SwiftShader).
+		const best = score(ranked[0]) > 0 ? ranked[0] : results[results.length - 1];
+		const runs = new Map<Result, string[]>();
+		for (const backend of BACKENDS) {
+			const real =
+				backend === 'webgpu' ? (r: Result) => r.webgpu : backend === 'webgl' ? (r: Result) => r.webgl : null;
+			const chosen = real ? (real(best) ? best : results.find(real)) : best;
+			if (!chosen) {
+				console.error(`[gpu-probe] ${backend}: no flag set reaches a real GPU; not benchmarked`);
+				continue;
+			}
+			runs.set(chosen, [...(runs.get(chosen) ?? []), backend]);
+		}
+		const lines = [...runs].map(([r, backends]) => `${r.name}\t${r.flags.join(' ')}\t${backends.join(',')}`);
+		writeFileSync(args.plan, lines.map((l) => l + '\n').join(''));
+		console.error(`[gpu-probe] plan:\n${lines.join('\n')}`);
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
