@@ -3,6 +3,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { withCompressedWeights } from './scripts/compress-weights.js';
+import { humanLazyBackends } from './scripts/human-lazy-backends.js';
 import { tfjsWasmThreads } from './scripts/tfjs-wasm-threads.js';
 
 export default defineConfig({
@@ -41,9 +42,9 @@ export default defineConfig({
 		})
 	],
 	optimizeDeps: { rolldownOptions: { plugins: [tfjsWasmThreads()] } },
-	// The face engine's worker (src/lib/browser/engine-worker.ts) is a module that loads tfjs' backends on demand, and
-	// runs the WASM backend on threads like the page did.
-	worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
+	// The face engine's worker (src/lib/browser/engine-worker.ts) is a module that loads tfjs' GPU backends on demand
+	// (Human's imports of them dropped, see the plugin), and runs the WASM backend on threads like the page did.
+	worker: { format: 'es', plugins: () => [tfjsWasmThreads(), humanLazyBackends()] },
 	resolve: {
 		alias: {
 			// Human's no-bundle build shares the engine worker's tfjs with the embedder; its package `exports` map

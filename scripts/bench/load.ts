@@ -16,7 +16,13 @@ import { startByteCounter } from '../../tests/helpers/byte-counter';
 import { startBuiltServer } from '../../tests/helpers/server';
 import { launch, newContext } from '../../tests/e2e/lib/browser';
 import { ensureBuild } from '../../tests/e2e/lib/build';
-import { engineReadyMs, firstVisit, type FirstVisit } from '../../tests/e2e/lib/first-visit';
+import {
+	engineReadyMs,
+	engineStagesMs,
+	firstVisit,
+	type EngineStage,
+	type FirstVisit
+} from '../../tests/e2e/lib/first-visit';
 import { summarize } from './stats';
 
 const args = Object.fromEntries(
@@ -34,6 +40,32 @@ const PAGES: [path: string, engine: boolean][] = [
 
 const log = (line: string) => console.error(`[bench:load] ${line}`);
 const mb = (bytes: number | null) => (bytes === null ? '–' : (bytes / 1e6).toFixed(2));
+
+/** The warm start cut into its steps (each from the previous mark), in the order they happen. */
+const STEPS: [label: string, from: EngineStage | 'navigation', to: EngineStage | 'ready'][] = [
+	['page starts, asks for the engine', 'navigation', 'requested'],
+	['worker started, its script fetched and compiled', 'requested', 'workerScript'],
+	["worker's modules evaluated (tfjs, Human)", 'workerScript', 'workerRunning'],
+	['tfjs backend started', 'workerRunning', 'backendReady'],
+	["Human's detector models loaded", 'backendReady', 'modelsLoaded'],
+	["descriptor's weights loaded", 'modelsLoaded', 'embedderLoaded'],
+	['warm-up (one detection, one embedding)', 'embedderLoaded', 'warm'],
+	['answer back to the page, badge', 'warm', 'ready']
+];
+
+function stepDurations(
+	stages: Partial<Record<EngineStage, number>>[],
+	ready: number[]
+): [string, number[]][] {
+	return STEPS.map(([label, from, to]) => [
+		label,
+		stages.flatMap((s, i) => {
+			const start = from === 'navigation' ? 0 : s[from];
+			const end = to === 'ready' ? ready[i] : s[to];
+			return start === undefined || end === undefined ? [] : [end - start];
+		})
+	]);
+}
 
 async function main(): Promise<void> {
 	ensureBuild(log);
@@ -57,19 +89,28 @@ async function main(): Promise<void> {
 		}
 		const context = await newContext(browser);
 		const warm: number[] = [];
+		const stages: Partial<Record<EngineStage, number>>[] = [];
 		try {
 			await firstVisit(context, counter, '/enroll', true);
 			const page = await context.newPage();
 			for (let run = 0; run < RUNS; run++) {
 				await page.goto(`${counter.base}/enroll`);
 				warm.push(await engineReadyMs(page));
+				stages.push(await engineStagesMs(page));
 				log(`warm start ${run + 1}/${RUNS}: ${Math.round(warm.at(-1)!)} ms`);
 			}
 		} finally {
 			await context.close();
 		}
 		const stats = summarize(warm);
-		const report = { date: new Date().toISOString(), chromium: browser.version(), visits, warmStartMs: warm };
+		const steps = stepDurations(stages, warm);
+		const report = {
+			date: new Date().toISOString(),
+			chromium: browser.version(),
+			visits,
+			warmStartMs: warm,
+			warmStartStagesMs: stages
+		};
 		mkdirSync(path.join(REPO_ROOT, 'reports'), { recursive: true });
 		writeFileSync(path.join(REPO_ROOT, 'reports/bench-load.json'), JSON.stringify(report, null, '\t') + '\n');
 		console.log(`Chromium ${report.chromium}`);
@@ -84,6 +125,14 @@ async function main(): Promise<void> {
 		console.log(
 			`warm start (/enroll, navigation to the engine-ready mark, ${RUNS} runs): p50 ${Math.round(stats.p50)} ms, min ${Math.round(Math.min(...warm))} ms, max ${Math.round(Math.max(...warm))} ms`
 		);
+		console.log('| warm start, step | p50 ms | min | max |');
+		console.log('| --- | --- | --- | --- |');
+		for (const [step, ms] of steps) {
+			const sorted = [...ms].sort((a, b) => a - b);
+			console.log(
+				`| ${step} | ${Math.round(summarize(ms).p50)} | ${Math.round(sorted[0])} | ${Math.round(sorted.at(-1)!)} |`
+			);
+		}
 		console.log('(also written to reports/bench-load.json)');
 	} finally {
 		await browser.close();

@@ -11,6 +11,7 @@ import type {
 } from './engine-protocol';
 import { EngineRegistry } from './engine-registry';
 import { keepModelsOffline } from './offline-models';
+import { ENGINE_STAGE_MARKS } from './engine-ready-mark';
 
 /**
  * The page's face engines, run in a worker (engine-worker.ts): each one here is a FaceEngine whose calls are
@@ -135,6 +136,7 @@ const engines: EngineRegistry<EmbedderId, BrowserEngine> = new EngineRegistry(as
 	const worker = engineWorker();
 	const start = backendStart();
 	const asking = worker.call({ op: 'start', embedder, start });
+	if (embedder === DEFAULT_EMBEDDER) performance.mark(ENGINE_STAGE_MARKS.requested);
 	const started =
 		embedder === DEFAULT_EMBEDDER
 			? (

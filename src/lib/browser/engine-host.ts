@@ -17,6 +17,7 @@ import { chooseBackendFrom, type BackendName, type BackendStart, type BackendSup
 import { EngineRegistry } from './engine-registry';
 import { ASSET_PATHS } from './asset-paths';
 import { useEveryCore } from './wasm-threads';
+import { ENGINE_STAGE_MARKS } from './engine-ready-mark';
 
 /**
  * Browser binding of the face engine, run in the engine's worker (engine-worker.ts): Human's no-bundle build on
@@ -32,8 +33,26 @@ export interface HostedEngine {
 	failures: { backend: BackendName; error: string }[];
 }
 
+const STEP_MARKS = {
+	models: ENGINE_STAGE_MARKS.modelsLoaded,
+	embedder: ENGINE_STAGE_MARKS.embedderLoaded,
+	warm: ENGINE_STAGE_MARKS.warm
+} as const;
+
+/**
+ * The GPU backends' modules load only when tried: Human's imports of them are dropped at build time
+ * (scripts/human-lazy-backends.js), and importing one registers it with tfjs.
+ */
+const REGISTER: Record<BackendName, () => Promise<unknown>> = {
+	webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+	webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+	wasm: () => Promise.resolve(), // imported by Human
+	cpu: () => Promise.resolve() // imported by Human
+};
+
 /** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
 async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
+	await REGISTER[backend]();
 	// The descriptor's weights download while the backend starts and Human loads its models (a warm start's
 	// critical path is that sequence).
 	const weights = new Map<WeightsName, ReturnType<typeof readWeightsManifest>>();
@@ -59,11 +78,18 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 	);
 	// init() also makes a second Human attach to the backend already running.
 	await human.init();
+	performance.mark(ENGINE_STAGE_MARKS.backendReady);
 	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
 	// The embedder uses this module's tfjs import: it must be the very instance Human runs on.
 	if ((human.tf as typeof tf).engine() !== tf.engine())
 		throw new Error('Human and the app load two tfjs copies');
-	const engine = createHumanEngine({ human, tf, embedder, loadWeights });
+	const engine = createHumanEngine({
+		human,
+		tf,
+		embedder,
+		loadWeights,
+		onLoadStep: (step) => performance.mark(STEP_MARKS[step])
+	});
 	await engine.load();
 	return engine;
 }

@@ -3,3 +3,24 @@
  * that `npm run bench:load` reports, read from the page rather than from the test driver's polling.
  */
 export const ENGINE_READY_MARK = 'me-verifier:engine-ready';
+
+/**
+ * The steps of an engine's start, marked where they happen (page or worker) so `npm run bench:load` can say where
+ * a warm start's time goes. Each worker mark is taken on the worker's own clock (`performance.timeOrigin` differs).
+ */
+export const ENGINE_STAGE_MARKS = {
+	/** Page: the page asked its worker for the engine. */
+	requested: 'me-verifier:engine-requested',
+	/** Worker: its script has been fetched and compiled (its first module is evaluated). */
+	workerScript: 'me-verifier:worker-script',
+	/** Worker: its modules (tfjs, Human) have been evaluated. */
+	workerRunning: 'me-verifier:worker-running',
+	/** Worker: tfjs' backend started (the WASM module compiled, its threads spawned). */
+	backendReady: 'me-verifier:backend-ready',
+	/** Worker: Human's detector models loaded. */
+	modelsLoaded: 'me-verifier:models-loaded',
+	/** Worker: the descriptor's weights loaded. */
+	embedderLoaded: 'me-verifier:embedder-loaded',
+	/** Worker: one detection and one embedding ran (the warm-up that builds every kernel once). */
+	warm: 'me-verifier:warm'
+} as const;

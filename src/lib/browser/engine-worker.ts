@@ -2,6 +2,7 @@
  * The face engine's worker: the page posts requests (engine-protocol.ts), this answers each with its id. Loading
  * the models, compiling the WASM backend and every detection run here, off the page's main thread.
  */
+import './worker-script-mark';
 import { CoreError } from '../core/errors';
 import { probeBackends } from './backend';
 import { engineHost } from './engine-host';
@@ -14,7 +15,9 @@ import {
 } from './engine-protocol';
 import { engineFiles } from './offline-models';
 import { threadsOf } from './wasm-threads';
+import { ENGINE_STAGE_MARKS } from './engine-ready-mark';
 
+performance.mark(ENGINE_STAGE_MARKS.workerRunning);
 const host = engineHost();
 
 async function answer(request: EngineRequest): Promise<EngineAnswers[EngineRequest['op']]> {

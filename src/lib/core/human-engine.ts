@@ -17,6 +17,8 @@ export interface HumanEngineOptions {
 	loadWeights: EmbedderDeps['loadWeights'];
 	/** Optional second thread for the flip chip (the server binding provides one). */
 	describeMirror?: EmbedderDeps['describeMirror'];
+	/** Told as each step of load() ends (the browser marks them to time its warm start). */
+	onLoadStep?: (step: 'models' | 'embedder' | 'warm') => void;
 }
 
 /** FaceMesh indices (MediaPipe 468-point topology) for the five alignment points. */
@@ -195,6 +197,7 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 			human.env.initial = true;
 			throw new CoreError('MODEL_MISSING', `face models failed to load: ${missing.join(', ')}`);
 		}
+		options.onLoadStep?.('models');
 		// Faceres stays loaded for the embedder but must not run inside every detect().
 		human.config.face.description = { ...human.config.face.description, enabled: false };
 		embedder = await createEmbedder(meta.id, {
@@ -205,9 +208,11 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 		});
 		if (embedder.version !== meta.version) throw new CoreError('INTERNAL', 'embedder version mismatch');
 		info.backend = tf.getBackend() ?? info.backend;
+		options.onLoadStep?.('embedder');
 		const warm = warmupInputs();
 		await detectNow(warm.image);
 		await embedNow(warm.image, warm.face);
+		options.onLoadStep?.('warm');
 	}
 
 	function load(): Promise<void> {

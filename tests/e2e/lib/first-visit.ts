@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { ENGINE_READY_MARK } from '../../../src/lib/browser/engine-ready-mark';
+import { ENGINE_READY_MARK, ENGINE_STAGE_MARKS } from '../../../src/lib/browser/engine-ready-mark';
 import type { ByteCounter } from '../../helpers/byte-counter';
 
 /**
@@ -39,6 +39,32 @@ export async function engineReadyMs(page: Page): Promise<number> {
 	);
 	if (mark === undefined) throw new Error(`the page set no ${ENGINE_READY_MARK} mark`);
 	return mark;
+}
+
+export type EngineStage = keyof typeof ENGINE_STAGE_MARKS;
+
+/**
+ * When each step of the engine's start happened, in milliseconds on the page's clock (navigation start = 0): the
+ * worker's marks are moved from its own time origin to the page's. Missing marks are left out.
+ */
+export async function engineStagesMs(page: Page): Promise<Partial<Record<EngineStage, number>>> {
+	const read = (names: string[]) => ({
+		origin: performance.timeOrigin,
+		marks: names.map((name) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? null)
+	});
+	const names = Object.values(ENGINE_STAGE_MARKS) as string[];
+	const timelines = await Promise.all([
+		page.evaluate(read, names),
+		...engineWorkers(page).map((w) => w.evaluate(read, names))
+	]);
+	const pageOrigin = timelines[0].origin;
+	const stages: Partial<Record<EngineStage, number>> = {};
+	for (const { origin, marks } of timelines)
+		(Object.keys(ENGINE_STAGE_MARKS) as EngineStage[]).forEach((stage, i) => {
+			const at = marks[i];
+			if (at !== null) stages[stage] = origin + at - pageOrigin;
+		});
+	return stages;
 }
 
 /** The face engine's worker (not the WASM backend's threads, which wait on shared memory and answer nothing). */

@@ -1,0 +1,34 @@
+// Human's no-bundle build imports every tfjs backend up front. In the face engine's worker that is 0.7 MB of
+// script (WebGL and WebGPU) that the WASM backend, the one most devices run, never uses, compiled at every warm
+// start. This plugin drops those two imports from Human's module; the worker imports the backend it starts
+// (src/lib/browser/engine-host.ts), which registers it with tfjs as before.
+// Human reads its merged `tf` namespace for WebGL only when it registers its own "humangl" backend, which the app
+// never asks for. The build fails if Human's module changes shape, rather than quietly keeping the imports.
+
+const HUMAN = /[\\/]@vladmandic[\\/]human[\\/]dist[\\/]human\.esm-nobundle\.js$/;
+const GPU_IMPORT =
+	/import\s*\*\s*as\s*([\w$]+)\s*from\s*"@tensorflow\/tfjs-backend-(webgl|webgpu)\/dist\/index\.js";/g;
+
+/** @returns {import('vite').Plugin} */
+export function humanLazyBackends() {
+	return {
+		name: 'me-verifier:human-lazy-backends',
+		transform(code, id) {
+			if (!HUMAN.test(id)) return null;
+			/** @type {[name: string, backend: string][]} */
+			const dropped = [];
+			const out = code.replace(GPU_IMPORT, (_, name, backend) => {
+				dropped.push([name, backend]);
+				return '';
+			});
+			const backends = dropped.map(([, backend]) => backend).sort();
+			if (backends.join() !== 'webgl,webgpu')
+				throw new Error(
+					`human-lazy-backends: expected Human's webgl and webgpu imports, found ${backends.join() || 'none'}`
+				);
+			// At the top: Human merges the namespaces into its own before the (hoisted) import statements' place.
+			const empty = dropped.map(([name]) => `${name} = {}`).join(', ');
+			return { code: `const ${empty};\n${out}`, map: null };
+		}
+	};
+}
