@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
 import { launch } from '../../tests/e2e/lib/browser';
 import { GPU_FLAGS, gpuInfo, realWebGl, realWebGpu, within, type GpuInfo } from './gpu-info';
 
@@ -21,21 +22,29 @@ const args = Object.fromEntries(
 );
 const BACKENDS = (args.backends ?? 'webgpu,webgl,wasm').split(',');
 
-/** Candidate flag sets, most likely first (Chrome's advice for headless GPU on Linux is the first). */
-const CANDIDATES: [string, string[]][] = [
-	['vulkan', ['--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface']],
-	[
-		'vulkan-angle-default',
-		[
-			'--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
-			'--use-angle=vulkan',
-			'--disable-vulkan-surface'
-		]
-	],
-	['gl-egl', ['--use-gl=angle', '--use-angle=gl-egl']],
-	['gl-egl-vulkan', ['--use-gl=angle', '--use-angle=gl-egl', '--enable-features=Vulkan']],
-	['default', []]
-];
+/**
+ * Candidate flag sets, most likely first (Chrome's advice for headless GPU on Linux is the first).
+ * GPU_PROBE_SETS="name=--flag --flag;name2=..." replaces them.
+ */
+const CANDIDATES: [string, string[]][] = process.env.GPU_PROBE_SETS
+	? process.env.GPU_PROBE_SETS.split(';').map((set) => {
+			const [name, ...flags] = set.split('=');
+			return [name, flags.join('=').split(' ').filter(Boolean)];
+		})
+	: [
+			['vulkan', ['--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface']],
+			[
+				'vulkan-angle-default',
+				[
+					'--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
+					'--use-angle=vulkan',
+					'--disable-vulkan-surface'
+				]
+			],
+			['gl-egl', ['--use-gl=angle', '--use-angle=gl-egl']],
+			['gl-egl-vulkan', ['--use-gl=angle', '--use-angle=gl-egl', '--enable-features=Vulkan']],
+			['default', []]
+		];
 
 interface Result {
 	name: string;
@@ -45,6 +54,32 @@ interface Result {
 	webgpu: boolean;
 	webgl: boolean;
 	error?: string;
+	/** requestAdapter({ featureLevel: 'compatibility' }), where the core adapter is missing. */
+	compat?: string;
+	/** chrome://gpu's feature status, problems and Dawn sections, where WebGPU has no real adapter. */
+	chromeGpu?: string;
+}
+
+async function chromeGpuText(browser: Browser): Promise<string> {
+	const page = await browser.newPage();
+	await page.goto('chrome://gpu');
+	await page.waitForTimeout(3000);
+	const text = await page.evaluate(
+		() =>
+			(document.querySelector('info-view')?.shadowRoot as ShadowRoot | null)?.textContent ??
+			document.body.innerText
+	);
+	await page.close();
+	return text;
+}
+
+/** The sections of chrome://gpu's text that say why a feature is off. */
+function sections(text: string): string {
+	const pick = (title: string, size: number) => {
+		const at = text.indexOf(`${title}\n`);
+		return at < 0 ? '' : text.slice(at, at + size);
+	};
+	return ['Graphics Feature Status', 'Problems Detected', 'Dawn Info'].map((t) => pick(t, 6000)).join('\n');
 }
 
 async function main(): Promise<void> {
@@ -62,23 +97,35 @@ async function main(): Promise<void> {
 				result.gpu = await within(30_000, gpuInfo(browser, url));
 				result.webgpu = realWebGpu(result.gpu);
 				result.webgl = realWebGl(result.gpu);
-				if (chromeGpu === undefined && (result.webgpu || result.webgl)) {
+				if (!result.webgpu) {
 					const page = await browser.newPage();
-					await page.goto('chrome://gpu');
-					await page.waitForTimeout(2000);
-					chromeGpu = await page.evaluate(
-						() =>
-							(document.querySelector('info-view')?.shadowRoot as ShadowRoot | null)?.textContent ??
-							document.body.innerText
-					);
+					await page.goto(url);
+					result.compat = await within(
+						20_000,
+						page.evaluate(async () => {
+							const gpu = (
+								navigator as unknown as {
+									gpu?: { requestAdapter(o: object): Promise<{ info: object } | null> };
+								}
+							).gpu;
+							const adapter = await gpu?.requestAdapter({ featureLevel: 'compatibility' });
+							return adapter
+								? JSON.stringify(adapter.info, ['vendor', 'architecture', 'description'])
+								: 'null';
+						})
+					).catch((error: unknown) => String(error));
+					await page.close();
+					result.chromeGpu = sections(await within(20_000, chromeGpuText(browser)));
 				}
+				if (chromeGpu === undefined && (result.webgpu || result.webgl))
+					chromeGpu = await within(20_000, chromeGpuText(browser));
 			} finally {
 				await browser.close();
 			}
 		} catch (error) {
 			result.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
 		}
-		console.log(JSON.stringify(result));
+		console.log(JSON.stringify({ ...result, chromeGpu: undefined }));
 		results.push(result);
 	}
 	server.close();

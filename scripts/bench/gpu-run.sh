@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The browser bench on a GPU machine of the `device` tool, from the parts scripts/bench/gpu-bundle.sh made.
 # One part travels per call (carry .gpu/parts/p-aa, then p-ab, ...); each call appends its part to
-# .gpurun/bundle, which stays on the machine while it is warm (a call within 30 s of the previous one).
+# /var/tmp/me-verifier-gpu/bundle, kept while the machine is warm (a call within 30 s of the previous one; the
+# repo copy's ignored folders are not kept between calls). GPU_PROBE_SETS (see gpu-probe.ts) tries other flags.
 #   scripts/bench/gpu-run.sh add           # the first call also carries .gl and .gpu/tools and prints diagnostics
 #   scripts/bench/gpu-run.sh bench [ARGS]  # the last part: unpack, probe the flags, run the bench (ARGS for it)
 # Logs, the probe's answer and reports/bench-browser.json go to $OUT.
@@ -9,7 +10,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 OUT=${OUT:-/tmp/gpu-out}
-RUN=$ROOT/.gpurun
+RUN=${GPU_RUN_DIR:-/var/tmp/me-verifier-gpu} # outside the repo copy: ignored folders there do not survive between calls
 mkdir -p "$RUN" "$OUT"
 exec > >(tee -a "$OUT/gpu-run.log") 2>&1
 mode=${1:-add}
@@ -58,10 +59,12 @@ done
 [ -d /usr/local/nvidia/lib64 ] && export LD_LIBRARY_PATH=/usr/local/nvidia/lib64
 export CHROMIUM_PATH=$mv/chromium.sh FACES_DIR=$mv/app/faces PATH=$mv:$PATH
 say "VK_DRIVER_FILES=${VK_DRIVER_FILES:-} __EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-} commit $(cat "$mv/COMMIT")"
+# Files in .gpu/extra replace those of the unpacked app (a fixed script without repacking).
+[ -d "$ROOT/.gpu/extra" ] && cp -a "$ROOT/.gpu/extra/." "$mv/app/" && say "extra: $(cd "$ROOT/.gpu/extra" && find . -type f)"
 cd "$mv/app"
 say "probing Chromium's GPU flags"
-timeout 240 "$mv/node" scripts/bench/gpu-probe.mjs --out="$OUT/probe.json" --plan="$RUN/plan.tsv" \
-	--backends="${BENCH_BACKENDS:-webgpu,webgl,wasm}"
+DEBUG=pw:browser timeout 300 "$mv/node" scripts/bench/gpu-probe.mjs --out="$OUT/probe.json" --plan="$RUN/plan.tsv" \
+	--backends="${BENCH_BACKENDS:-webgpu,webgl,wasm}" 2> >(tee "$OUT/probe-browser.log" | awk 'n < 80 && tolower($0) ~ /gpu-probe|dawn|webgpu|vulkan/ {print; n++}')
 n=0
 while IFS=$'\t' read -r name flags backends; do
 	n=$((n + 1))
