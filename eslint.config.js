@@ -83,6 +83,9 @@ export default ts.config(
 			'reports/',
 			'static/',
 			'scratch/',
+			'.gpu/',
+			'.gl/',
+			'.gpurun/',
 			'test-results/'
 		]
 	}
