@@ -99,6 +99,9 @@ self.addEventListener('activate', (event) => {
 	);
 });
 
+/** A chunk of the engine worker's script (src/lib/browser/engine-worker.ts imports the engine from one). */
+const WORKER_CHUNK = /^\/_app\/immutable\/workers\/chunks\/[\w-]+\.js$/;
+
 /**
  * A .wasm binary comes with the scripts of the same name (the threaded build's main and worker scripts), which
  * the page's own resource timing does not list: they load inside workers.
@@ -114,12 +117,27 @@ function withCompanions(paths: string[]): string[] {
  * The answer on the message's port says when they are.
  */
 async function keepOffline(listed: unknown): Promise<void> {
-	const paths = Array.isArray(listed) ? listed.filter((p): p is string => MODEL_SET.has(p)) : [];
-	const cache = await caches.open(MODEL_CACHE);
-	const missing = [];
-	for (const path of withCompanions(paths))
-		if (!(await cache.match(path, { ignoreVary: true }))) missing.push(path);
-	await addAll(MODEL_CACHE, missing);
+	const strings = Array.isArray(listed) ? listed.filter((p): p is string => typeof p === 'string') : [];
+	const missingFrom = async (cacheName: string, paths: string[]) => {
+		const cache = await caches.open(cacheName);
+		const missing = [];
+		for (const path of paths) if (!(await cache.match(path, { ignoreVary: true }))) missing.push(path);
+		return missing;
+	};
+	await Promise.all([
+		addAll(
+			MODEL_CACHE,
+			await missingFrom(MODEL_CACHE, withCompanions(strings.filter((p) => MODEL_SET.has(p))))
+		),
+		// The engine worker's chunks: this release's files, which SvelteKit's list (installed above) leaves out.
+		addAll(
+			APP_CACHE,
+			await missingFrom(
+				APP_CACHE,
+				strings.filter((p) => WORKER_CHUNK.test(p))
+			)
+		)
+	]);
 }
 
 self.addEventListener('message', (event) => {

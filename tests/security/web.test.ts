@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,15 @@ describe('headers', () => {
 			/^engine-worker-.*\.js$/.test(f)
 		);
 		expect(workers, 'the build has the engine worker').toHaveLength(1);
+		const entry = readFileSync(
+			path.join(REPO_ROOT, 'build/client/_app/immutable/workers', workers[0]),
+			'utf8'
+		);
+		expect(
+			entry.match(/\bimport\s*[{*"']|\bimport\s+\w/g),
+			"its entry imports the engine dynamically only (the offline cache lists the worker's dynamic imports)"
+		).toBeNull();
+		expect(entry).toMatch(/\bimport\(/);
 		for (const file of [
 			`/_app/immutable/workers/${workers[0]}`,
 			'/wasm/tfjs-backend-wasm-threaded-simd.worker.js'

@@ -11,9 +11,9 @@ export const ENGINE_READY_MARK = 'me-verifier:engine-ready';
 export const ENGINE_STAGE_MARKS = {
 	/** Page: the page asked its worker for the engine. */
 	requested: 'me-verifier:engine-requested',
-	/** Worker: its script has been fetched and compiled (its first module is evaluated). */
+	/** Worker: its own small script runs (engine-worker.ts). */
 	workerScript: 'me-verifier:worker-script',
-	/** Worker: its modules (tfjs, Human) have been evaluated. */
+	/** Worker: the engine's modules (tfjs, Human) have been fetched, compiled and evaluated. */
 	workerRunning: 'me-verifier:worker-running',
 	/** Worker: tfjs' backend started (the WASM module compiled, its threads spawned). */
 	backendReady: 'me-verifier:backend-ready',

@@ -1,75 +1,21 @@
 /**
- * The face engine's worker: the page posts requests (engine-protocol.ts), this answers each with its id. Loading
- * the models, compiling the WASM backend and every detection run here, off the page's main thread.
+ * The face engine's worker, started by the page (browser-engine.ts). This script only imports the engine
+ * (engine-requests.ts: tfjs, Human, about 1.5 MB): the browser keeps compiled code for modules a worker imports,
+ * not for the worker's own script, and compiling that code afresh was about 50 ms of every warm start (issue 12).
+ * Requests that arrive while it loads wait, in order.
  */
-import './worker-script-mark';
-import { CoreError } from '../core/errors';
-import { probeBackends } from './backend';
-import { engineHost } from './engine-host';
-import {
-	errorReply,
-	type EngineAnswers,
-	type EngineMessage,
-	type EngineReply,
-	type EngineRequest
-} from './engine-protocol';
-import { engineFiles } from './offline-models';
-import { threadsOf } from './wasm-threads';
-import { ENGINE_STAGE_MARKS } from './engine-ready-mark';
+import type { EngineMessage } from './engine-protocol';
+import type { ENGINE_STAGE_MARKS } from './engine-ready-mark';
 
-performance.mark(ENGINE_STAGE_MARKS.workerRunning);
-const host = engineHost();
+// No runtime import here: the service worker learns of the engine's chunks from the worker's resource timing,
+// which lists what this script imports, not its own static imports (tests/security/web.test.ts checks the build).
+const WORKER_SCRIPT_MARK: (typeof ENGINE_STAGE_MARKS)['workerScript'] = 'me-verifier:worker-script';
+performance.mark(WORKER_SCRIPT_MARK);
 
-async function answer(request: EngineRequest): Promise<EngineAnswers[EngineRequest['op']]> {
-	switch (request.op) {
-		case 'start': {
-			const { engine, backend, support, failures } = await host.start(request.embedder, request.start);
-			return {
-				info: engine.info,
-				backend,
-				support,
-				failures,
-				threads: threadsOf(backend),
-				files: engineFiles()
-			};
-		}
-		// Only on an engine the page started here: a worker started afresh has none, and must not choose a backend
-		// without the page's choice.
-		case 'detect':
-			return (await host.running(request.embedder)).engine.detect(request.image);
-		case 'embed':
-			return (await host.running(request.embedder)).engine.embed(request.image, request.face);
-		case 'dispose':
-			await host.dispose(request.embedder);
-			return null;
-		case 'probe':
-			return probeBackends();
-		default:
-			throw new CoreError(
-				'BAD_REQUEST',
-				`unknown request ${JSON.stringify((request as { op?: unknown }).op)}`
-			);
-	}
-}
-
-const scope = self as unknown as {
-	onmessage: ((event: MessageEvent<EngineMessage>) => void) | null;
-	postMessage(message: EngineReply): void;
-};
-
-/** Posts the reply; one that cannot be sent (a value that does not clone) becomes an error reply, never silence. */
-function reply(message: EngineReply): void {
-	try {
-		scope.postMessage(message);
-	} catch (error) {
-		scope.postMessage(errorReply(message.id, error));
-	}
-}
-
-scope.onmessage = ({ data }) => {
-	const { id, ...request } = data;
-	answer(request as EngineRequest).then(
-		(value) => reply({ id, ok: true, value }),
-		(error: unknown) => reply(errorReply(id, error))
-	);
-};
+const scope = self as unknown as { onmessage: ((event: MessageEvent<EngineMessage>) => void) | null };
+const early: MessageEvent<EngineMessage>[] = [];
+scope.onmessage = (event) => early.push(event);
+// A failed import is an uncaught error here: the page's worker error handler reports the engine as unavailable.
+const { handleRequest } = await import('./engine-requests');
+scope.onmessage = handleRequest;
+for (const event of early.splice(0)) handleRequest(event);
