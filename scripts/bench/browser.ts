@@ -221,9 +221,19 @@ async function trainingTimes(p: Page, base: string, backend: string, backup: str
 	await p.goto(page(base, '/train', backend));
 	const times: number[] = [];
 	for (let run = 0; run < TRAIN_RUNS; run++) {
+		// The previous run's time stays on screen until this run starts: wait for a new element (the page renders one
+		// per finished run), not just for one to be there.
+		const previous = await p.$('[data-testid=train-time]');
 		await p.click('[data-testid=train-button]:not([disabled])');
-		await p.locator('[data-testid=train-time]').waitFor({ timeout: 600_000 });
-		const text = (await p.locator('[data-testid=train-time]').textContent()) ?? '';
+		const current = await p.waitForFunction(
+			(old) => {
+				const el = document.querySelector('[data-testid=train-time]');
+				return el !== null && el !== old ? el : null;
+			},
+			previous,
+			{ timeout: 600_000 }
+		);
+		const text = (await current.evaluate((el) => (el as Element).textContent)) ?? '';
 		times.push(Number(text.replace(/^\D*([\d.,]+).*$/s, '$1').replace(/,/g, '')));
 		await p.locator('[data-testid=train-button]:not([disabled])').waitFor();
 	}
