@@ -44,8 +44,8 @@ const mb = (bytes: number | null) => (bytes === null ? '–' : (bytes / 1e6).toF
 /** The warm start cut into its steps (each from the previous mark), in the order they happen. */
 const STEPS: [label: string, from: EngineStage | 'navigation', to: EngineStage | 'ready'][] = [
 	['page starts, asks for the engine', 'navigation', 'requested'],
-	['worker started, its script fetched and compiled', 'requested', 'workerScript'],
-	["worker's modules evaluated (tfjs, Human)", 'workerScript', 'workerRunning'],
+	['worker started (its own small script)', 'requested', 'workerScript'],
+	["engine's modules imported (tfjs, Human)", 'workerScript', 'workerRunning'],
 	['tfjs backend started', 'workerRunning', 'backendReady'],
 	["Human's detector models loaded", 'backendReady', 'modelsLoaded'],
 	["descriptor's weights loaded", 'modelsLoaded', 'embedderLoaded'],
