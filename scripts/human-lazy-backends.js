@@ -11,10 +11,19 @@ const GPU_IMPORT =
 
 /** @returns {import('vite').Plugin} */
 export function humanLazyBackends() {
+	let matched = false;
+	let building = false;
 	return {
 		name: 'me-verifier:human-lazy-backends',
+		configResolved(config) {
+			building = config.command === 'build';
+		},
+		buildStart() {
+			matched = false;
+		},
 		transform(code, id) {
 			if (!HUMAN.test(id)) return null;
+			matched = true;
 			/** @type {[name: string, backend: string][]} */
 			const dropped = [];
 			const out = code.replace(GPU_IMPORT, (_, name, backend) => {
@@ -28,7 +37,15 @@ export function humanLazyBackends() {
 				);
 			// At the top: Human merges the namespaces into its own before the (hoisted) import statements' place.
 			const empty = dropped.map(([name]) => `${name} = {}`).join(', ');
+			if (/(from|import)\s*["']@tensorflow\/tfjs-backend-(webgl|webgpu)/.test(out))
+				throw new Error("human-lazy-backends: Human's module still imports a GPU backend; update the plugin");
 			return { code: `const ${empty};\n${out}`, map: null };
+		},
+		buildEnd(error) {
+			// The engine's worker bundles Human: a build of it that never saw Human's module (renamed, re-aliased)
+			// would keep the GPU backends without a word.
+			if (building && !error && !matched)
+				throw new Error("human-lazy-backends: Human's no-bundle module was not transformed");
 		}
 	};
 }

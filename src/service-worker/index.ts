@@ -2,10 +2,13 @@ import { version } from '$app/env';
 import { assets, immutable, routes } from '$app/manifest';
 import { self } from '$app/service-worker';
 import { ISOLATION_HEADERS } from '#lib/core/cross-origin-isolation.ts';
+import { WORKER_CHUNK, workerChunks } from './worker-chunks';
 
 /**
  * Offline after the first visit. Three caches:
- * - `app-<version>`: the build's immutable files and every page shell (replaced on each release);
+ * - `app-<version>`: the build's immutable files and every page shell (replaced on each release), and the engine
+ *   worker's chunks, which SvelteKit's list leaves out: cached when a page first runs the engine, or on install
+ *   when this browser ran it before (worker-chunks.ts);
  * - `models-v1`: the face models and the .wasm files, each cached when a page first uses it (a start page that
  *   needs no engine downloads none of them), kept across releases: on install a cached file is only fetched
  *   again when its ETag changed;
@@ -72,11 +75,24 @@ async function cachedModels(): Promise<string[]> {
 	return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((path) => MODEL_SET.has(path));
 }
 
+/**
+ * This release's engine worker chunks, if this browser ran the engine before (it keeps models): the previous
+ * release's chunks go with its cache, and an engine that starts offline after an update needs the new ones.
+ */
+async function engineChunksIfUsed(): Promise<string[]> {
+	if ((await cachedModels()).length === 0) return [];
+	const entries = IMMUTABLE_FILES.filter((path) => /^\/_app\/immutable\/workers\/[\w-]+\.js$/.test(path));
+	return workerChunks(entries, async (path) => {
+		const response = await fetch(path);
+		return response.ok ? response.text() : '';
+	});
+}
+
 self.addEventListener('install', (event) => {
 	event.waitUntil(
 		(async () =>
 			Promise.all([
-				addAll(APP_CACHE, [...IMMUTABLE_FILES, ...PAGES]),
+				addAll(APP_CACHE, [...IMMUTABLE_FILES, ...PAGES, ...(await engineChunksIfUsed())]),
 				addAll(STATIC_CACHE, STATIC_FILES),
 				// Only what pages used before: refreshed when the release changed it.
 				addAll(MODEL_CACHE, await cachedModels(), true)
@@ -99,9 +115,6 @@ self.addEventListener('activate', (event) => {
 	);
 });
 
-/** A chunk of the engine worker's script (src/lib/browser/engine-worker.ts imports the engine from one). */
-const WORKER_CHUNK = /^\/_app\/immutable\/workers\/chunks\/[\w-]+\.js$/;
-
 /**
  * A .wasm binary comes with the scripts of the same name (the threaded build's main and worker scripts), which
  * the page's own resource timing does not list: they load inside workers.
@@ -117,7 +130,10 @@ function withCompanions(paths: string[]): string[] {
  * The answer on the message's port says when they are.
  */
 async function keepOffline(listed: unknown): Promise<void> {
-	const strings = Array.isArray(listed) ? listed.filter((p): p is string => typeof p === 'string') : [];
+	// A page lists a few dozen files; a longer list is not the app's.
+	const strings = Array.isArray(listed)
+		? listed.slice(0, 200).filter((p): p is string => typeof p === 'string')
+		: [];
 	const missingFrom = async (cacheName: string, paths: string[]) => {
 		const cache = await caches.open(cacheName);
 		const missing = [];

@@ -62,3 +62,18 @@ test('first visit: a page with the face engine fetches only its models, within t
 		await context.setOffline(false);
 	}
 });
+
+test("the engine's code failing to load is an error on the badge, not a wait", async ({
+	context,
+	server
+}) => {
+	// The worker's own script is tiny and imports the engine: blocking that import must end the worker (the page
+	// then reports the engine unavailable), never leave the page's requests waiting. No service worker yet: a first
+	// visit, so the worker's requests reach the network and this route.
+	await context.route('**/_app/immutable/workers/chunks/**', (route) => route.abort());
+	const page = await context.newPage();
+	await page.goto(`${server.base}/enroll?backend=wasm`);
+	const badge = page.locator('[data-testid=engine-badge].error');
+	await badge.waitFor({ timeout: 60_000 });
+	await expect(badge).toContainText(/failed/i);
+});

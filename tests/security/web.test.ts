@@ -4,6 +4,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerChunks } from '../../src/service-worker/worker-chunks';
 import { REPO_ROOT } from '../helpers/faces';
 import type { RunningServer } from '../helpers/server';
 import { photos, send, sleep, startProduction } from './attack';
@@ -90,6 +91,16 @@ describe('headers', () => {
 			"its entry imports the engine dynamically only (the offline cache lists the worker's dynamic imports)"
 		).toBeNull();
 		expect(entry).toMatch(/\bimport\(/);
+		// The service worker finds the chunks SvelteKit's file list leaves out by following the entry's imports.
+		const dir = path.join(REPO_ROOT, 'build/client/_app/immutable/workers');
+		const found = await workerChunks([`/_app/immutable/workers/${workers[0]}`], async (p) =>
+			readFileSync(path.join(dir, p.slice('/_app/immutable/workers/'.length)), 'utf8')
+		);
+		const built = readdirSync(path.join(dir, 'chunks')).filter((f) => f.endsWith('.js'));
+		expect(
+			found.map((p) => p.split('/').pop()).sort(),
+			'every chunk of the worker, found from its entry'
+		).toEqual(built.sort());
 		for (const file of [
 			`/_app/immutable/workers/${workers[0]}`,
 			'/wasm/tfjs-backend-wasm-threaded-simd.worker.js'

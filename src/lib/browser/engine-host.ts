@@ -52,7 +52,6 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
 
 /** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
 async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
-	await REGISTER[backend]();
 	// The descriptor's weights download while the backend starts and Human loads its models (a warm start's
 	// critical path is that sequence).
 	const weights = new Map<WeightsName, ReturnType<typeof readWeightsManifest>>();
@@ -68,6 +67,7 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 		return weights.get(name)!;
 	};
 	if (!embedderMeta(embedder).needsFaceres) void loadWeights('face-recognition').catch(() => undefined);
+	await REGISTER[backend]();
 	const human = new Human(
 		humanConfig({
 			backend: backend as Config['backend'],

@@ -4,7 +4,7 @@ import type { BrowserEngine } from './browser-engine';
 import { ENGINE_READY_MARK } from './engine-ready-mark';
 
 /**
- * The engine's client loads with the first page that starts the engine, and tfjs and Human (about 2.5 MB of
+ * The engine's client loads with the first page that starts the engine, and tfjs and Human (about 1.5 MB of
  * script) load in the engine's worker, not on the page: the header's badge imports this module.
  */
 const browserEngine = () => import('./browser-engine');
