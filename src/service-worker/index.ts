@@ -2,13 +2,13 @@ import { version } from '$app/env';
 import { assets, immutable, routes } from '$app/manifest';
 import { self } from '$app/service-worker';
 import { ISOLATION_HEADERS } from '#lib/core/cross-origin-isolation.ts';
-import { WORKER_CHUNK, workerChunks } from './worker-chunks';
+import { workerChunks } from './worker-chunks';
 
 /**
  * Offline after the first visit. Three caches:
  * - `app-<version>`: the build's immutable files and every page shell (replaced on each release), and the engine
- *   worker's chunks, which SvelteKit's list leaves out: cached when a page first runs the engine, or on install
- *   when this browser ran it before (worker-chunks.ts);
+ *   worker's chunks, which SvelteKit's list leaves out: found by following the worker's imports (worker-chunks.ts) and
+ *   cached when a page first runs the engine, or on install when this browser ran it before;
  * - `models-v1`: the face models and the .wasm files, each cached when a page first uses it (a start page that
  *   needs no engine downloads none of them), kept across releases: on install a cached file is only fetched
  *   again when its ETag changed;
@@ -75,17 +75,21 @@ async function cachedModels(): Promise<string[]> {
 	return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((path) => MODEL_SET.has(path));
 }
 
-/**
- * This release's engine worker chunks, if this browser ran the engine before (it keeps models): the previous
- * release's chunks go with its cache, and an engine that starts offline after an update needs the new ones.
- */
-async function engineChunksIfUsed(): Promise<string[]> {
-	if ((await cachedModels()).length === 0) return [];
+/** This release's engine worker chunks, found by following its entry's imports (worker-chunks.ts). */
+function engineChunks(): Promise<string[]> {
 	const entries = IMMUTABLE_FILES.filter((path) => /^\/_app\/immutable\/workers\/[\w-]+\.js$/.test(path));
 	return workerChunks(entries, async (path) => {
 		const response = await fetch(path);
 		return response.ok ? response.text() : '';
 	});
+}
+
+/**
+ * The engine's chunks, if this browser ran the engine before (it keeps models): the previous release's chunks go
+ * with its cache, and an engine that starts offline after an update needs the new ones.
+ */
+async function engineChunksIfUsed(): Promise<string[]> {
+	return (await cachedModels()).length > 0 ? engineChunks() : [];
 }
 
 self.addEventListener('install', (event) => {
@@ -131,28 +135,19 @@ function withCompanions(paths: string[]): string[] {
  */
 async function keepOffline(listed: unknown): Promise<void> {
 	// A page lists a few dozen files; a longer list is not the app's.
-	const strings = Array.isArray(listed)
-		? listed.slice(0, 200).filter((p): p is string => typeof p === 'string')
+	const paths = Array.isArray(listed)
+		? listed.slice(0, 200).filter((p): p is string => typeof p === 'string' && MODEL_SET.has(p))
 		: [];
-	const missingFrom = async (cacheName: string, paths: string[]) => {
+	const missingFrom = async (cacheName: string, wanted: string[]) => {
 		const cache = await caches.open(cacheName);
 		const missing = [];
-		for (const path of paths) if (!(await cache.match(path, { ignoreVary: true }))) missing.push(path);
+		for (const path of wanted) if (!(await cache.match(path, { ignoreVary: true }))) missing.push(path);
 		return missing;
 	};
 	await Promise.all([
-		addAll(
-			MODEL_CACHE,
-			await missingFrom(MODEL_CACHE, withCompanions(strings.filter((p) => MODEL_SET.has(p))))
-		),
-		// The engine worker's chunks: this release's files, which SvelteKit's list (installed above) leaves out.
-		addAll(
-			APP_CACHE,
-			await missingFrom(
-				APP_CACHE,
-				strings.filter((p) => WORKER_CHUNK.test(p))
-			)
-		)
+		addAll(MODEL_CACHE, await missingFrom(MODEL_CACHE, withCompanions(paths))),
+		// The engine ran: its worker's chunks too, which SvelteKit's list (installed above) leaves out.
+		addAll(APP_CACHE, await missingFrom(APP_CACHE, await engineChunks()))
 	]);
 }
 

@@ -6,7 +6,7 @@
 
 const WORKERS = '/_app/immutable/workers/';
 /** A chunk of a worker's script, as the build names it. */
-export const WORKER_CHUNK = /^\/_app\/immutable\/workers\/chunks\/[\w-]+\.js$/;
+const WORKER_CHUNK = /^\/_app\/immutable\/workers\/chunks\/[\w-]+\.js$/;
 const SPECIFIER = /["'`]\.\/((?:chunks\/)?[\w-]+\.js)["'`]/g;
 
 /** The chunk paths a worker script's text imports (its relative specifiers; the script's own path gives the base). */

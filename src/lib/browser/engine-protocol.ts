@@ -15,7 +15,7 @@ export interface EngineStarted {
 	failures: { backend: BackendName; error: string }[];
 	/** The WASM backend's thread count, null on the other backends. */
 	threads: number | null;
-	/** The model, .wasm and script-chunk files the worker fetched, for the service worker to keep offline. */
+	/** The model and .wasm files the worker fetched, for the service worker to keep offline. */
 	files: string[];
 }
 

@@ -7,8 +7,8 @@
 import type { EngineMessage } from './engine-protocol';
 import type { ENGINE_STAGE_MARKS } from './engine-ready-mark';
 
-// No runtime import here: the service worker learns of the engine's chunks from the worker's resource timing,
-// which lists what this script imports, not its own static imports (tests/security/web.test.ts checks the build).
+// No runtime import here: the mark is this script's first work, before any module is fetched or evaluated
+// (tests/security/web.test.ts checks the build).
 const WORKER_SCRIPT_MARK: (typeof ENGINE_STAGE_MARKS)['workerScript'] = 'me-verifier:worker-script';
 performance.mark(WORKER_SCRIPT_MARK);
 

@@ -5,18 +5,12 @@
  * (from the HTTP cache: a revalidation, not a second download). Then this page works offline.
  */
 
-/**
- * The model and .wasm files this page, or this worker, fetched (its resource timing), and the engine worker's
- * script chunks: the build's file list that the service worker installs with names the worker's entry only.
- */
+/** The model and .wasm files this page, or this worker, fetched (its resource timing). */
 export function engineFiles(): string[] {
 	const paths = performance
 		.getEntriesByType('resource')
 		.map((entry) => new URL(entry.name, location.href))
-		.filter(
-			(url) =>
-				url.origin === location.origin && /^\/(models|wasm|_app\/immutable\/workers)\//.test(url.pathname)
-		)
+		.filter((url) => url.origin === location.origin && /^\/(models|wasm)\//.test(url.pathname))
 		.map((url) => url.pathname);
 	return [...new Set(paths)];
 }
