@@ -7,7 +7,10 @@
  *   npm run bench:browser -- [--backends=auto,wasm] [--frames=40] [--train-runs=3] [--clip=face.y4m] [--prebuilt]
  * Extra Chromium flags (e.g. for a real GPU): BENCH_CHROMIUM_ARGS="--use-angle=vulkan ...".
  * `--clip` plays a ready .y4m (no ffmpeg needed); `--prebuilt` uses build/ as it is (a packaged copy without
- * sources, scripts/bench/gpu-bundle.sh). The report records the GPU the browser's WebGPU and WebGL report.
+ * sources, scripts/bench/gpu-bundle.sh). The report records the GPU the browser's WebGPU and WebGL report, and for a
+ * webgpu row the adapter the engine's worker got. `--webgpu-compat` runs the webgpu row in WebGPU's compatibility
+ * mode (a bench-only shim, webgpu-compat.ts; for a browser whose only real adapter is Dawn on OpenGL ES).
+ * BENCH_HEADED=1 opens a headed window on $DISPLAY (tests/e2e/lib/browser.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +20,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { facePath, REPO_ROOT } from '../../tests/helpers/faces';
 import { startBuiltServer, type RunningServer } from '../../tests/helpers/server';
 import { downloadText, enroll, exportPlainBackup } from '../../tests/e2e/lib/app';
-import { launchWithCamera, newContext } from '../../tests/e2e/lib/browser';
+import { HEADED, launchWithCamera, newContext } from '../../tests/e2e/lib/browser';
 import { ensureBuild } from '../../tests/e2e/lib/build';
 import { GPU_FLAGS, gpuInfo, within } from './gpu-info';
+import { engineAdapter, installWebGpuCompat } from './webgpu-compat';
 import { summarize } from './stats';
 
 const args = Object.fromEntries(
@@ -32,6 +36,7 @@ const BACKENDS = (args.backends ?? 'auto,wasm').split(',');
 const FRAMES = Number(args.frames ?? 40);
 const TRAIN_RUNS = Number(args['train-runs'] ?? 3);
 const CLIP = args.clip ? path.resolve(args.clip) : null;
+const WEBGPU_COMPAT = args['webgpu-compat'] === 'true';
 const TRAIN_SAMPLES = 1000;
 const WARMUP_FRAMES = 3;
 
@@ -41,6 +46,8 @@ interface Row {
 	/** WASM threads (the engine badge's count; more than one only when the page is cross-origin isolated). */
 	threads: number | null;
 	crossOriginIsolated: boolean | null;
+	/** webgpu: the adapter the engine's worker got (vendor, architecture, description, feature level). */
+	adapter?: unknown;
 	readyColdMs: number;
 	readyWarmMs: number;
 	bytesUntilReady: number;
@@ -247,6 +254,7 @@ async function measure(
 	data: { model: string; backup: string }
 ): Promise<Row> {
 	const context: BrowserContext = await newContext(browser, ['camera']);
+	if (requested === 'webgpu' && WEBGPU_COMPAT) await installWebGpuCompat(context);
 	let bytes = 0;
 	let finished = 0;
 	context.on('requestfinished', (request) => {
@@ -276,6 +284,10 @@ async function measure(
 		row.backend = cold.backend;
 		row.threads = cold.threads;
 		row.crossOriginIsolated = await p.evaluate(() => crossOriginIsolated);
+		if (row.backend === 'webgpu') {
+			row.adapter = await within(20_000, engineAdapter(p)).catch((error: unknown) => String(error));
+			log(`webgpu adapter in the engine's worker: ${JSON.stringify(row.adapter)}`);
+		}
 		row.bytesUntilReady = bytes;
 		await p.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 		await networkIdle(() => finished);
@@ -309,7 +321,7 @@ function table(rows: Row[]): string {
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 		...rows.map(
 			(r) =>
-				`| ${r.backend}${r.requested === 'auto' ? ' (auto)' : ''} | ${r.threads ?? '–'} | ${n(r.readyColdMs)} | ${n(r.readyWarmMs)} | ${mbs(r.bytesUntilReady)} | ${mbs(r.bytesFirstVisit)} | ${n(r.frame.p50)} | ${n(r.frame.p95)} | ${n(median(r.trainMs))} |` +
+				`| ${r.backend}${r.requested === 'auto' ? ' (auto)' : ''}${r.backend === 'webgpu' && WEBGPU_COMPAT ? ' (compatibility mode)' : ''} | ${r.threads ?? '–'} | ${n(r.readyColdMs)} | ${n(r.readyWarmMs)} | ${mbs(r.bytesUntilReady)} | ${mbs(r.bytesFirstVisit)} | ${n(r.frame.p50)} | ${n(r.frame.p95)} | ${n(median(r.trainMs))} |` +
 				(r.error ? ` error: ${r.error}` : '')
 		)
 	];
@@ -346,6 +358,8 @@ async function main(): Promise<void> {
 			date: new Date().toISOString(),
 			chromium: browser.version(),
 			chromiumArgs: [...GPU_FLAGS, ...extra],
+			headed: HEADED,
+			webgpuCompat: WEBGPU_COMPAT,
 			gpu,
 			frames: FRAMES,
 			trainSamples: TRAIN_SAMPLES,

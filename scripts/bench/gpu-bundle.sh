@@ -5,10 +5,12 @@
 # Contents: the Node 22 binary, Debian's Chromium with the shared libraries it links (all but glibc and
 # libstdc++) and one font, the production build, the node_modules files the built server opens (listed by
 # tracing it: scripts/bench/gpu-node-modules.txt), playwright-core, the bench and the GPU probe bundled with
-# esbuild, the eight enrolment photos and the camera clip. scripts/bench/gpu-run.sh unpacks and runs it.
+# esbuild, the eight enrolment photos and the camera clip, and Debian's Xvfb (xvfb.sh starts it) for headed
+# Chromium. scripts/bench/gpu-run.sh unpacks and runs it.
 #
 #   scripts/bench/gpu-bundle.sh [BUILD_DIR]     (default: build/; run `npm run build` first)
-# Env: FACES_DIR (default ../shared/data/faces), PART_SIZE (default 54m), GPU_BUNDLE_DIR (default .gpu).
+# Env: FACES_DIR (default ../shared/data/faces), PART_SIZE (default 54m), GPU_BUNDLE_DIR (default .gpu),
+# XVFB_DEBS (default .xvfb/debs).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
@@ -49,13 +51,42 @@ exec "$d/chromium/chromium" "$@"
 SH
 chmod +x "$mv/chromium.sh"
 
+echo "[gpu-bundle] Xvfb, for headed Chromium" >&2
+# Debian's xvfb and what it needs beyond Chromium's libraries (the GPU machine has no X server, no xkb data, no
+# xkbcomp), unpacked into the bundle: .xvfb/debs holds the .deb files (downloaded here when missing).
+XVFB_DEBS=${XVFB_DEBS:-$ROOT/.xvfb/debs}
+if ! ls "$XVFB_DEBS"/xvfb_*.deb >/dev/null 2>&1; then
+	apt=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64)
+	mkdir -p "$XVFB_DEBS" /tmp/amd64/partial
+	apt-get "${apt[@]}" update -qq
+	(cd "$XVFB_DEBS" && apt-get "${apt[@]}" download xvfb xserver-common x11-xkb-utils xkb-data libxfont2 \
+		libpixman-1-0 libunwind8 libfontenc1 libxkbfile1)
+fi
+for deb in "$XVFB_DEBS"/*.deb; do dpkg -x "$deb" "$mv/xvfb"; done
+rm -rf "$mv/xvfb/usr/share/doc" "$mv/xvfb/usr/share/man"
+xlib=$mv/xvfb/usr/lib/x86_64-linux-gnu
+for bin in "$mv/xvfb/usr/bin/Xvfb" "$mv/xvfb/usr/bin/xkbcomp"; do LD_LIBRARY_PATH=$xlib ldd "$bin"; done |
+	awk '$3 ~ /^\// {print $3}' | sort -u |
+	grep -vE '/(libc|libm|libdl|libpthread|librt|libresolv|ld-linux-x86-64)\.so' |
+	while read -r lib; do [ -e "$xlib/$(basename "$lib")" ] || cp -L "$lib" "$xlib/"; done
+cat >"$mv/xvfb.sh" <<'SH'
+#!/bin/sh
+# Xvfb from the bundle on display $1. Xvfb runs xkbcomp from /usr/bin (a path compiled in): where that is
+# missing, the bundle's copy goes there (one new file; nothing else is written outside the bundle).
+d=$(dirname "$(readlink -f "$0")")/xvfb
+[ -x /usr/bin/xkbcomp ] || install -m755 "$d/usr/bin/xkbcomp" /usr/bin/xkbcomp
+export LD_LIBRARY_PATH="$d/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+exec "$d/usr/bin/Xvfb" "$1" -screen 0 1280x1024x24 -nolisten tcp -xkbdir "$d/usr/share/X11/xkb"
+SH
+chmod +x "$mv/xvfb.sh"
+
 echo "[gpu-bundle] the app: build, server, node_modules, bench" >&2
 cp "$ROOT/package.json" "$app/"
 cp "$ROOT/scripts/serve.js" "$app/scripts/"
 cp -a "$BUILD" "$app/build"
 (cd "$ROOT" && grep -v '^#' scripts/bench/gpu-node-modules.txt | tar -cf - -T - node_modules/playwright-core) |
 	tar -xf - -C "$app"
-for script in browser gpu-probe; do
+for script in browser gpu-probe; do # webgpu-compat.ts is bundled into browser.mjs
 	(cd "$ROOT" && npx esbuild "scripts/bench/$script.ts" --bundle --platform=node --format=esm --target=node22 \
 		--external:playwright-core --log-level=warning --outfile="$app/scripts/bench/$script.mjs")
 done

@@ -5,7 +5,7 @@ import { newContext } from '../../tests/e2e/lib/browser';
 /** Flags every GPU measurement adds (WebGPU is still behind a flag on Linux; the blocklist skips some GPUs). */
 export const GPU_FLAGS = ['--enable-unsafe-webgpu', '--ignore-gpu-blocklist'];
 
-const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+export const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
 /** Whether the WebGPU adapter is a real GPU (not a fallback adapter, not SwiftShader). */
 export function realWebGpu(info: GpuInfo): boolean {

@@ -4,6 +4,10 @@
  * that reaches a GPU. With `--plan=FILE` it writes the bench runs to do, one per line:
  * `name<TAB>flags<TAB>backends` (the best set for every backend that some set runs on a real GPU; wasm with the
  * first). Used by scripts/bench/gpu-run.sh on a GPU machine; anywhere else every set reports SwiftShader.
+ * A set whose name ends in `@headed` runs headed on GPU_DISPLAY (an X server: gpu-run.sh starts Xvfb), one ending
+ * in `@display` headless with DISPLAY=GPU_DISPLAY; the others headless without DISPLAY. Where no set gives a real
+ * core WebGPU adapter but one gives a real compatibility-mode adapter, the plan runs webgpu there with
+ * `--webgpu-compat` (a fourth column: extra bench arguments).
  *
  *   tsx scripts/bench/gpu-probe.ts [--out=probe.json] [--plan=plan.tsv] [--backends=webgpu,webgl,wasm]
  */
@@ -12,7 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { launch } from '../../tests/e2e/lib/browser';
-import { GPU_FLAGS, gpuInfo, realWebGl, realWebGpu, within, type GpuInfo } from './gpu-info';
+import { GPU_FLAGS, gpuInfo, realWebGl, realWebGpu, SOFTWARE, within, type GpuInfo } from './gpu-info';
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((a) => {
@@ -23,28 +27,30 @@ const args = Object.fromEntries(
 const BACKENDS = (args.backends ?? 'webgpu,webgl,wasm').split(',');
 
 /**
- * Candidate flag sets, most likely first (Chrome's advice for headless GPU on Linux is the first).
- * GPU_PROBE_SETS="name=--flag --flag;name2=..." replaces them.
+ * Candidate flag sets, most likely first: headed under Xvfb first (headless mode gave WebGPU no Vulkan adapter on
+ * the H100 machine; public reports found headed Chromium under Xvfb the working path), then Chrome's advice for
+ * headless GPU on Linux. GPU_PROBE_SETS="name=--flag --flag;name2@headed=..." replaces them.
  */
+const VULKAN = ['--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface'];
+
 const CANDIDATES: [string, string[]][] = process.env.GPU_PROBE_SETS
 	? process.env.GPU_PROBE_SETS.split(';').map((set) => {
 			const [name, ...flags] = set.split('=');
 			return [name, flags.join('=').split(' ').filter(Boolean)];
 		})
 	: [
-			['vulkan', ['--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface']],
-			[
-				'vulkan-angle-default',
-				[
-					'--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
-					'--use-angle=vulkan',
-					'--disable-vulkan-surface'
-				]
-			],
-			['gl-egl', ['--use-gl=angle', '--use-angle=gl-egl']],
-			['gl-egl-vulkan', ['--use-gl=angle', '--use-angle=gl-egl', '--enable-features=Vulkan']],
+			['vulkan@headed', VULKAN],
+			['vulkan-native@headed', [...VULKAN, '--use-vulkan=native']],
+			['vulkan@display', VULKAN],
+			['default@headed', []],
+			['vulkan', VULKAN],
 			['default', []]
 		];
+
+/** How a set's name says to launch it: headed on GPU_DISPLAY, headless with DISPLAY, or plain headless. */
+function launchMode(name: string): { headed: boolean; display: boolean } {
+	return { headed: name.endsWith('@headed'), display: name.endsWith('@headed') || name.endsWith('@display') };
+}
 
 interface Result {
 	name: string;
@@ -56,6 +62,8 @@ interface Result {
 	error?: string;
 	/** requestAdapter({ featureLevel: 'compatibility' }), where the core adapter is missing. */
 	compat?: string;
+	/** Whether that compatibility-mode adapter is a real GPU. */
+	compatReal?: boolean;
 	/** chrome://gpu's feature status, problems and Dawn sections, where WebGPU has no real adapter. */
 	chromeGpu?: string;
 }
@@ -90,8 +98,17 @@ async function main(): Promise<void> {
 	let chromeGpu: string | undefined;
 	for (const [name, flags] of CANDIDATES) {
 		const result: Result = { name, flags, webgpu: false, webgl: false };
+		const mode = launchMode(name);
+		if (mode.display && !process.env.GPU_DISPLAY) {
+			result.error = 'needs an X server: GPU_DISPLAY is not set';
+			console.log(JSON.stringify(result));
+			results.push(result);
+			continue;
+		}
+		if (mode.display) process.env.DISPLAY = process.env.GPU_DISPLAY;
+		else delete process.env.DISPLAY;
 		try {
-			const browser = await within(30_000, launch([...GPU_FLAGS, ...flags]));
+			const browser = await within(30_000, launch([...GPU_FLAGS, ...flags], mode.headed));
 			try {
 				result.version = browser.version();
 				result.gpu = await within(30_000, gpuInfo(browser, url));
@@ -110,10 +127,14 @@ async function main(): Promise<void> {
 							).gpu;
 							const adapter = await gpu?.requestAdapter({ featureLevel: 'compatibility' });
 							return adapter
-								? JSON.stringify(adapter.info, ['vendor', 'architecture', 'description'])
+								? JSON.stringify(adapter.info, ['vendor', 'architecture', 'description', 'isFallbackAdapter'])
 								: 'null';
 						})
 					).catch((error: unknown) => String(error));
+					result.compatReal =
+						result.compat.startsWith('{') &&
+						!SOFTWARE.test(result.compat) &&
+						!result.compat.includes('"isFallbackAdapter":true');
 					await page.close();
 					result.chromeGpu = sections(await within(20_000, chromeGpuText(browser)));
 				}
@@ -136,17 +157,24 @@ async function main(): Promise<void> {
 		// Without any real GPU, wasm runs with no extra flags (a Vulkan flag set can hang on SwiftShader).
 		const best = score(ranked[0]) > 0 ? ranked[0] : results[results.length - 1];
 		const runs = new Map<Result, string[]>();
+		let compat: Result | undefined;
 		for (const backend of BACKENDS) {
 			const real =
 				backend === 'webgpu' ? (r: Result) => r.webgpu : backend === 'webgl' ? (r: Result) => r.webgl : null;
 			const chosen = real ? (real(best) ? best : results.find(real)) : best;
 			if (!chosen) {
-				console.error(`[gpu-probe] ${backend}: no flag set reaches a real GPU; not benchmarked`);
+				if (backend === 'webgpu') compat = results.find((r) => r.compatReal);
+				console.error(
+					`[gpu-probe] ${backend}: no flag set reaches a real GPU; ${backend === 'webgpu' && compat ? `compatibility mode with ${compat.name}` : 'not benchmarked'}`
+				);
 				continue;
 			}
 			runs.set(chosen, [...(runs.get(chosen) ?? []), backend]);
 		}
-		const lines = [...runs].map(([r, backends]) => `${r.name}\t${r.flags.join(' ')}\t${backends.join(',')}`);
+		const lines = [...runs].map(
+			([r, backends]) => `${r.name}\t${r.flags.join(' ')}\t${backends.join(',')}\t`
+		);
+		if (compat) lines.push(`${compat.name}\t${compat.flags.join(' ')}\twebgpu\t--webgpu-compat`);
 		writeFileSync(args.plan, lines.map((l) => l + '\n').join(''));
 		console.error(`[gpu-probe] plan:\n${lines.join('\n')}`);
 	}

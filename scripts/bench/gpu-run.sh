@@ -3,6 +3,7 @@
 # One part travels per call (carry .gpu/parts/p-aa, then p-ab, ...); each call appends its part to
 # /var/tmp/me-verifier-gpu/bundle, kept while the machine is warm (a call within 30 s of the previous one; the
 # repo copy's ignored folders are not kept between calls). GPU_PROBE_SETS (see gpu-probe.ts) tries other flags.
+# Xvfb from the bundle serves display :99 (GPU_DISPLAY) for the probe's headed sets and a headed bench run.
 #   scripts/bench/gpu-run.sh add           # the first call also carries .gl and .gpu/tools and prints diagnostics
 #   scripts/bench/gpu-run.sh bench [ARGS]  # the last part: unpack, probe the flags, run the bench (ARGS for it)
 # Logs, the probe's answer and reports/bench-browser.json go to $OUT.
@@ -61,16 +62,30 @@ export CHROMIUM_PATH=$mv/chromium.sh FACES_DIR=$mv/app/faces PATH=$mv:$PATH
 say "VK_DRIVER_FILES=${VK_DRIVER_FILES:-} __EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-} commit $(cat "$mv/COMMIT")"
 # Files in .gpu/extra replace those of the unpacked app (a fixed script without repacking).
 [ -d "$ROOT/.gpu/extra" ] && cp -a "$ROOT/.gpu/extra/." "$mv/app/" && say "extra: $(cd "$ROOT/.gpu/extra" && find . -type f)"
+# Headed Chromium needs an X server: Xvfb from the bundle (xvfb.sh), on :99.
+if [ -x "$mv/xvfb.sh" ]; then
+	rm -f /tmp/.X99-lock /tmp/.X11-unix/X99 # left by an Xvfb a previous call's end killed
+	"$mv/xvfb.sh" :99 >"$OUT/xvfb.log" 2>&1 &
+	xvfb=$!
+	for _ in $(seq 50); do [ -S /tmp/.X11-unix/X99 ] && break; sleep 0.2; done
+	if [ -S /tmp/.X11-unix/X99 ]; then export GPU_DISPLAY=:99 && say "Xvfb on :99"; else say "Xvfb did not start:" && tail -5 "$OUT/xvfb.log"; fi
+fi
 cd "$mv/app"
 say "probing Chromium's GPU flags"
 DEBUG=pw:browser timeout 300 "$mv/node" scripts/bench/gpu-probe.mjs --out="$OUT/probe.json" --plan="$RUN/plan.tsv" \
 	--backends="${BENCH_BACKENDS:-webgpu,webgl,wasm}" 2> >(tee "$OUT/probe-browser.log" | awk 'n < 80 && tolower($0) ~ /gpu-probe|dawn|webgpu|vulkan/ {print; n++}')
 n=0
-while IFS=$'\t' read -r name flags backends; do
+while IFS= read -r line; do
+	# cut, not read: read collapses the empty fields of a set with no flags or no extra arguments
+	name=$(cut -f1 <<<"$line") flags=$(cut -f2 <<<"$line") backends=$(cut -f3 <<<"$line") extra=$(cut -f4 <<<"$line")
 	n=$((n + 1))
-	say "bench $n: flags $name ($flags), backends $backends"
-	BENCH_CHROMIUM_ARGS="$flags" timeout "${BENCH_TIMEOUT:-400}" "$mv/node" scripts/bench/browser.mjs \
-		--prebuilt --clip=face.y4m --backends="$backends" "$@" 2>&1 | tee "$OUT/bench-$n.log"
+	say "bench $n: flags $name ($flags), backends $backends $extra"
+	# The set's name says how it was launched in the probe (gpu-probe.ts): headed, or headless with a DISPLAY.
+	case $name in *@headed) headed=1 display=${GPU_DISPLAY:-} ;; *@display) headed= display=${GPU_DISPLAY:-} ;; *) headed= display= ;; esac
+	# shellcheck disable=SC2086 # $extra: zero or more bench arguments
+	DISPLAY=$display BENCH_HEADED=$headed BENCH_CHROMIUM_ARGS="$flags" timeout "${BENCH_TIMEOUT:-400}" "$mv/node" \
+		scripts/bench/browser.mjs --prebuilt --clip=face.y4m --backends="$backends" $extra "$@" 2>&1 | tee "$OUT/bench-$n.log"
 	cp reports/bench-browser.json "$OUT/bench-browser-$n.json" 2>/dev/null
 done <"$RUN/plan.tsv"
+[ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null
 say "done"

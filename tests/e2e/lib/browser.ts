@@ -31,8 +31,18 @@ export const CONTEXT_OPTIONS = {
 	locale: 'en-US'
 } satisfies BrowserContextOptions;
 
-export function launch(extraArgs: string[] = []): Promise<Browser> {
-	return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+/**
+ * BENCH_HEADED=1: a headed window on $DISPLAY (an X server such as Xvfb) instead of headless mode, whose GPU
+ * process offered WebGPU no Vulkan adapter on the lent GPU machine (scripts/bench/gpu-run.sh).
+ */
+export const HEADED = process.env.BENCH_HEADED === '1';
+
+export function launch(extraArgs: string[] = [], headed = HEADED): Promise<Browser> {
+	return chromium.launch({
+		executablePath: CHROMIUM,
+		headless: !headed,
+		args: [...CHROMIUM_ARGS, ...extraArgs]
+	});
 }
 
 /** Fake camera that plays `clip` (a .y4m file) and answers the permission prompt itself. */
