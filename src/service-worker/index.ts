@@ -189,13 +189,17 @@ async function fromCache(request: Request, path: string): Promise<Response | und
 	);
 }
 
-/** Pages: the network first (fresh app), the cached shell when offline. */
-async function page(request: Request, path: string): Promise<Response> {
+/**
+ * Pages: the network first (fresh app), the cached shell when offline. The shell's copy is written after the
+ * page has its answer: every start of the app waits for this one.
+ */
+async function page(event: FetchEvent, path: string): Promise<Response> {
+	const { request } = event;
 	try {
 		const response = await fetch(request);
 		if (response.ok) {
-			const cache = await caches.open(APP_CACHE);
-			await cache.put(path, response.clone());
+			const copy = response.clone();
+			event.waitUntil(caches.open(APP_CACHE).then((cache) => cache.put(path, copy)));
 		}
 		return response;
 	} catch (error) {
@@ -227,7 +231,7 @@ self.addEventListener('fetch', (event) => {
 	if (url.origin !== self.location.origin) return;
 	const path = url.pathname;
 	if (request.mode === 'navigate' && PAGE_SET.has(path)) {
-		event.respondWith(page(request, path).then(isolated));
+		event.respondWith(page(event, path).then(isolated));
 	} else if (MODEL_SET.has(path)) {
 		event.respondWith(cacheFirst(request, path, MODEL_CACHE).then(isolated));
 	} else if (path.startsWith('/_app/immutable/')) {

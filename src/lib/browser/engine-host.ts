@@ -18,6 +18,8 @@ import { EngineRegistry } from './engine-registry';
 import { ASSET_PATHS } from './asset-paths';
 import { useEveryCore } from './wasm-threads';
 import { ENGINE_STAGE_MARKS } from './engine-ready-mark';
+import { fetchModelEarly } from './early-fetch';
+import { humanModelUrls, skipGpuProbes } from './human-env';
 
 /**
  * Browser binding of the face engine, run in the engine's worker (engine-worker.ts): Human's no-bundle build on
@@ -67,7 +69,6 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 		return weights.get(name)!;
 	};
 	if (!embedderMeta(embedder).needsFaceres) void loadWeights('face-recognition').catch(() => undefined);
-	await REGISTER[backend]();
 	const human = new Human(
 		humanConfig({
 			backend: backend as Config['backend'],
@@ -76,8 +77,14 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 			loadFaceres: embedderMeta(embedder).needsFaceres
 		})
 	);
+	// Human's models download while the backend starts too (Human fetches them only after).
+	for (const url of humanModelUrls(human)) fetchModelEarly(url);
+	await REGISTER[backend]();
+	if (backend === 'wasm' || backend === 'cpu') skipGpuProbes(human);
 	// init() also makes a second Human attach to the backend already running.
 	await human.init();
+	// Else load() would check the backend all over again (Human does that while its env says "initial").
+	human.env.initial = false;
 	performance.mark(ENGINE_STAGE_MARKS.backendReady);
 	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
 	// The embedder uses this module's tfjs import: it must be the very instance Human runs on.

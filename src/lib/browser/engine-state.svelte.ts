@@ -2,12 +2,14 @@ import type { EmbedderId } from '../core/embedders';
 import type { BackendName } from './backend';
 import type { BrowserEngine } from './browser-engine';
 import { ENGINE_READY_MARK } from './engine-ready-mark';
+import * as client from './browser-engine';
 
 /**
- * The engine's client loads with the first page that starts the engine, and tfjs and Human (about 1.5 MB of
- * script) load in the engine's worker, not on the page: the header's badge imports this module.
+ * tfjs and Human (about 1.5 MB of script) load in the engine's worker, not on the page. The engine's client (a
+ * few kB) loads with every page, as the header's badge imports this module: imported on first use instead, it
+ * was a round of fetches on the way to starting the engine.
  */
-const browserEngine = () => import('./browser-engine');
+const browserEngine = async () => client;
 
 /** Reactive view of the page's face engine, for the header badge and the pages that need it. */
 class EngineState {

@@ -211,7 +211,8 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 		options.onLoadStep?.('embedder');
 		const warm = warmupInputs();
 		await detectNow(warm.image);
-		await embedNow(warm.image, warm.face);
+		if (embedder.warmUp) await embedder.warmUp();
+		else await embedNow(warm.image, warm.face);
 		options.onLoadStep?.('warm');
 	}
 

@@ -267,5 +267,14 @@ export function createDlibResnetEmbedder(
 		const b = l2normalize(mirrored);
 		return l2normalize(a.map((v, i) => v + b[i]));
 	};
-	return { ...dlibResnetMeta(alignment), embed, dispose: () => net.dispose() };
+	// One grey chip builds every kernel, as the flip pair would; the pair's second pass is about 25 ms of the
+	// browser's warm start, and the first real pair then costs a few ms more than later ones. A mirror thread
+	// (the server's) has its own kernels: there the engine warms up with embed(), which runs both threads.
+	const warmUp = describeMirror
+		? undefined
+		: async () => {
+				const grey = new Uint8Array(INPUT_SIZE * INPUT_SIZE * 3).fill(128);
+				await net.describeChip({ width: INPUT_SIZE, height: INPUT_SIZE, channels: 3, data: grey });
+			};
+	return { ...dlibResnetMeta(alignment), embed, warmUp, dispose: () => net.dispose() };
 }

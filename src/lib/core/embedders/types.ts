@@ -20,6 +20,11 @@ export interface Embedder {
 	readonly size: number;
 	/** L2-normalised embedding. */
 	embed(image: PixelImage, face: DetectedFace): Promise<Float32Array>;
+	/**
+	 * Builds every kernel once, more cheaply than an embed() would (the engine's load runs it). Without it, the
+	 * engine warms up with one embed().
+	 */
+	warmUp?(): Promise<void>;
 	dispose(): void;
 }
 
