@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchModelEarly } from './early-fetch';
+import { dropEarlyFetches, fetchModelEarly } from './early-fetch';
 
 /** A real HTTP server serving a tfjs-style model (model.json naming one weights file), counting requests. */
 const hits = new Map<string, number>();
@@ -48,6 +48,17 @@ describe('fetchModelEarly', () => {
 		const head = await fetch(`${base}/m/model.json`, { method: 'HEAD' });
 		expect(head.ok).toBe(true);
 		expect(hits.get('/m/model.json')).toBe(4);
+	});
+
+	it('drops the downloads nobody asked for', async () => {
+		dropEarlyFetches(); // the test above left one
+		const before = hits.get('/m/model.json') ?? 0;
+		fetchModelEarly(`${base}/m/model.json`);
+		await settle('/m/model.bin');
+		await new Promise((r) => setTimeout(r, 50));
+		dropEarlyFetches();
+		await fetch(`${base}/m/model.json`);
+		expect(hits.get('/m/model.json')).toBe(before + 2); // the early one, then the loader's own
 	});
 
 	it('leaves a failed download to the loader, which meets the same answer', async () => {

@@ -1,12 +1,17 @@
 /**
  * Downloads begun before the code that needs them asks. Human fetches its models with the global fetch only after
  * the WASM backend has started; begun here instead, those downloads run while the worker waits for the backend's
- * threads. The engine's worker installs this once; the first GET of a URL begun early gets that response, every
- * other request goes to the real fetch.
+ * threads. The engine's worker installs this once; the first plain GET of a URL begun early gets that response,
+ * every other request goes to the real fetch.
  */
 
 const early = new Map<string, Promise<Response>>();
 let realFetch: typeof fetch | null = null;
+
+/** A GET with nothing else asked of it (tfjs passes no init, or an empty one). */
+const plainGet = (init?: RequestInit) =>
+	!init ||
+	Object.entries(init).every(([key, value]) => value === undefined || (key === 'method' && value === 'GET'));
 
 function install(): typeof fetch {
 	if (realFetch) return realFetch;
@@ -15,20 +20,18 @@ function install(): typeof fetch {
 	globalThis.fetch = (input, init) => {
 		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
 		const pending = url === null ? undefined : early.get(url);
-		const plainGet = !init || ((init.method ?? 'GET') === 'GET' && init.body == null && !init.signal);
-		if (!pending || !plainGet) return original(input, init);
+		if (!pending || !plainGet(init)) return original(input, init);
 		early.delete(url!); // once: a retry after a failure downloads again
 		return pending;
 	};
 	return original;
 }
 
-/** Starts downloading `url` (an absolute URL); resolves to a copy of the response, for a look at its body. */
-export function fetchEarly(url: string): Promise<Response> {
+function begin(url: string): Promise<Response> {
 	const original = install();
 	const response = early.get(url) ?? original(url);
 	early.set(url, response);
-	return response.then((r) => r.clone());
+	return response;
 }
 
 /**
@@ -36,12 +39,21 @@ export function fetchEarly(url: string): Promise<Response> {
  * fetch the same URLs. Failures are left to that loader, which meets them when it asks.
  */
 export function fetchModelEarly(modelJsonUrl: string): void {
-	fetchEarly(modelJsonUrl)
-		.then((response) => (response.ok ? response.json() : null))
+	begin(modelJsonUrl)
+		.then((response) => (response.ok ? response.clone().json() : null))
 		.then((model: { weightsManifest?: { paths: string[] }[] } | null) => {
 			for (const group of model?.weightsManifest ?? [])
-				for (const path of group.paths)
-					void fetchEarly(new URL(path, modelJsonUrl).href).catch(() => undefined);
+				for (const path of group.paths) begin(new URL(path, modelJsonUrl).href).catch(() => undefined);
 		})
 		.catch(() => undefined);
+}
+
+/** Cancels the downloads nobody asked for (a load that failed half-way, or found its models cached). */
+export function dropEarlyFetches(): void {
+	for (const pending of early.values())
+		pending.then(
+			(response) => response.body?.cancel().catch(() => undefined),
+			() => undefined
+		);
+	early.clear();
 }

@@ -18,7 +18,7 @@ import { EngineRegistry } from './engine-registry';
 import { ASSET_PATHS } from './asset-paths';
 import { useEveryCore } from './wasm-threads';
 import { ENGINE_STAGE_MARKS } from './engine-ready-mark';
-import { fetchModelEarly } from './early-fetch';
+import { dropEarlyFetches, fetchModelEarly } from './early-fetch';
 import { humanModelUrls, skipGpuProbes } from './human-env';
 
 /**
@@ -52,8 +52,18 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
 	cpu: () => Promise.resolve() // imported by Human
 };
 
-/** A face engine for `embedder` on `backend`, models and weights from the app's own files. */
-async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promise<FaceEngine> {
+/** Whether an engine of this worker has loaded (or tried to load) Human's models. */
+let loadTried = false;
+
+/**
+ * A face engine for `embedder` on `backend`, models and weights from the app's own files; `prefetchModels` for the
+ * worker's first engine.
+ */
+async function createEngineOn(
+	backend: BackendName,
+	embedder: EmbedderId,
+	prefetchModels: boolean
+): Promise<FaceEngine> {
 	// The descriptor's weights download while the backend starts and Human loads its models (a warm start's
 	// critical path is that sequence).
 	const weights = new Map<WeightsName, ReturnType<typeof readWeightsManifest>>();
@@ -77,14 +87,17 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 			loadFaceres: embedderMeta(embedder).needsFaceres
 		})
 	);
-	// Human's models download while the backend starts too (Human fetches them only after).
-	for (const url of humanModelUrls(human)) fetchModelEarly(url);
+	// Human's models download while the backend starts too (Human fetches them only after). A later engine in this
+	// worker finds them in Human's cache.
+	if (prefetchModels) for (const url of humanModelUrls(human)) fetchModelEarly(url);
 	await REGISTER[backend]();
-	if (backend === 'wasm' || backend === 'cpu') skipGpuProbes(human);
+	skipGpuProbes(human);
 	// init() also makes a second Human attach to the backend already running.
 	await human.init();
-	// Else load() would check the backend all over again (Human does that while its env says "initial").
-	human.env.initial = false;
+	// Human's first load() in a worker would check the backend all over again (while its env says "initial"). Only
+	// the first: after a failed load the engine sets "initial" again, so that the next load() starts over.
+	if (!loadTried) human.env.initial = false;
+	loadTried = true;
 	performance.mark(ENGINE_STAGE_MARKS.backendReady);
 	if (tf.getBackend() !== backend) throw new Error(`tfjs is on ${tf.getBackend()}, not ${backend}`);
 	// The embedder uses this module's tfjs import: it must be the very instance Human runs on.
@@ -97,7 +110,11 @@ async function createEngineOn(backend: BackendName, embedder: EmbedderId): Promi
 		loadWeights,
 		onLoadStep: (step) => performance.mark(STEP_MARKS[step])
 	});
-	await engine.load();
+	try {
+		await engine.load();
+	} finally {
+		dropEarlyFetches();
+	}
 	return engine;
 }
 
@@ -117,12 +134,12 @@ export function engineHost(): {
 	const engines: EngineRegistry<EmbedderId, HostedEngine> = new EngineRegistry(async (embedder) => {
 		if (embedder !== DEFAULT_EMBEDDER) {
 			const first = await engines.get(DEFAULT_EMBEDDER);
-			return { ...first, engine: await createEngineOn(first.backend, embedder), failures: [] };
+			return { ...first, engine: await createEngineOn(first.backend, embedder, false), failures: [] };
 		}
 		useEveryCore();
 		const choice = await chooseBackendFrom(
 			pageStart,
-			(backend) => createEngineOn(backend, embedder),
+			(backend) => createEngineOn(backend, embedder, true),
 			'run the face models'
 		);
 		return {

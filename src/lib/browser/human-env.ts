@@ -18,7 +18,10 @@ interface HumanEnv {
 export function skipGpuProbes(human: Human): void {
 	const env = human.env as unknown as HumanEnv;
 	if (typeof env.updateBackend !== 'function' || !env.wasm) return; // another Human: leave it alone
+	const probeAll = env.updateBackend.bind(env);
 	env.updateBackend = async () => {
+		// Human's env is one per worker: a start that falls back to a GPU backend gets the full description.
+		if (!['wasm', 'cpu'].includes(tf.getBackend())) return probeAll();
 		env.backends = Object.keys(tf.engine().registryFactory);
 		env.wasm.supported = typeof WebAssembly !== 'undefined';
 		env.wasm.backend = env.backends.includes('wasm');

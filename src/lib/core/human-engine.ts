@@ -193,7 +193,8 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 			(name) => !human.models.models[name] || !stats.modelStats.some((m) => m.name === name && m.loaded)
 		);
 		if (missing.length > 0) {
-			// Human caches models per process and would keep the broken ones: make the next load() start over.
+			// Human caches models per process and would keep the broken ones: make the next load() start over (the
+			// browser's binding clears this flag only before a worker's first load).
 			human.env.initial = true;
 			throw new CoreError('MODEL_MISSING', `face models failed to load: ${missing.join(', ')}`);
 		}

@@ -267,14 +267,16 @@ export function createDlibResnetEmbedder(
 		const b = l2normalize(mirrored);
 		return l2normalize(a.map((v, i) => v + b[i]));
 	};
-	// One grey chip builds every kernel, as the flip pair would; the pair's second pass is about 25 ms of the
-	// browser's warm start, and the first real pair then costs a few ms more than later ones. A mirror thread
-	// (the server's) has its own kernels: there the engine warms up with embed(), which runs both threads.
+	// On WASM and the CPU one grey chip builds every kernel, as the flip pair would (their operators do not depend
+	// on the batch): the pair's second pass is about 25 ms of the browser's warm start, and the first real pair then
+	// costs about 10 ms more than later ones. GPU backends may compile per batch size: they warm up with a pair. A
+	// mirror thread (the server's) has its own kernels: there the engine warms up with embed(), which runs both.
 	const warmUp = describeMirror
 		? undefined
 		: async () => {
 				const grey = new Uint8Array(INPUT_SIZE * INPUT_SIZE * 3).fill(128);
-				await net.describeChip({ width: INPUT_SIZE, height: INPUT_SIZE, channels: 3, data: grey });
+				const chip = { width: INPUT_SIZE, height: INPUT_SIZE, channels: 3 as const, data: grey };
+				await net.describeChips(['wasm', 'cpu'].includes(tf.getBackend()) ? [chip] : [chip, chip]);
 			};
 	return { ...dlibResnetMeta(alignment), embed, warmUp, dispose: () => net.dispose() };
 }
