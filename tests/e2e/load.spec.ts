@@ -77,3 +77,25 @@ test("the engine's code failing to load is an error on the badge, not a wait", a
 	await badge.waitFor({ timeout: 60_000 });
 	await expect(badge).toContainText(/failed/i);
 });
+
+test('a model download that fails once is downloaded again by the next backend tried, not taken from a cache', async ({
+	context,
+	server
+}) => {
+	// The first request for FaceMesh's weights fails (the models are fetched early, while the WASM backend starts):
+	// the WASM start fails with a missing model, and the next backend tried (the CPU here), in the same worker, must
+	// download it again (Human keeps loaded models per worker; the engine tells it to start over after a failure).
+	let requests = 0;
+	await context.route('**/models/human/facemesh.bin', (route) =>
+		requests++ === 0 ? route.abort() : route.continue()
+	);
+	const page = await context.newPage();
+	await page.goto(`${server.base}/enroll?backend=wasm`);
+	const badge = page.locator('[data-testid=engine-badge]');
+	await page.locator('[data-testid=engine-badge].ready, [data-testid=engine-badge].error').waitFor({
+		timeout: 120_000
+	});
+	await expect(badge).toHaveClass(/ready/);
+	await expect(badge).toHaveAttribute('data-backend', /^(cpu|webgl|webgpu)$/);
+	expect(requests, 'the weights were asked for again').toBeGreaterThanOrEqual(2);
+});
