@@ -7,95 +7,53 @@
  *
  * Prints the p50 of the warm start (navigation to the engine-ready mark) and of each step, per build.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { ENGINE_STAGE_MARKS } from '../../src/lib/browser/engine-ready-mark';
 import { launch, newContext } from '../../tests/e2e/lib/browser';
-import { engineReadyMs, engineStagesMs, type EngineStage } from '../../tests/e2e/lib/first-visit';
+import { engineReadyMs, engineStagesMs, firstVisit, type EngineStage } from '../../tests/e2e/lib/first-visit';
+import { startByteCounter, type ByteCounter } from '../../tests/helpers/byte-counter';
 import { REPO_ROOT } from '../../tests/helpers/faces';
+import { startBuiltServer, type RunningServer } from '../../tests/helpers/server';
+import { summarize } from './stats';
 
 const args = process.argv.slice(2);
 const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 20);
 const builds = args.filter((a) => !a.startsWith('--')).map((b) => path.resolve(b));
 if (builds.length < 2) throw new Error('usage: load-ab.ts [--runs=N] BUILD_DIR BUILD_DIR [...]');
 
-const servers: ChildProcess[] = [];
-const folders: string[] = [];
-const stopAll = () => {
-	servers.forEach((s) => process.kill(-s.pid!, 'SIGTERM'));
-	folders.forEach((f) => rmSync(f, { recursive: true, force: true }));
-};
-
-/** Serves `build` from a throw-away folder shaped like the repo (serve.js reads ./build), on `port`. */
-async function serve(build: string, port: number): Promise<string> {
+/** A throw-away folder shaped like the repo around a copy of `build`, for startBuiltServer. */
+function repoAround(build: string): string {
 	const dir = mkdtempSync(path.join(tmpdir(), 'load-ab-'));
-	folders.push(dir);
 	mkdirSync(path.join(dir, 'scripts'));
 	cpSync(build, path.join(dir, 'build'), { recursive: true });
 	symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
 	cpSync(path.join(REPO_ROOT, 'scripts/serve.js'), path.join(dir, 'scripts/serve.js'));
 	cpSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
-	const child = spawn(process.execPath, ['scripts/serve.js'], {
-		cwd: dir,
-		env: {
-			...process.env,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			WORKERS: '1',
-			DB_PATH: path.join(dir, 'server.db'),
-			MODEL_PATH: path.join(dir, 'none.json')
-		},
-		stdio: 'ignore',
-		detached: true // its cluster's workers go with it
-	});
-	servers.push(child);
-	const base = `http://127.0.0.1:${port}`;
-	for (let i = 0; i < 240; i++) {
-		if (
-			await fetch(`${base}/healthz`).then(
-				() => true,
-				() => false
-			)
-		)
-			return base;
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	throw new Error(`${build}: the server did not start`);
+	return dir;
 }
 
-/** A profile that has opened /enroll (so everything is in its service worker's cache) and warmed up twice. */
-async function warmProfile(browser: Awaited<ReturnType<typeof launch>>, base: string): Promise<Page> {
-	const page = await (await newContext(browser)).newPage();
-	await page.goto(`${base}/enroll`);
-	await engineReadyMs(page);
-	await page.waitForFunction(() => document.documentElement.dataset.modelsOffline === 'ready', null, {
-		timeout: 60_000
-	});
-	for (let i = 0; i < 2; i++) {
-		await page.goto(`${base}/enroll`);
-		await engineReadyMs(page);
-	}
-	return page;
-}
+const STAGES = Object.keys(ENGINE_STAGE_MARKS) as EngineStage[];
+const p50 = (values: number[]) => Math.round(summarize(values).p50);
 
-const STAGES: EngineStage[] = [
-	'requested',
-	'workerScript',
-	'workerRunning',
-	'backendReady',
-	'modelsLoaded',
-	'embedderLoaded',
-	'warm'
-];
-const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
+const folders = builds.map(repoAround);
+const servers: RunningServer[] = [];
+const counters: ByteCounter[] = [];
 try {
-	const bases = await Promise.all(builds.map((b, i) => serve(b, 47300 + i)));
+	for (const dir of folders) {
+		servers.push(await startBuiltServer({ MODEL_PATH: path.join(dir, 'none.json') }, dir));
+		counters.push(await startByteCounter(servers.at(-1)!.base));
+	}
 	const browser = await launch();
 	const pages: Page[] = [];
-	for (const base of bases) pages.push(await warmProfile(browser, base));
+	for (const counter of counters) {
+		// A first visit (everything then in its service worker's cache), then the profile's warm starts.
+		const context = await newContext(browser);
+		await firstVisit(context, counter, '/enroll', true);
+		pages.push(await context.newPage());
+	}
 	const results = builds.map(() => ({
 		ready: [] as number[],
 		stages: [] as Partial<Record<EngineStage, number>>[]
@@ -103,7 +61,7 @@ try {
 	for (let run = 0; run < RUNS; run++) {
 		const order = run % 2 ? [...builds.keys()].reverse() : [...builds.keys()];
 		for (const i of order) {
-			await pages[i].goto(`${bases[i]}/enroll`);
+			await pages[i].goto(`${counters[i].base}/enroll`);
 			results[i].ready.push(await engineReadyMs(pages[i]));
 			results[i].stages.push(await engineStagesMs(pages[i]));
 		}
@@ -115,12 +73,12 @@ try {
 	builds.forEach((build, i) => {
 		const { ready, stages } = results[i];
 		const steps = STAGES.map((stage, j) =>
-			Math.round(p50(stages.map((s) => (s[stage] ?? NaN) - (j ? (s[STAGES[j - 1]] ?? NaN) : 0))))
+			p50(stages.map((s) => (s[stage] ?? NaN) - (j ? (s[STAGES[j - 1]] ?? NaN) : 0)))
 		);
-		console.log(
-			`| ${build} | ${Math.round(p50(ready))} ms (${Math.round(Math.min(...ready))}) | ${steps.join(' | ')} |`
-		);
+		console.log(`| ${build} | ${p50(ready)} ms (${Math.round(Math.min(...ready))}) | ${steps.join(' | ')} |`);
 	});
 } finally {
-	stopAll();
+	for (const counter of counters) await counter.stop();
+	for (const server of servers) await server.stop();
+	for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 }

@@ -35,8 +35,12 @@ export function printedKey(log: string): string | undefined {
  * Starts the production build (`npm start` = scripts/serve.js) on a free port and waits until it answers.
  * Without DB_PATH it gets a fresh database (and secrets file) in a temporary folder.
  */
-export async function startBuiltServer(env: Record<string, string>): Promise<RunningServer> {
-	if (!existsSync(path.join(REPO_ROOT, 'build/index.js'))) {
+export async function startBuiltServer(
+	env: Record<string, string>,
+	/** A folder shaped like the repo (scripts/serve.js, build/, node_modules/): another build's copy. */
+	root = REPO_ROOT
+): Promise<RunningServer> {
+	if (!existsSync(path.join(root, 'build/index.js'))) {
 		throw new Error('No production build: run `npm run build` (npm test does it first).');
 	}
 	const port = await freePort();
@@ -44,7 +48,7 @@ export async function startBuiltServer(env: Record<string, string>): Promise<Run
 		env.DB_PATH ?? path.join(mkdtempSync(path.join(tmpdir(), 'me-verifier-server-')), 'server.db');
 	let log = '';
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
-		cwd: REPO_ROOT,
+		cwd: root,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WORKERS: '1', ...env, DB_PATH: dbPath },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
