@@ -10,14 +10,14 @@ import { CoreError } from '../src/lib/core/errors';
 import { cosine } from '../src/lib/core/gallery';
 import type { DetectedFace, PixelImage } from '../src/lib/core/types';
 import { decodeImageFile } from '../src/lib/server/decode';
-import { createServerEngine, engineFor, serverTf } from '../src/lib/server/node-engine';
+import { createServerEngine, engineFor, serverTf, type ServerEngine } from '../src/lib/server/node-engine';
 import { readWeightsFile } from '../src/lib/server/weights';
 import { facePath, FACES_DIR } from './helpers/faces';
 
 const load = (relative: string) => decodeImageFile(facePath(relative));
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
-let engine: FaceEngine;
+let engine: ServerEngine;
 
 beforeAll(async () => {
 	engine = await createServerEngine({ embedder: 'dlib-resnet128' });
@@ -181,6 +181,9 @@ describe('the mirror worker thread', () => {
 	it('gives the same descriptor as the single-thread batch of two', async () => {
 		const oneThread = await createServerEngine({ embedder: 'dlib-resnet128', flipWorker: false });
 		try {
+			// Both paths really ran: the thread starts here (it once failed to under Vitest, unnoticed).
+			expect(engine.mirrorThread).toBe(true);
+			expect(oneThread.mirrorThread).toBe(false);
 			const image = await load('John_Simm/000310_00470421.jpg');
 			const [face] = await engine.detect(image);
 			const a = await engine.embed(image, face);

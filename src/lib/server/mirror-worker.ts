@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -26,11 +27,23 @@ function workerEntry(): URL | null {
 	return existsSync(built) ? pathToFileURL(built) : null;
 }
 
+/**
+ * The TypeScript entry needs tsx's loader in the thread (its imports name no extension). A process started by tsx
+ * passes it on to its threads; Vitest's test processes do not have it, and there the thread failed to start, so
+ * every test ran the single-thread path: a thread started there gets the loader.
+ */
+function typeScriptLoader(entry: URL): string[] | undefined {
+	if (!entry.pathname.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx')))
+		return undefined;
+	const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+	return [...process.execArgv, '--import', loader];
+}
+
 export async function startMirrorWorker(weights: RawWeights, wasmDir: string): Promise<MirrorWorker | null> {
 	const entry = workerEntry();
 	if (!entry) return null;
 	// The weights are copied, not transferred: the main thread builds its own network from them too.
-	const worker = new Worker(entry, { workerData: { weights, wasmDir } });
+	const worker = new Worker(entry, { workerData: { weights, wasmDir }, execArgv: typeScriptLoader(entry) });
 	worker.unref(); // never keeps a finished process (a test, a command) alive
 	const pending = new Map<number, { resolve(v: Float32Array): void; reject(e: Error): void }>();
 	let next = 0;

@@ -66,8 +66,13 @@ function loadHumanClass(): HumanConstructor {
 	return humanClass;
 }
 
+export interface ServerEngine extends FaceEngine {
+	/** Whether the flip's mirror chip runs on the second thread (false: the single-thread batch of two). */
+	readonly mirrorThread: boolean;
+}
+
 /** A new, loaded and warmed-up engine (tests and CLIs that want a specific embedder use this). */
-export async function createServerEngine(options: ServerEngineOptions = {}): Promise<FaceEngine> {
+export async function createServerEngine(options: ServerEngineOptions = {}): Promise<ServerEngine> {
 	const embedder = resolveEmbedder(options.embedder);
 	const Human = loadHumanClass();
 	const human = new Human(
@@ -108,9 +113,10 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 	} finally {
 		read.clear(); // the networks hold their own tensors now: do not keep 22 MB of raw weights alive
 	}
-	if (!mirror) return engine;
+	if (!mirror) return { ...engine, mirrorThread: false };
 	return {
 		...engine,
+		mirrorThread: true,
 		async dispose() {
 			await engine.dispose();
 			await mirror.terminate();
@@ -118,7 +124,7 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 	};
 }
 
-const engines = new Map<EmbedderId, Promise<FaceEngine>>();
+const engines = new Map<EmbedderId, Promise<ServerEngine>>();
 
 /**
  * The engine registry: one loaded engine per embedder id in this process (the project default when none is
@@ -128,7 +134,7 @@ const engines = new Map<EmbedderId, Promise<FaceEngine>>();
 export async function engineFor(
 	embedder?: string,
 	options: Pick<ServerEngineOptions, 'flipWorker'> = {}
-): Promise<FaceEngine> {
+): Promise<ServerEngine> {
 	const id = resolveEmbedder(embedder);
 	let engine = engines.get(id);
 	if (!engine) {
