@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { embedderMeta, isEmbedderId } from '../lib/core/embedders';
 import { buildCalibrationReport, type CalibrationReport, type EmbeddedSample } from '../lib/core/calibration';
@@ -7,10 +8,16 @@ import { EMBEDDER_OPTION, loadCliEngine } from './lib/cli-engine';
 import { parseCommand, parseNumberOption, usage, UsageError, type OptionSpecs } from './lib/args';
 import { listCalibrationSet } from './lib/calibration-set';
 import { runExperiments, formatExperiments, type Experiments } from './lib/calibration-experiments';
-import { cacheFile, decodeVector, embedAll, readCachedVectors } from './lib/embedding-cache';
+import { cacheFile, decodeVector, embedAll, embedPhoto, readCachedVectors } from './lib/embedding-cache';
+import { startEmbedThreads } from './lib/embed-threads';
 import { ensureTfBackend } from './lib/tf-backend';
 import { terminalOutput } from './lib/output';
 import { formatDuration, isEntryPoint, runScript, type CommandContext } from './lib/run';
+
+/** Each engine holds its own models (a few hundred MB). */
+const MAX_THREADS = 4;
+/** Below this many photos to embed, starting engines on threads costs more than it saves (unless --threads). */
+const THREADS_FROM = 200;
 
 const SPECS = {
 	dir: {
@@ -34,6 +41,10 @@ const SPECS = {
 	'fusion-with': {
 		type: 'string',
 		description: "with --experiments: fuse with this embedder's cached vectors (run calibrate with it first)"
+	},
+	threads: {
+		type: 'string',
+		description: `engines embedding photos at once, one per thread (default: one per core, at most ${MAX_THREADS})`
 	},
 	seed: { type: 'string', default: '42', description: 'seed of the identity split and the 1:N trials' },
 	json: { type: 'string', description: 'also write the report as JSON to this file' }
@@ -78,8 +89,18 @@ export async function loadEmbedded(
 	const engine = await loadCliEngine(output, options.embedder);
 	const started = performance.now();
 	const cachePath = cacheFile(path.resolve(options.cache), engine.info, chipSize);
+	const threads =
+		options.threads === undefined
+			? Math.min(availableParallelism(), MAX_THREADS)
+			: parseNumberOption(options.threads, 'threads', { integer: true, min: 1 });
 	const cache = await embedAll(
-		engine,
+		engine.info,
+		async (todo) => {
+			if (threads < 2 || (options.threads === undefined && todo < THREADS_FROM))
+				return { embedders: [(file) => embedPhoto(engine, file, chipSize)], close: async () => undefined };
+			output.info(`embedding ${todo} photos on ${threads} threads`);
+			return startEmbedThreads(threads, engine.info.embedder, chipSize);
+		},
 		root,
 		list.map((s) => s.file),
 		{ cachePath, chipSize, output }

@@ -68,19 +68,53 @@ async function save(file: string, cache: EmbeddingCache): Promise<void> {
 	await rename(`${file}.tmp`, file);
 }
 
+/** Embeds the main face of one photo (a missing face or an unreadable image is an answer, not an error). */
+export async function embedPhoto(
+	engine: FaceEngine,
+	file: string,
+	chipSize: number
+): Promise<CachedEmbedding> {
+	try {
+		const image = await loadPhoto(file, chipSize);
+		const { faces, padded } = await detectWithRetry(engine, image);
+		if (faces.length === 0) return { status: 'NO_FACE' };
+		const vector = await engine.embed(image, pickMainFace(faces, image));
+		return {
+			status: 'ok',
+			...(padded ? { padded: true } : {}),
+			vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64')
+		};
+	} catch (error) {
+		if (!isCoreError(error) || error.code === 'INTERNAL' || error.code === 'ENGINE_UNAVAILABLE') throw error;
+		return { status: error.code === 'NO_FACE' ? 'NO_FACE' : 'BAD_IMAGE' };
+	}
+}
+
+/** Embeds one photo (by absolute path): the engine of this thread, or of one of several (embed-threads.ts). */
+export type PhotoEmbedder = (file: string) => Promise<CachedEmbedding>;
+
+/** The embedders that share the work, and how to stop them. */
+export interface EmbedPool {
+	embedders: PhotoEmbedder[];
+	close(): Promise<void>;
+}
+
 /**
  * Embeds the main face of every photo once per embedder version, keeping the results in `file` so a
- * rerun (or an interrupted run) only embeds what is missing.
+ * rerun (or an interrupted run) only embeds what is missing. With several embedders, each takes the next
+ * photo as it finishes one.
  */
 export async function embedAll(
-	engine: FaceEngine,
+	info: { embedder: string; embedderVersion: string },
+	/** Started only when some photo is not in the cache yet; told how many are not. */
+	startPool: (todo: number) => Promise<EmbedPool>,
 	root: string,
 	files: readonly string[],
 	options: { cachePath: string; chipSize: number; output: CliOutput }
 ): Promise<EmbeddingCache> {
 	let cache: EmbeddingCache = {
-		embedder: engine.info.embedder,
-		embedderVersion: engine.info.embedderVersion,
+		embedder: info.embedder,
+		embedderVersion: info.embedderVersion,
 		chipSize: options.chipSize,
 		entries: {}
 	};
@@ -94,34 +128,29 @@ export async function embedAll(
 	const todo = files.filter((f) => !cache.entries[f]);
 	if (todo.length === 0) return cache;
 	const progress = options.output.progress('embed', todo.length);
+	let next = 0;
 	let sinceSave = 0;
-	for (const file of todo) {
-		let entry: CachedEmbedding;
-		try {
-			const image = await loadPhoto(path.join(root, file), options.chipSize);
-			const { faces, padded } = await detectWithRetry(engine, image);
-			if (faces.length === 0) entry = { status: 'NO_FACE' };
-			else {
-				const vector = await engine.embed(image, pickMainFace(faces, image));
-				entry = {
-					status: 'ok',
-					...(padded ? { padded: true } : {}),
-					vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64')
-				};
+	let saving = Promise.resolve();
+	const run = async (embed: PhotoEmbedder) => {
+		while (next < todo.length) {
+			const file = todo[next++];
+			cache.entries[file] = await embed(path.join(root, file));
+			progress.tick(file);
+			if (++sinceSave >= 250) {
+				sinceSave = 0;
+				saving = saving.then(() => save(options.cachePath, cache));
+				await saving;
 			}
-		} catch (error) {
-			if (!isCoreError(error) || error.code === 'INTERNAL' || error.code === 'ENGINE_UNAVAILABLE')
-				throw error;
-			entry = { status: error.code === 'NO_FACE' ? 'NO_FACE' : 'BAD_IMAGE' };
 		}
-		cache.entries[file] = entry;
-		progress.tick(file);
-		if (++sinceSave >= 250) {
-			await save(options.cachePath, cache);
-			sinceSave = 0;
-		}
+	};
+	const pool = await startPool(todo.length);
+	try {
+		await Promise.all(pool.embedders.map(run));
+	} finally {
+		await pool.close();
 	}
 	progress.stop();
+	await saving;
 	await save(options.cachePath, cache);
 	return cache;
 }

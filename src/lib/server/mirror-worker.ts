@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChipDescriber } from '../core/embedders/dlib-resnet';
 import type { RawWeights } from '../core/embedders/types';
+import { typeScriptLoader } from './thread-loader';
 
 /**
  * Runs the flip chip of the default embedder on a second thread, so /verify pays for one chip, not two
@@ -25,18 +25,6 @@ function workerEntry(): URL | null {
 	if (here.endsWith('.ts')) return new URL('./mirror-worker-thread.ts', import.meta.url);
 	const built = path.resolve(process.env.MIRROR_WORKER_PATH ?? path.join('build', 'mirror-worker.js'));
 	return existsSync(built) ? pathToFileURL(built) : null;
-}
-
-/**
- * The TypeScript entry needs tsx's loader in the thread (its imports name no extension). A process started by tsx
- * passes it on to its threads; Vitest's test processes do not have it, and there the thread failed to start, so
- * every test ran the single-thread path: a thread started there gets the loader.
- */
-function typeScriptLoader(entry: URL): string[] | undefined {
-	if (!entry.pathname.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx')))
-		return undefined;
-	const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-	return [...process.execArgv, '--import', loader];
 }
 
 export async function startMirrorWorker(weights: RawWeights, wasmDir: string): Promise<MirrorWorker | null> {
