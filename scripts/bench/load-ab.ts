@@ -1,7 +1,8 @@
 /**
  * Warm starts of two or more production builds, interleaved: one server per build, the runs alternate between
- * them (in both orders), so the machine's drift in speed hits every build alike. `npm run bench:load` times one
- * build; this compares builds (copy each `build/` somewhere first).
+ * them (in both orders), so the machine's drift in speed hits every build alike. Each build's warm starts are timed
+ * as bench:load times them: a profile on disk, no automation on the page's workers (undriven.ts). `npm run
+ * bench:load` times one build; this compares builds (copy each `build/` somewhere first).
  *
  *   tsx scripts/bench/load-ab.ts --runs=20 /tmp/build-a /tmp/build-b
  *
@@ -10,14 +11,14 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { ENGINE_STAGE_MARKS } from '../../src/lib/browser/engine-ready-mark';
-import { launch, newContext } from '../../tests/e2e/lib/browser';
-import { engineReadyMs, engineStagesMs, firstVisit, type EngineStage } from '../../tests/e2e/lib/first-visit';
+import { launchProfile } from '../../tests/e2e/lib/browser';
+import { firstVisit, type EngineStage } from '../../tests/e2e/lib/first-visit';
 import { startByteCounter, type ByteCounter } from '../../tests/helpers/byte-counter';
 import { REPO_ROOT } from '../../tests/helpers/faces';
 import { startBuiltServer, type RunningServer } from '../../tests/helpers/server';
 import { summarize } from './stats';
+import { launchUndriven, type UndrivenBrowser } from './undriven';
 
 const args = process.argv.slice(2);
 const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 20);
@@ -41,18 +42,19 @@ const p50 = (values: number[]) => Math.round(summarize(values).p50);
 const folders = builds.map(repoAround);
 const servers: RunningServer[] = [];
 const counters: ByteCounter[] = [];
+const browsers: UndrivenBrowser[] = [];
 try {
 	for (const dir of folders) {
 		servers.push(await startBuiltServer({ MODEL_PATH: path.join(dir, 'none.json') }, dir));
 		counters.push(await startByteCounter(servers.at(-1)!.base));
 	}
-	const browser = await launch();
-	const pages: Page[] = [];
-	for (const counter of counters) {
-		// A first visit (everything then in its service worker's cache), then the profile's warm starts.
-		const context = await newContext(browser);
-		await firstVisit(context, counter, '/enroll', true);
-		pages.push(await context.newPage());
+	// One profile on disk per build: a first visit (everything then in its service worker's cache), then its warm
+	// starts with no automation on the page's workers (undriven.ts), as bench:load times them.
+	for (const [i, counter] of counters.entries()) {
+		const first = await launchProfile(path.join(folders[i], 'profile'));
+		await firstVisit(first, counter, '/enroll', true);
+		await first.close();
+		browsers.push(await launchUndriven(path.join(folders[i], 'profile')));
 	}
 	const results = builds.map(() => ({
 		ready: [] as number[],
@@ -61,13 +63,12 @@ try {
 	for (let run = 0; run < RUNS; run++) {
 		const order = run % 2 ? [...builds.keys()].reverse() : [...builds.keys()];
 		for (const i of order) {
-			await pages[i].goto(`${counters[i].base}/enroll`);
-			results[i].ready.push(await engineReadyMs(pages[i]));
-			results[i].stages.push(await engineStagesMs(pages[i]));
+			const { ready, stages } = await browsers[i].warmStart(`${counters[i].base}/enroll`);
+			results[i].ready.push(ready);
+			results[i].stages.push(stages);
 		}
 		console.error(`[load-ab] run ${run + 1}/${RUNS}`);
 	}
-	await browser.close();
 	console.log(`| build | warm start p50 (min) | ${STAGES.join(' | ')} |`);
 	console.log(`| --- | --- |${' --- |'.repeat(STAGES.length)}`);
 	builds.forEach((build, i) => {
@@ -78,6 +79,7 @@ try {
 		console.log(`| ${build} | ${p50(ready)} ms (${Math.round(Math.min(...ready))}) | ${steps.join(' | ')} |`);
 	});
 } finally {
+	for (const browser of browsers) await browser.close();
 	for (const counter of counters) await counter.stop();
 	for (const server of servers) await server.stop();
 	for (const dir of folders) rmSync(dir, { recursive: true, force: true });

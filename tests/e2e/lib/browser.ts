@@ -50,6 +50,16 @@ export function launchWithCamera(clip: string, extraArgs: string[] = []): Promis
 	return launch([...cameraArgs(clip), ...extraArgs]);
 }
 
+/** A profile kept on disk in `dir` (as a user's is), for a later launch on the same profile. */
+export function launchProfile(dir: string): Promise<BrowserContext> {
+	return chromium.launchPersistentContext(dir, {
+		executablePath: CHROMIUM,
+		headless: !HEADED,
+		args: CHROMIUM_ARGS,
+		...CONTEXT_OPTIONS
+	});
+}
+
 export async function newContext(browser: Browser, permissions: string[] = []): Promise<BrowserContext> {
 	return browser.newContext({ ...CONTEXT_OPTIONS, permissions });
 }

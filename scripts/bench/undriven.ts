@@ -1,0 +1,204 @@
+/**
+ * Warm starts timed with no automation attached to the page's workers. Playwright attaches to every new worker
+ * before it runs (it pauses each one until its session is set up: the engine's worker and the WASM backend's
+ * threads), and its locator waits compile its injected script on the page: costs no user pays. Here Chromium is
+ * started with Playwright's own flags on the profile a first visit left, driven over a bare DevTools connection
+ * that talks to the page only (navigate, then read the page's marks); the engine worker's marks are read after the
+ * engine is ready, by attaching to it then.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { ENGINE_READY_MARK, ENGINE_STAGE_MARKS } from '../../src/lib/browser/engine-ready-mark';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/e2e/lib/browser';
+import type { EngineStage } from '../../tests/e2e/lib/first-visit';
+
+/** The flags Playwright launches Chromium with (headless), read from a launch of its own. */
+async function playwrightFlags(): Promise<string[]> {
+	const server = await chromium.launchServer({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS
+	});
+	try {
+		return server.process().spawnargs.slice(1);
+	} finally {
+		await server.close();
+	}
+}
+
+type Message = { id?: number; method?: string; params?: Record<string, unknown>; sessionId?: string };
+type Reply = Message & { result?: Record<string, unknown>; error?: { message: string } };
+
+class DevTools {
+	#next = 1;
+	readonly #pending = new Map<
+		number,
+		{ resolve(r: Record<string, unknown>): void; reject(e: Error): void }
+	>();
+	readonly #events: ((message: Message) => void)[] = [];
+	private constructor(private readonly socket: WebSocket) {
+		socket.addEventListener('message', (event) => {
+			const message = JSON.parse(String(event.data)) as Reply;
+			const waiting = message.id === undefined ? undefined : this.#pending.get(message.id);
+			if (waiting) {
+				this.#pending.delete(message.id!);
+				if (message.error) waiting.reject(new Error(message.error.message));
+				else waiting.resolve(message.result ?? {});
+			} else for (const listener of this.#events) listener(message);
+		});
+	}
+
+	static async connect(url: string): Promise<DevTools> {
+		const socket = new WebSocket(url);
+		await new Promise((resolve, reject) => {
+			socket.addEventListener('open', resolve, { once: true });
+			socket.addEventListener('error', reject, { once: true });
+		});
+		return new DevTools(socket);
+	}
+
+	send(method: string, params: Record<string, unknown> = {}, sessionId?: string) {
+		const id = this.#next++;
+		this.socket.send(JSON.stringify({ id, method, params, sessionId }));
+		return new Promise<Record<string, unknown>>((resolve, reject) =>
+			this.#pending.set(id, { resolve, reject })
+		);
+	}
+
+	onEvent(listener: (message: Message) => void) {
+		this.#events.push(listener);
+	}
+
+	async evaluate<T>(expression: string, sessionId: string): Promise<T> {
+		const { result } = (await this.send(
+			'Runtime.evaluate',
+			{ expression, returnByValue: true },
+			sessionId
+		)) as {
+			result: { value: T };
+		};
+		return result.value;
+	}
+
+	close() {
+		this.socket.close();
+	}
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const MARKS_EXPRESSION = (names: string[]) =>
+	`({ origin: performance.timeOrigin, marks: ${JSON.stringify(names)}.map((n) => performance.getEntriesByName(n, 'mark')[0]?.startTime ?? null) })`;
+
+export interface UndrivenBrowser {
+	/** One warm start of `url`: the page's ready mark, and each engine step (page clock). */
+	warmStart(url: string): Promise<{ ready: number; stages: Partial<Record<EngineStage, number>> }>;
+	close(): Promise<void>;
+}
+
+/** Chromium on `profile` (a closed Playwright persistent profile), one tab, no automation on its workers. */
+export async function launchUndriven(profile: string): Promise<UndrivenBrowser> {
+	const flags = (await playwrightFlags()).filter(
+		(f) => f !== '--remote-debugging-pipe' && !f.startsWith('--user-data-dir=') && f !== 'about:blank'
+	);
+	const child: ChildProcess = spawn(
+		CHROMIUM,
+		// The window and language the driven profiles get by emulation (CONTEXT_OPTIONS).
+		[
+			...flags,
+			`--user-data-dir=${profile}`,
+			'--window-size=1200,900',
+			'--lang=en-US',
+			'--remote-debugging-port=0',
+			'about:blank'
+		],
+		{ stdio: ['ignore', 'ignore', 'pipe'] }
+	);
+	const endpoint = await new Promise<string>((resolve, reject) => {
+		let seen = '';
+		child.stderr!.on('data', (chunk: Buffer) => {
+			seen += chunk.toString();
+			const found = seen.match(/DevTools listening on (ws:\/\/\S+)/);
+			if (found) resolve(found[1]);
+		});
+		child.once('exit', (code) => reject(new Error(`chromium exited (${code}): ${seen.slice(-500)}`)));
+	});
+	const devtools = await DevTools.connect(endpoint);
+	const { targetId } = (await devtools.send('Target.createTarget', { url: 'about:blank' })) as {
+		targetId: string;
+	};
+	const { sessionId: page } = (await devtools.send('Target.attachToTarget', {
+		targetId,
+		flatten: true
+	})) as { sessionId: string };
+	const workers = new Map<string, string>(); // sessionId -> url
+	devtools.onEvent((m) => {
+		if (m.method === 'Target.attachedToTarget') {
+			const { sessionId, targetInfo } = m.params as { sessionId: string; targetInfo: { url: string } };
+			workers.set(sessionId, targetInfo.url);
+		}
+		if (m.method === 'Target.detachedFromTarget')
+			workers.delete((m.params as { sessionId: string }).sessionId);
+	});
+	const stageNames = Object.values(ENGINE_STAGE_MARKS) as string[];
+	return {
+		async warmStart(url) {
+			await devtools.send('Page.navigate', { url }, page);
+			const deadline = Date.now() + 120_000;
+			let ready: number | null = null;
+			while (ready === null) {
+				if (Date.now() > deadline) throw new Error('the engine did not get ready in 2 minutes');
+				await sleep(100);
+				const state = await devtools
+					.evaluate<{ mark: number | null; error: boolean }>(
+						`({ mark: performance.getEntriesByName(${JSON.stringify(ENGINE_READY_MARK)}, 'mark')[0]?.startTime ?? null, error: !!document.querySelector('[data-testid=engine-badge].error') })`,
+						page
+					)
+					.catch(() => ({ mark: null, error: false })); // the old document may be gone mid-call
+				if (state.error) throw new Error('engine failed to load');
+				ready = state.mark;
+			}
+			// The worker's own marks: attach to the page's workers now that they have run.
+			await devtools.send(
+				'Target.setAutoAttach',
+				{ autoAttach: true, waitForDebuggerOnStart: false, flatten: true },
+				page
+			);
+			await sleep(200);
+			const timelines = [
+				await devtools.evaluate<{ origin: number; marks: (number | null)[] }>(
+					MARKS_EXPRESSION(stageNames),
+					page
+				)
+			];
+			// A worker of the page before may still be shutting down (it never answers): only this page's answers,
+			// its timeline starting after the page's own.
+			for (const [session, workerUrl] of workers) {
+				if (!/\/engine-worker[^/]*\.js$/.test(workerUrl)) continue;
+				const timeline = await Promise.race([
+					devtools.evaluate<{ origin: number; marks: (number | null)[] }>(
+						MARKS_EXPRESSION(stageNames),
+						session
+					),
+					sleep(1000).then(() => null)
+				]);
+				if (timeline && timeline.origin >= timelines[0].origin) timelines.push(timeline);
+			}
+			await devtools.send('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false }, page);
+			for (const session of [...workers.keys()])
+				await devtools.send('Target.detachFromTarget', { sessionId: session }).catch(() => undefined);
+			const stages: Partial<Record<EngineStage, number>> = {};
+			for (const { origin, marks } of timelines)
+				(Object.keys(ENGINE_STAGE_MARKS) as EngineStage[]).forEach((stage, i) => {
+					const at = marks[i];
+					if (at !== null) stages[stage] = origin + at - timelines[0].origin;
+				});
+			return { ready, stages };
+		},
+		async close() {
+			devtools.close();
+			child.kill('SIGTERM');
+			await new Promise((r) => child.once('exit', r));
+		}
+	};
+}
