@@ -12,7 +12,7 @@ import { REPO_ROOT } from './helpers/faces';
 // Recomputes every shipped operating point (src/lib/core/calibration/operating-points.ts) from the
 // calibration set with the calibrate command's own code, and checks the shipped file holds exactly
 // those numbers, and that they keep their promises on the held-out identities. Embeddings are cached
-// in data/cache (about 10 minutes to compute on a fresh clone, seconds afterwards).
+// in data/cache (about 5 minutes to compute on a fresh clone with two cores, seconds afterwards).
 
 const CALIBRATION_DIR = path.resolve(
 	process.env.CALIBRATION_DIR ?? path.join(REPO_ROOT, '../shared/data/calibration')
