@@ -142,6 +142,21 @@ describe('server face engine (Human BlazeFace + FaceMesh, dlib ResNet on WASM)',
 		expect(tf.memory().numTensors).toBe(after1);
 	});
 
+	it('warms FaceMesh just after load() answers (a grey image has no face), leaving no tensor behind', async () => {
+		const tf = serverTf();
+		const fresh = await createServerEngine({ embedder: 'dlib-resnet128-noflip' });
+		try {
+			const atReady = tf.memory().numTensors;
+			// A call queues after the warm-up, so it has run once this answers.
+			const tiny: PixelImage = { width: 1, height: 1, channels: 3, data: new Uint8Array([200, 150, 120]) };
+			await new Promise((resolve) => setTimeout(resolve, 0));
+			expect(await fresh.detect(tiny)).toEqual([]);
+			expect(tf.memory().numTensors).toBe(atReady);
+		} finally {
+			await fresh.dispose();
+		}
+	});
+
 	it('gives the same results for concurrent calls as for serial ones', async () => {
 		const images = await Promise.all(
 			['multi/bbt4.jpg', 'Barack_Obama/obama2.jpg', 'multi/bbt3.jpg'].map(load)

@@ -215,6 +215,24 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 		if (embedder.warmUp) await embedder.warmUp();
 		else await embedNow(warm.image, warm.face);
 		options.onLoadStep?.('warm');
+		// A grey image has no face, so FaceMesh did not run above: its first run (about 40 ms of a first frame's 60 ms
+		// more) would fall on the first frame with a face. It runs in the queue just after load() has answered (a
+		// timer: after whoever awaits load() is told), so the engine says ready as soon as before; a frame sent
+		// meanwhile waits for it, as it would have paid for it.
+		setTimeout(() => void serial(async () => warmFaceMesh()), 0);
+	}
+
+	/** FaceMesh's graph once on a blank input of its own size: builds its kernels, as a face would. */
+	function warmFaceMesh(): void {
+		const mesh = human.models.models.facemesh as
+			| { inputs: { shape?: number[] }[]; execute(input: tfTypes.Tensor): tfTypes.Tensor | tfTypes.Tensor[] }
+			| null
+			| undefined;
+		const shape = mesh?.inputs[0]?.shape?.map((d) => (d > 0 ? d : 1));
+		if (!mesh || !shape || disposed) return;
+		tf.tidy(() => {
+			mesh.execute(tf.zeros(shape));
+		});
 	}
 
 	function load(): Promise<void> {
