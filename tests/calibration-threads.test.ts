@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,8 +27,12 @@ async function embed(threads: number) {
 		'--threads',
 		String(threads)
 	];
-	const loaded = await loadEmbedded(argv, { output, env: { ...process.env } });
-	return { samples: loaded!.samples, lines: output.lines };
+	try {
+		const loaded = await loadEmbedded(argv, { output, env: { ...process.env } });
+		return { samples: loaded!.samples, lines: output.lines };
+	} finally {
+		rmSync(cache, { recursive: true, force: true });
+	}
 }
 
 describe('calibrate --threads', () => {

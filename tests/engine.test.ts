@@ -144,13 +144,19 @@ describe('server face engine (Human BlazeFace + FaceMesh, dlib ResNet on WASM)',
 
 	it('warms FaceMesh just after load() answers (a grey image has no face), leaving no tensor behind', async () => {
 		const tf = serverTf();
-		const fresh = await createServerEngine({ embedder: 'dlib-resnet128-noflip' });
+		const steps: string[] = [];
+		const fresh = await createServerEngine({
+			embedder: 'dlib-resnet128-noflip',
+			onLoadStep: (step) => steps.push(step)
+		});
 		try {
+			expect(steps).toEqual(['models', 'embedder', 'warm']);
 			const atReady = tf.memory().numTensors;
-			// A call queues after the warm-up, so it has run once this answers.
+			// A call made after load() has answered queues behind the warm-up: it has run once this answers.
 			const tiny: PixelImage = { width: 1, height: 1, channels: 3, data: new Uint8Array([200, 150, 120]) };
 			await new Promise((resolve) => setTimeout(resolve, 0));
 			expect(await fresh.detect(tiny)).toEqual([]);
+			expect(steps).toEqual(['models', 'embedder', 'warm', 'mesh']);
 			expect(tf.memory().numTensors).toBe(atReady);
 		} finally {
 			await fresh.dispose();

@@ -52,8 +52,11 @@ try {
 	// starts with no automation on the page's workers (undriven.ts), as bench:load times them.
 	for (const [i, counter] of counters.entries()) {
 		const first = await launchProfile(path.join(folders[i], 'profile'));
-		await firstVisit(first, counter, '/enroll', true);
-		await first.close();
+		try {
+			await firstVisit(first, counter, '/enroll', true);
+		} finally {
+			await first.close();
+		}
 		browsers.push(await launchUndriven(path.join(folders[i], 'profile')));
 	}
 	const results = builds.map(() => ({

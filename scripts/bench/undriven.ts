@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { ENGINE_READY_MARK, ENGINE_STAGE_MARKS } from '../../src/lib/browser/engine-ready-mark';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/e2e/lib/browser';
-import type { EngineStage } from '../../tests/e2e/lib/first-visit';
+import { isEngineWorkerUrl, stagesOnPageClock, type EngineStage } from '../../tests/e2e/lib/first-visit';
 
 /** The flags Playwright launches Chromium with (headless), read from a launch of its own. */
 async function playwrightFlags(): Promise<string[]> {
@@ -37,6 +37,12 @@ class DevTools {
 	>();
 	readonly #events: ((message: Message) => void)[] = [];
 	private constructor(private readonly socket: WebSocket) {
+		// A browser that dies answers nothing more: every call still waiting fails instead of hanging.
+		socket.addEventListener('close', () => {
+			for (const waiting of this.#pending.values())
+				waiting.reject(new Error('the DevTools connection closed'));
+			this.#pending.clear();
+		});
 		socket.addEventListener('message', (event) => {
 			const message = JSON.parse(String(event.data)) as Reply;
 			const waiting = message.id === undefined ? undefined : this.#pending.get(message.id);
@@ -58,6 +64,8 @@ class DevTools {
 	}
 
 	send(method: string, params: Record<string, unknown> = {}, sessionId?: string) {
+		if (this.socket.readyState !== WebSocket.OPEN)
+			return Promise.reject(new Error('the DevTools connection is closed'));
 		const id = this.#next++;
 		this.socket.send(JSON.stringify({ id, method, params, sessionId }));
 		return new Promise<Record<string, unknown>>((resolve, reject) =>
@@ -96,6 +104,14 @@ export interface UndrivenBrowser {
 	close(): Promise<void>;
 }
 
+/** Ends Chromium (if it still runs) and waits for it to exit. */
+async function stop(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	await exited;
+}
+
 /** Chromium on `profile` (a closed Playwright persistent profile), one tab, no automation on its workers. */
 export async function launchUndriven(profile: string): Promise<UndrivenBrowser> {
 	const flags = (await playwrightFlags()).filter(
@@ -114,6 +130,15 @@ export async function launchUndriven(profile: string): Promise<UndrivenBrowser> 
 		],
 		{ stdio: ['ignore', 'ignore', 'pipe'] }
 	);
+	try {
+		return await drive(child);
+	} catch (error) {
+		await stop(child);
+		throw error;
+	}
+}
+
+async function drive(child: ChildProcess): Promise<UndrivenBrowser> {
 	const endpoint = await new Promise<string>((resolve, reject) => {
 		let seen = '';
 		child.stderr!.on('data', (chunk: Buffer) => {
@@ -141,6 +166,8 @@ export async function launchUndriven(profile: string): Promise<UndrivenBrowser> 
 			workers.delete((m.params as { sessionId: string }).sessionId);
 	});
 	const stageNames = Object.values(ENGINE_STAGE_MARKS) as string[];
+	const readyExpression = `({ origin: performance.timeOrigin, mark: performance.getEntriesByName(${JSON.stringify(ENGINE_READY_MARK)}, 'mark')[0]?.startTime ?? null, error: !!document.querySelector('[data-testid=engine-badge].error') })`;
+	let lastOrigin = 0;
 	return {
 		async warmStart(url) {
 			await devtools.send('Page.navigate', { url }, page);
@@ -150,13 +177,15 @@ export async function launchUndriven(profile: string): Promise<UndrivenBrowser> 
 				if (Date.now() > deadline) throw new Error('the engine did not get ready in 2 minutes');
 				await sleep(100);
 				const state = await devtools
-					.evaluate<{ mark: number | null; error: boolean }>(
-						`({ mark: performance.getEntriesByName(${JSON.stringify(ENGINE_READY_MARK)}, 'mark')[0]?.startTime ?? null, error: !!document.querySelector('[data-testid=engine-badge].error') })`,
-						page
-					)
-					.catch(() => ({ mark: null, error: false })); // the old document may be gone mid-call
+					.evaluate<{ origin: number; mark: number | null; error: boolean }>(readyExpression, page)
+					.catch(() => null); // the old document may be gone mid-call
+				// The document before may still answer, its ready mark set: only the new document's counts.
+				if (!state || state.origin === lastOrigin) continue;
 				if (state.error) throw new Error('engine failed to load');
-				ready = state.mark;
+				if (state.mark !== null) {
+					ready = state.mark;
+					lastOrigin = state.origin;
+				}
 			}
 			// The worker's own marks: attach to the page's workers now that they have run.
 			await devtools.send(
@@ -174,7 +203,7 @@ export async function launchUndriven(profile: string): Promise<UndrivenBrowser> 
 			// A worker of the page before may still be shutting down (it never answers): only this page's answers,
 			// its timeline starting after the page's own.
 			for (const [session, workerUrl] of workers) {
-				if (!/\/engine-worker[^/]*\.js$/.test(workerUrl)) continue;
+				if (!isEngineWorkerUrl(workerUrl)) continue;
 				const timeline = await Promise.race([
 					devtools.evaluate<{ origin: number; marks: (number | null)[] }>(
 						MARKS_EXPRESSION(stageNames),
@@ -187,18 +216,11 @@ export async function launchUndriven(profile: string): Promise<UndrivenBrowser> 
 			await devtools.send('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false }, page);
 			for (const session of [...workers.keys()])
 				await devtools.send('Target.detachFromTarget', { sessionId: session }).catch(() => undefined);
-			const stages: Partial<Record<EngineStage, number>> = {};
-			for (const { origin, marks } of timelines)
-				(Object.keys(ENGINE_STAGE_MARKS) as EngineStage[]).forEach((stage, i) => {
-					const at = marks[i];
-					if (at !== null) stages[stage] = origin + at - timelines[0].origin;
-				});
-			return { ready, stages };
+			return { ready, stages: stagesOnPageClock(timelines) };
 		},
 		async close() {
 			devtools.close();
-			child.kill('SIGTERM');
-			await new Promise((r) => child.once('exit', r));
+			await stop(child);
 		}
 	};
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { embedderMeta, isEmbedderId } from '../lib/core/embedders';
 import { buildCalibrationReport, type CalibrationReport, type EmbeddedSample } from '../lib/core/calibration';
 import { formatCalibration } from './lib/calibration-tables';
-import { EMBEDDER_OPTION, loadCliEngine } from './lib/cli-engine';
+import { cliEmbedder, EMBEDDER_OPTION, loadCliEngine } from './lib/cli-engine';
 import { parseCommand, parseNumberOption, usage, UsageError, type OptionSpecs } from './lib/args';
 import { listCalibrationSet } from './lib/calibration-set';
 import { runExperiments, formatExperiments, type Experiments } from './lib/calibration-experiments';
@@ -86,20 +86,23 @@ export async function loadEmbedded(
 	const root = path.resolve(options.dir);
 	const list = await listCalibrationSet(root, { identities, seed });
 	output.info(`${list.length} photos of ${new Set(list.map((s) => s.identity)).size} identities in ${root}`);
-	const engine = await loadCliEngine(output, options.embedder);
-	const started = performance.now();
-	const cachePath = cacheFile(path.resolve(options.cache), engine.info, chipSize);
+	const info = cliEmbedder(options.embedder);
 	const threads =
 		options.threads === undefined
 			? Math.min(availableParallelism(), MAX_THREADS)
 			: parseNumberOption(options.threads, 'threads', { integer: true, min: 1 });
+	const started = performance.now();
+	const cachePath = cacheFile(path.resolve(options.cache), info, chipSize);
 	const cache = await embedAll(
-		engine.info,
+		info,
 		async (todo) => {
-			if (threads < 2 || (options.threads === undefined && todo < THREADS_FROM))
+			// The process's own engine only when it embeds: with threads, each thread loads its own.
+			if (threads < 2 || (options.threads === undefined && todo < THREADS_FROM)) {
+				const engine = await loadCliEngine(output, info.embedder);
 				return { embedders: [(file) => embedPhoto(engine, file, chipSize)], close: async () => undefined };
+			}
 			output.info(`embedding ${todo} photos on ${threads} threads`);
-			return startEmbedThreads(threads, engine.info.embedder, chipSize);
+			return startEmbedThreads(threads, info.embedder, chipSize);
 		},
 		root,
 		list.map((s) => s.file),
@@ -110,8 +113,8 @@ export async function loadEmbedded(
 	return {
 		options,
 		samples,
-		embedder: engine.info.embedder,
-		embedderVersion: engine.info.embedderVersion,
+		embedder: info.embedder,
+		embedderVersion: info.embedderVersion,
 		chipSize,
 		seed
 	};

@@ -1,6 +1,7 @@
 import type { FaceEngine } from '../../lib/core/face-engine';
 import { loadConfig } from '../../lib/server/config';
-import { engineFor } from '../../lib/server/node-engine';
+import { embedderMeta } from '../../lib/core/embedders';
+import { engineFor, resolveEmbedder } from '../../lib/server/node-engine';
 import type { CliOutput } from './output';
 import { formatDuration } from './run';
 
@@ -10,6 +11,12 @@ export const EMBEDDER_OPTION = {
 	env: 'EMBEDDER',
 	description: 'face engine embedder (default: the engine default)'
 } as const;
+
+/** The embedder loadCliEngine would load (its id and version), without loading it. */
+export function cliEmbedder(embedder?: string): { embedder: string; embedderVersion: string } {
+	const id = resolveEmbedder(embedder ?? loadConfig().embedder ?? undefined);
+	return { embedder: id, embedderVersion: embedderMeta(id).version };
+}
 
 /**
  * The engine from the process's registry, so that commands run one after another in one process (the

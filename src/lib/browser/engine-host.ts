@@ -38,7 +38,8 @@ export interface HostedEngine {
 const STEP_MARKS = {
 	models: ENGINE_STAGE_MARKS.modelsLoaded,
 	embedder: ENGINE_STAGE_MARKS.embedderLoaded,
-	warm: ENGINE_STAGE_MARKS.warm
+	warm: ENGINE_STAGE_MARKS.warm,
+	mesh: ENGINE_STAGE_MARKS.meshWarm
 } as const;
 
 /**

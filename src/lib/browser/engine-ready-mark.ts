@@ -22,5 +22,7 @@ export const ENGINE_STAGE_MARKS = {
 	/** Worker: the descriptor's weights loaded. */
 	embedderLoaded: 'me-verifier:embedder-loaded',
 	/** Worker: one detection and one embedding ran (the warm-up that builds every kernel once). */
-	warm: 'me-verifier:warm'
+	warm: 'me-verifier:warm',
+	/** Worker: FaceMesh's graph ran once (after the engine said ready: a grey image has no face for it). */
+	meshWarm: 'me-verifier:facemesh-warm'
 } as const;

@@ -18,7 +18,7 @@ export interface HumanEngineOptions {
 	/** Optional second thread for the flip chip (the server binding provides one). */
 	describeMirror?: EmbedderDeps['describeMirror'];
 	/** Told as each step of load() ends (the browser marks them to time its warm start). */
-	onLoadStep?: (step: 'models' | 'embedder' | 'warm') => void;
+	onLoadStep?: (step: 'models' | 'embedder' | 'warm' | 'mesh') => void;
 }
 
 /** FaceMesh indices (MediaPipe 468-point topology) for the five alignment points. */
@@ -216,23 +216,30 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 		else await embedNow(warm.image, warm.face);
 		options.onLoadStep?.('warm');
 		// A grey image has no face, so FaceMesh did not run above: its first run (about 40 ms of a first frame's 60 ms
-		// more) would fall on the first frame with a face. It runs in the queue just after load() has answered (a
-		// timer: after whoever awaits load() is told), so the engine says ready as soon as before; a frame sent
-		// meanwhile waits for it, as it would have paid for it.
-		setTimeout(() => void serial(async () => warmFaceMesh()), 0);
+		// more) would fall on the first frame with a face. It runs in the queue once load() has answered (a timer:
+		// after whoever awaits load() is told), so the engine says ready as soon as before; a call made after that
+		// answer waits for it, as it would have paid for it.
+		setTimeout(
+			() =>
+				void serial(async () => {
+					if (warmFaceMesh()) options.onLoadStep?.('mesh');
+				}).catch(() => undefined), // a failed warm-up leaves the first face to pay, nothing worse
+			0
+		);
 	}
 
 	/** FaceMesh's graph once on a blank input of its own size: builds its kernels, as a face would. */
-	function warmFaceMesh(): void {
+	function warmFaceMesh(): boolean {
 		const mesh = human.models.models.facemesh as
 			| { inputs: { shape?: number[] }[]; execute(input: tfTypes.Tensor): tfTypes.Tensor | tfTypes.Tensor[] }
 			| null
 			| undefined;
 		const shape = mesh?.inputs[0]?.shape?.map((d) => (d > 0 ? d : 1));
-		if (!mesh || !shape || disposed) return;
+		if (!mesh || !shape || disposed) return false;
 		tf.tidy(() => {
 			mesh.execute(tf.zeros(shape));
 		});
+		return true;
 	}
 
 	function load(): Promise<void> {

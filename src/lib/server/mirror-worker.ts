@@ -31,7 +31,12 @@ export async function startMirrorWorker(weights: RawWeights, wasmDir: string): P
 	const entry = workerEntry();
 	if (!entry) return null;
 	// The weights are copied, not transferred: the main thread builds its own network from them too.
-	const worker = new Worker(entry, { workerData: { weights, wasmDir }, execArgv: typeScriptLoader(entry) });
+	let worker: Worker;
+	try {
+		worker = new Worker(entry, { workerData: { weights, wasmDir }, execArgv: typeScriptLoader(entry) });
+	} catch {
+		return null; // as for a thread that fails to start: the single-thread path
+	}
 	worker.unref(); // never keeps a finished process (a test, a command) alive
 	const pending = new Map<number, { resolve(v: Float32Array): void; reject(e: Error): void }>();
 	let next = 0;

@@ -15,7 +15,7 @@ import {
 } from '../core/embedders';
 import { CoreError } from '../core/errors';
 import { humanConfig } from '../core/human-config';
-import { createHumanEngine } from '../core/human-engine';
+import { createHumanEngine, type HumanEngineOptions } from '../core/human-engine';
 import { startMirrorWorker } from './mirror-worker';
 import { tf, WASM_DIR, wasmBackend, withoutNewProcessListeners } from './tf-wasm';
 import { readWeightsFile, registerFileLoadRouter } from './weights';
@@ -46,9 +46,12 @@ export interface ServerEngineOptions {
 	maxFaces?: number;
 	/** Folder with Human's model files; defaults to the copy inside node_modules. */
 	modelDir?: string;
+	/** Told as each step of the engine's load ends (tests). */
+	onLoadStep?: HumanEngineOptions['onLoadStep'];
 }
 
-function resolveEmbedder(requested: string | undefined): EmbedderId {
+/** The embedder id a request names (the project default when none), checked. */
+export function resolveEmbedder(requested: string | undefined): EmbedderId {
 	const id = requested ?? DEFAULT_EMBEDDER;
 	// EMBEDDER is checked with the configuration; this catches a command's --embedder.
 	if (!isEmbedderId(id))
@@ -103,7 +106,8 @@ export async function createServerEngine(options: ServerEngineOptions = {}): Pro
 		tf,
 		embedder,
 		loadWeights: (name) => weightsOf(name),
-		describeMirror: mirror?.describe
+		describeMirror: mirror?.describe,
+		onLoadStep: options.onLoadStep
 	});
 	try {
 		await engine.load();

@@ -57,18 +57,26 @@ export async function engineStagesMs(page: Page): Promise<Partial<Record<EngineS
 		page.evaluate(read, names),
 		...engineWorkers(page).map((w) => w.evaluate(read, names))
 	]);
-	const pageOrigin = timelines[0].origin;
+	return stagesOnPageClock(timelines);
+}
+
+/** Each timeline's marks (in ENGINE_STAGE_MARKS order) moved onto the first one's clock (the page's). */
+export function stagesOnPageClock(
+	timelines: { origin: number; marks: (number | null)[] }[]
+): Partial<Record<EngineStage, number>> {
 	const stages: Partial<Record<EngineStage, number>> = {};
 	for (const { origin, marks } of timelines)
 		(Object.keys(ENGINE_STAGE_MARKS) as EngineStage[]).forEach((stage, i) => {
 			const at = marks[i];
-			if (at !== null) stages[stage] = origin + at - pageOrigin;
+			if (at !== null) stages[stage] = origin + at - timelines[0].origin;
 		});
 	return stages;
 }
 
-/** The face engine's worker (not the WASM backend's threads, which wait on shared memory and answer nothing). */
-const engineWorkers = (page: Page) => page.workers().filter((w) => /\/engine-worker[^/]*\.js$/.test(w.url()));
+/** The face engine's worker script (not the WASM backend's threads, which wait on shared memory and answer nothing). */
+export const isEngineWorkerUrl = (url: string) => /\/engine-worker[^/]*\.js$/.test(url);
+
+const engineWorkers = (page: Page) => page.workers().filter((w) => isEngineWorkerUrl(w.url()));
 
 /** The model and .wasm files the page and its engine's worker fetched (the face engine runs in a worker). */
 export async function engineFilesFetched(page: Page): Promise<string[]> {
