@@ -15,7 +15,7 @@ engine.then(
 );
 port.on('message', async ({ id, file }: { id: number; file: string }) => {
 	try {
-		port.postMessage({ id, entry: await embedPhoto(await engine, file, chipSize) });
+		port.postMessage({ id, result: await embedPhoto(await engine, file, chipSize) });
 	} catch (error) {
 		port.postMessage({ id, error: (error as Error).message });
 	}

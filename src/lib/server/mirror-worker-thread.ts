@@ -40,7 +40,7 @@ ready.then(
 port.on('message', async ({ id, chip }: Job) => {
 	try {
 		const descriptor = await (await ready).describeChip(chip);
-		port.postMessage({ id, descriptor }, [descriptor.buffer as ArrayBuffer]);
+		port.postMessage({ id, result: descriptor }, [descriptor.buffer as ArrayBuffer]);
 	} catch (error) {
 		port.postMessage({ id, error: (error as Error).message });
 	}

@@ -4,6 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChipDescriber } from '../core/embedders/dlib-resnet';
 import type { RawWeights } from '../core/embedders/types';
+import type { PixelImage } from '../core/types';
+import { threadJobs } from './thread-jobs';
 import { typeScriptLoader } from './thread-loader';
 
 /**
@@ -38,53 +40,17 @@ export async function startMirrorWorker(weights: RawWeights, wasmDir: string): P
 		return null; // as for a thread that fails to start: the single-thread path
 	}
 	worker.unref(); // never keeps a finished process (a test, a command) alive
-	const pending = new Map<number, { resolve(v: Float32Array): void; reject(e: Error): void }>();
-	let next = 0;
-	let broken: Error | null = null;
-	const fail = (error: Error) => {
-		broken = error;
-		for (const job of pending.values()) job.reject(error);
-		pending.clear();
-	};
-	const started = new Promise<boolean>((resolve) => {
-		worker.once('error', (error) => {
-			fail(error);
-			resolve(false);
-		});
-		worker.on(
-			'message',
-			(message: { ready?: boolean; error?: string; id?: number; descriptor?: Float32Array }) => {
-				if (message.ready !== undefined) return resolve(message.ready);
-				const job = pending.get(message.id ?? -1);
-				if (!job) return;
-				pending.delete(message.id as number);
-				if (message.descriptor) job.resolve(message.descriptor);
-				else job.reject(new Error(message.error ?? 'mirror worker failed'));
-			}
-		);
-	});
-	worker.on('exit', () => fail(new Error('mirror worker exited')));
-	if (!(await started)) {
-		await worker.terminate();
+	// A thread that fails or hangs (the job timeout) costs time, never an answer: the embedder falls back to its
+	// single-thread batch of two, from then on.
+	const jobs = threadJobs<{ chip: PixelImage }, Float32Array>(worker, 'mirror worker', JOB_TIMEOUT_MS);
+	if (!(await jobs.started)) {
+		await jobs.terminate();
 		return null;
 	}
 	return {
-		describe(chip) {
-			if (broken) return Promise.reject(broken);
-			const id = next++;
-			return new Promise((resolve, reject) => {
-				// A thread that hangs must not hold a face slot: give up, and keep the single-thread path from now on.
-				const timer = setTimeout(() => fail(new Error('mirror worker timed out')), JOB_TIMEOUT_MS);
-				timer.unref();
-				pending.set(id, {
-					resolve: (v) => (clearTimeout(timer), resolve(v)),
-					reject: (e) => (clearTimeout(timer), reject(e))
-				});
-				worker.postMessage({ id, chip });
-			});
-		},
+		describe: (chip) => jobs.call({ chip }),
 		async terminate() {
-			await worker.terminate();
+			await jobs.terminate();
 		}
 	};
 }
