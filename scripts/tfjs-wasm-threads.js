@@ -10,7 +10,7 @@
 // And tfjs caps its thread pool at half of navigator.hardwareConcurrency (it assumes two hyperthreads per core;
 // setThreadsCount cannot go above that), which is one thread on a 2-core machine: the page's copy of the
 // module reports twice the logical cores, so the cap is one thread per logical core; its pool of workers is sized
-// to that too (8 otherwise).
+// to the pthreads that needs (8 otherwise).
 // The build fails if tfjs changes shape, rather than quietly falling back.
 
 /** The two scripts, as named in static/wasm/. */
@@ -27,12 +27,14 @@ const FOLDER = '(wasmPathPrefix != null ? wasmPathPrefix : prefix)';
 /** @type {[RegExp, string][]} */
 const FACTORY_EDITS = [
 	[
-		// Emscripten starts a pool of 8 workers whatever the page uses; the app runs one thread per logical core
-		// (useEveryCore, src/lib/browser/wasm-threads.ts), so that many are enough, and a 2-core device starts 2
-		// instead of 8 (issue 12, warm start). Never fewer than the threads: a pthread created without a free worker would wait for the main
-		// thread, which waits for it.
+		// Emscripten starts a pool of 8 workers whatever the page uses, and waits until each has loaded the module.
+		// The app runs one thread per logical core (useEveryCore, src/lib/browser/wasm-threads.ts), and tfjs' thread
+		// pool (pthreadpool) counts the calling thread as its first: it creates one pthread fewer than its threads.
+		// So a 2-core device needs 1 worker: a second one was never used and cost about 140 ms of CPU at every warm
+		// start, most of it in the kernel (issue 12; scripts/experiments/trace-warm-start.ts --thread-cpu). Never
+		// fewer: a pthread created without a free worker would wait for the main thread, which waits for it.
 		/var pthreadPoolSize=8;/,
-		'var pthreadPoolSize=navigator["hardwareConcurrency"]||8;'
+		'var pthreadPoolSize=Math.max(1,(navigator["hardwareConcurrency"]||8)-1);'
 	],
 	[
 		/function _emscripten_num_logical_cores\(\)\{if\(ENVIRONMENT_IS_NODE\)return require\("os"\)\.cpus\(\)\.length;return navigator\["hardwareConcurrency"\]\}/,

@@ -150,13 +150,13 @@ describe('server face engine (Human BlazeFace + FaceMesh, dlib ResNet on WASM)',
 			onLoadStep: (step) => steps.push(step)
 		});
 		try {
-			expect(steps).toEqual(['models', 'embedder', 'warm']);
+			expect(steps).toEqual(['models', 'embedder', 'detected', 'warm']);
 			const atReady = tf.memory().numTensors;
 			// A call made after load() has answered queues behind the warm-up: it has run once this answers.
 			const tiny: PixelImage = { width: 1, height: 1, channels: 3, data: new Uint8Array([200, 150, 120]) };
 			await new Promise((resolve) => setTimeout(resolve, 0));
 			expect(await fresh.detect(tiny)).toEqual([]);
-			expect(steps).toEqual(['models', 'embedder', 'warm', 'mesh']);
+			expect(steps).toEqual(['models', 'embedder', 'detected', 'warm', 'mesh']);
 			expect(tf.memory().numTensors).toBe(atReady);
 		} finally {
 			await fresh.dispose();

@@ -54,7 +54,8 @@ const STEPS: [label: string, from: EngineStage | 'navigation', to: EngineStage |
 	['tfjs backend started', 'workerRunning', 'backendReady'],
 	["Human's detector models loaded", 'backendReady', 'modelsLoaded'],
 	["descriptor's weights loaded", 'modelsLoaded', 'embedderLoaded'],
-	['warm-up (one detection, one embedding)', 'embedderLoaded', 'warm'],
+	['warm-up: one detection (a grey image)', 'embedderLoaded', 'warmDetected'],
+	['warm-up: one embedding (a grey chip)', 'warmDetected', 'warm'],
 	['answer back to the page, badge', 'warm', 'ready'],
 	// Not part of the warm start: queued once the engine has answered (a grey image gives FaceMesh no face).
 	["FaceMesh's warm-up, after the engine said ready", 'warm', 'meshWarm']

@@ -38,6 +38,7 @@ export interface HostedEngine {
 const STEP_MARKS = {
 	models: ENGINE_STAGE_MARKS.modelsLoaded,
 	embedder: ENGINE_STAGE_MARKS.embedderLoaded,
+	detected: ENGINE_STAGE_MARKS.warmDetected,
 	warm: ENGINE_STAGE_MARKS.warm,
 	mesh: ENGINE_STAGE_MARKS.meshWarm
 } as const;

@@ -21,6 +21,8 @@ export const ENGINE_STAGE_MARKS = {
 	modelsLoaded: 'me-verifier:models-loaded',
 	/** Worker: the descriptor's weights loaded. */
 	embedderLoaded: 'me-verifier:embedder-loaded',
+	/** Worker: the warm-up's detection ran (on a grey image). */
+	warmDetected: 'me-verifier:warm-detected',
 	/** Worker: one detection and one embedding ran (the warm-up that builds every kernel once). */
 	warm: 'me-verifier:warm',
 	/** Worker: FaceMesh's graph ran once (after the engine said ready: a grey image has no face for it). */

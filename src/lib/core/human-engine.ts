@@ -18,7 +18,7 @@ export interface HumanEngineOptions {
 	/** Optional second thread for the flip chip (the server binding provides one). */
 	describeMirror?: EmbedderDeps['describeMirror'];
 	/** Told as each step of load() ends (the browser marks them to time its warm start). */
-	onLoadStep?: (step: 'models' | 'embedder' | 'warm' | 'mesh') => void;
+	onLoadStep?: (step: 'models' | 'embedder' | 'detected' | 'warm' | 'mesh') => void;
 }
 
 /** FaceMesh indices (MediaPipe 468-point topology) for the five alignment points. */
@@ -212,6 +212,7 @@ export function createHumanEngine(options: HumanEngineOptions): FaceEngine {
 		options.onLoadStep?.('embedder');
 		const warm = warmupInputs();
 		await detectNow(warm.image);
+		options.onLoadStep?.('detected');
 		if (embedder.warmUp) await embedder.warmUp();
 		else await embedNow(warm.image, warm.face);
 		options.onLoadStep?.('warm');
