@@ -9,7 +9,8 @@
  * to the page's mark that its engine is ready, the badge's switch (models from the service worker's cache; the engine
  * in its worker). Timed as a user waits (undriven.ts: a profile on disk, no automation attached to the page's
  * workers), and, in turns, driven by Playwright as the e2e tests are: Playwright pauses each new worker until it has
- * attached, which the second figure includes. Results also in reports/bench-load.json.
+ * attached, which the second figure includes. Before and after the warm starts it measures the machine's speed
+ * (machine-index.ts), to read the timings against. Results also in reports/bench-load.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
@@ -28,6 +29,7 @@ import {
 	type EngineStage,
 	type FirstVisit
 } from '../../tests/e2e/lib/first-visit';
+import { machineIndex } from './machine-index';
 import { summarize } from './stats';
 
 const args = Object.fromEntries(
@@ -110,10 +112,14 @@ async function main(): Promise<void> {
 		const stages: Partial<Record<EngineStage, number>>[] = [];
 		const driven: number[] = [];
 		const drivenStages: Partial<Record<EngineStage, number>>[] = [];
+		const machine: number[] = [];
 		try {
 			context = await newContext(browser);
 			await firstVisit(context, counter, '/enroll', true);
 			const page = await context.newPage();
+			const index = await context.newPage();
+			await index.goto('about:blank');
+			machine.push(await machineIndex(index));
 			const runUndriven = async () => {
 				const run = await undriven.warmStart(`${counter.base}/enroll`);
 				warm.push(run.ready);
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
 					`warm start ${run + 1}/${RUNS}: ${Math.round(warm.at(-1)!)} ms (driven ${Math.round(driven.at(-1)!)} ms)`
 				);
 			}
+			machine.push(await machineIndex(index));
 		} finally {
 			await context?.close();
 			await undriven.close();
@@ -144,7 +151,8 @@ async function main(): Promise<void> {
 			warmStartMs: warm,
 			warmStartStagesMs: stages,
 			drivenWarmStartMs: driven,
-			drivenWarmStartStagesMs: drivenStages
+			drivenWarmStartStagesMs: drivenStages,
+			machineIndexBeforeAfter: machine
 		};
 		mkdirSync(path.join(REPO_ROOT, 'reports'), { recursive: true });
 		writeFileSync(path.join(REPO_ROOT, 'reports/bench-load.json'), JSON.stringify(report, null, '\t') + '\n');
@@ -169,6 +177,9 @@ async function main(): Promise<void> {
 				`| ${step} | ${p50(ms)} | ${Math.round(sorted[0])} | ${Math.round(sorted.at(-1)!)} | ${p50(drivenSteps[i][1])} |`
 			);
 		});
+		console.log(
+			`machine: Lighthouse's CPU benchmark index ${machine.join(' before the warm starts, ')} after (higher is faster; the audits of 2026-11-26 measured 1,932-2,850, 2026-11-27's 1,906)`
+		);
 		console.log('(also written to reports/bench-load.json)');
 	} finally {
 		await browser.close();
