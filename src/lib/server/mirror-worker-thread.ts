@@ -4,6 +4,7 @@ import type * as tfTypes from '@tensorflow/tfjs-core';
 import { createDlibResnet } from '../core/embedders/dlib-resnet';
 import type { RawWeights } from '../core/embedders/types';
 import type { PixelImage } from '../core/types';
+import { serveThreadJobs } from './thread-jobs';
 
 /**
  * The second thread of the flip-averaged embedder: its own tfjs WASM instance and its own copy of the
@@ -14,10 +15,6 @@ import type { PixelImage } from '../core/types';
 interface Start {
 	weights: RawWeights;
 	wasmDir: string;
-}
-interface Job {
-	id: number;
-	chip: PixelImage;
 }
 
 const require = createRequire(import.meta.url);
@@ -32,16 +29,7 @@ async function start({ weights, wasmDir }: Start) {
 
 const port = parentPort;
 if (!port) throw new Error('mirror-worker-thread must run as a worker thread');
-const ready = start(workerData as Start);
-ready.then(
-	() => port.postMessage({ ready: true }),
-	(error: Error) => port.postMessage({ ready: false, error: error.message })
-);
-port.on('message', async ({ id, chip }: Job) => {
-	try {
-		const descriptor = await (await ready).describeChip(chip);
-		port.postMessage({ id, result: descriptor }, [descriptor.buffer as ArrayBuffer]);
-	} catch (error) {
-		port.postMessage({ id, error: (error as Error).message });
-	}
+serveThreadJobs(port, start(workerData as Start), async (net, { chip }: { chip: PixelImage }) => {
+	const descriptor = await net.describeChip(chip);
+	return { result: descriptor, transfer: [descriptor.buffer as ArrayBuffer] };
 });

@@ -1,9 +1,9 @@
-import type { Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 
 /**
  * Jobs for a worker thread that says `{ ready: true }` (or `{ ready: false, error }`) once started, then answers each
  * `{ id, ...job }` with `{ id, result }` or `{ id, error }`: the flip's mirror thread and calibrate's embedding
- * threads.
+ * threads. `threadJobs` is the caller's side, `serveThreadJobs` the thread's.
  */
 
 interface Reply<Result> {
@@ -73,4 +73,27 @@ export function threadJobs<Job extends object, Result>(
 		failure: () => failed,
 		terminate: () => worker.terminate()
 	};
+}
+
+/**
+ * The thread's side: says whether `ready` resolved, then answers each job with what `run` gives for it (its
+ * `transfer` buffers moved, not copied) or with the error it threw.
+ */
+export function serveThreadJobs<State, Job, Result>(
+	port: MessagePort,
+	ready: Promise<State>,
+	run: (state: State, job: Job) => Promise<{ result: Result; transfer?: ArrayBuffer[] }>
+): void {
+	ready.then(
+		() => port.postMessage({ ready: true }),
+		(error: Error) => port.postMessage({ ready: false, error: error.message })
+	);
+	port.on('message', async ({ id, ...job }: Job & { id: number }) => {
+		try {
+			const { result, transfer } = await run(await ready, job as Job);
+			port.postMessage({ id, result }, transfer);
+		} catch (error) {
+			port.postMessage({ id, error: (error as Error).message });
+		}
+	});
 }
