@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { readWeightsManifest } from '../src/lib/core/embedders';
-import { toFloat16 } from '../src/lib/core/embedders/float16';
+import { decodeWeight } from '../src/lib/core/embedders/dequantize';
+import { toFloat16, weightByteLength } from '../src/lib/core/embedders/float16';
 import { ASSET_PATHS } from '../src/lib/browser/asset-paths';
 import { readFileBytes, readWeightsFile } from '../src/lib/server/weights';
 import { REPO_ROOT } from './helpers/faces';
@@ -37,5 +40,28 @@ describe('the float16 weights the browser downloads', () => {
 		expect(bin.byteLength).toBeLessThan(
 			readFileSync(path.join(faceApiModels, 'face_recognition_model.bin')).byteLength
 		);
+	});
+});
+
+describe("the descriptor's weights, decoded", () => {
+	it('are bit for bit what tfjs decodes, every one of them (the browser and the server load them so)', async () => {
+		await tf.setBackend('cpu');
+		const served = path.join(REPO_ROOT, 'static', ASSET_PATHS.weights['face-recognition']);
+		const { specs, data } = await readWeightsManifest(served, readFileBytes);
+		const theirs = tf.io.decodeWeights(data, specs);
+		let offset = 0;
+		let differing = 0;
+		for (const spec of specs) {
+			const ours = decodeWeight(tf, data, offset, spec);
+			const a = new Uint32Array((ours.dataSync() as Float32Array).slice().buffer);
+			const b = new Uint32Array((theirs[spec.name].dataSync() as Float32Array).slice().buffer);
+			expect(ours.shape).toEqual(theirs[spec.name].shape);
+			for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
+			ours.dispose();
+			offset += weightByteLength(spec);
+		}
+		tf.dispose(Object.values(theirs));
+		expect(specs.length).toBe(117);
+		expect(differing).toBe(0);
 	});
 });

@@ -3,7 +3,7 @@
  * (1.2-2.5 s instead of about 0.5-0.7): read the shares, not the totals; `npm run bench:load` gives the timings.
  *
  *   npx tsx scripts/experiments/trace-warm-start.ts [--runs=3] [--from=embedderLoaded] [--to=warm]
- *       [--events=REGEX] [--thread-cpu]
+ *       [--events=REGEX] [--thread-cpu] [--dwell=300] [--js-flags='...'] [--no-sw]
  *
  * A first visit of /enroll on the production build (`npm run build` first), then warm starts under tracing. Between
  * two stage marks (ENGINE_STAGE_MARKS' keys), per thread:
@@ -11,6 +11,10 @@
  * - the time inside each trace event name (nested events overlap: the sums are not self time).
  * --events lists every trace event whose name matches, with its arguments (e.g. 'wasm|produce|consume' for code
  * caching); --thread-cpu prints the CPU time (user, system; 10 ms ticks) of every worker thread at ready.
+ * --dwell keeps each page open that long after it is ready; --js-flags passes V8 flags; --no-sw blocks the service
+ * worker (the files then come from the HTTP cache). With them, the WebAssembly code cache can be watched:
+ * `--events='v8\.wasm\.' --dwell=6000` shows that V8 never hands Chromium tfjs' compiled module to cache (no
+ * v8.wasm.compiledModule), with or without the service worker; `--js-flags=--wasm-caching-timeout-ms=0` makes it.
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +38,8 @@ const THREAD_CPU = `for t in /proc/[0-9]*/task/*; do c=$(cat $t/comm 2>/dev/null
 const RUNS = Number(args.runs ?? 3);
 const FROM = (args.from ?? 'embedderLoaded') as EngineStage;
 const TO = (args.to ?? 'warm') as EngineStage;
+/** Milliseconds each page stays open after it is ready (V8 writes a WASM code cache only after 2 s without tier-ups). */
+const DWELL = Number(args.dwell ?? 300);
 const CATEGORIES = [
 	'v8',
 	'v8.wasm',
@@ -113,9 +119,19 @@ function profileSelfTimes(events: Ev[], from: number, to: number, threadName: (e
 const dir = mkdtempSync(path.join(tmpdir(), 'trace-'));
 const server = await startBuiltServer({ MODEL_PATH: path.join(dir, 'none.json') });
 const counter = await startByteCounter(server.base);
-const context = await launchProfile(path.join(dir, 'profile'));
+const context = await launchProfile(
+	path.join(dir, 'profile'),
+	args['js-flags'] ? [`--js-flags=${args['js-flags']}`] : [],
+	!!args['no-sw']
+);
 try {
-	await firstVisit(context, counter, '/enroll', true);
+	if (args['no-sw']) {
+		const first = await context.newPage();
+		await first.goto(`${counter.base}/enroll`);
+		await engineReadyMs(first);
+		await first.waitForTimeout(DWELL);
+		await first.close();
+	} else await firstVisit(context, counter, '/enroll', true);
 	const browser = context.browser()!;
 	for (let run = 0; run < RUNS; run++) {
 		const page = await context.newPage();
@@ -123,7 +139,7 @@ try {
 		await page.goto(`${counter.base}/enroll`);
 		const ready = await engineReadyMs(page);
 		if (args['thread-cpu']) console.log(execSync(THREAD_CPU, { shell: '/bin/bash' }).toString());
-		await page.waitForTimeout(300);
+		await page.waitForTimeout(DWELL);
 		const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: Ev[] };
 		const events = trace.traceEvents;
 		const names = new Map<string, string>();

@@ -51,11 +51,16 @@ export function launchWithCamera(clip: string, extraArgs: string[] = []): Promis
 }
 
 /** A profile kept on disk in `dir` (as a user's is), for a later launch on the same profile. */
-export function launchProfile(dir: string): Promise<BrowserContext> {
+export function launchProfile(
+	dir: string,
+	extraArgs: string[] = [],
+	blockServiceWorkers = false
+): Promise<BrowserContext> {
 	return chromium.launchPersistentContext(dir, {
+		...(blockServiceWorkers ? { serviceWorkers: 'block' as const } : {}),
 		executablePath: CHROMIUM,
 		headless: !HEADED,
-		args: CHROMIUM_ARGS,
+		args: [...CHROMIUM_ARGS, ...extraArgs],
 		...CONTEXT_OPTIONS
 	});
 }

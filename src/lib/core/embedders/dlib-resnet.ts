@@ -2,6 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs-core';
 import { alignFace, cropBox, mirrorChip, mirrorTemplate } from '../align';
 import { CoreError } from '../errors';
 import type { DetectedFace, PixelImage } from '../types';
+import { decodeWeight } from './dequantize';
 import { toFloat16, weightByteLength } from './float16';
 import { DLIB_CHIP } from './templates';
 import { l2normalize, type Embedder, type RawWeights, type Tf } from './types';
@@ -70,8 +71,7 @@ function buildParams(tf: Tf, weights: RawWeights): Params {
 	const take = (name: string): tfTypes.Tensor => {
 		const entry = where.get(name);
 		if (!entry) throw new CoreError('MODEL_INVALID', `dlib-resnet weights lack ${name}`);
-		const bytes = half.data.slice(entry.offset, entry.offset + weightByteLength(entry.spec));
-		const t = tf.io.decodeWeights(bytes, [entry.spec])[name];
+		const t = decodeWeight(tf, half.data, entry.offset, entry.spec);
 		decoded.push(t);
 		return t;
 	};
