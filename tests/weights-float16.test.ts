@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { readWeightsManifest } from '../src/lib/core/embedders';
 import { decodeWeight } from '../src/lib/core/embedders/dequantize';
-import { toFloat16, weightByteLength } from '../src/lib/core/embedders/float16';
+import { toFloat16, weightOffsets } from '../src/lib/core/embedders/float16';
 import { ASSET_PATHS } from '../src/lib/browser/asset-paths';
 import { readFileBytes, readWeightsFile } from '../src/lib/server/weights';
 import { REPO_ROOT } from './helpers/faces';
@@ -49,17 +49,16 @@ describe("the descriptor's weights, decoded", () => {
 		const served = path.join(REPO_ROOT, 'static', ASSET_PATHS.weights['face-recognition']);
 		const { specs, data } = await readWeightsManifest(served, readFileBytes);
 		const theirs = tf.io.decodeWeights(data, specs);
-		let offset = 0;
+		const offsets = weightOffsets(specs);
 		let differing = 0;
-		for (const spec of specs) {
-			const ours = decodeWeight(tf, data, offset, spec);
+		specs.forEach((spec, n) => {
+			const ours = decodeWeight(tf, data, offsets[n], spec);
 			const a = new Uint32Array((ours.dataSync() as Float32Array).slice().buffer);
 			const b = new Uint32Array((theirs[spec.name].dataSync() as Float32Array).slice().buffer);
 			expect(ours.shape).toEqual(theirs[spec.name].shape);
 			for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
 			ours.dispose();
-			offset += weightByteLength(spec);
-		}
+		});
 		tf.dispose(Object.values(theirs));
 		expect(specs.length).toBe(117);
 		expect(differing).toBe(0);

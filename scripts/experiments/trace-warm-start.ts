@@ -119,11 +119,10 @@ function profileSelfTimes(events: Ev[], from: number, to: number, threadName: (e
 const dir = mkdtempSync(path.join(tmpdir(), 'trace-'));
 const server = await startBuiltServer({ MODEL_PATH: path.join(dir, 'none.json') });
 const counter = await startByteCounter(server.base);
-const context = await launchProfile(
-	path.join(dir, 'profile'),
-	args['js-flags'] ? [`--js-flags=${args['js-flags']}`] : [],
-	!!args['no-sw']
-);
+const context = await launchProfile(path.join(dir, 'profile'), {
+	args: args['js-flags'] ? [`--js-flags=${args['js-flags']}`] : [],
+	blockServiceWorkers: !!args['no-sw']
+});
 try {
 	if (args['no-sw']) {
 		const first = await context.newPage();

@@ -53,14 +53,13 @@ export function launchWithCamera(clip: string, extraArgs: string[] = []): Promis
 /** A profile kept on disk in `dir` (as a user's is), for a later launch on the same profile. */
 export function launchProfile(
 	dir: string,
-	extraArgs: string[] = [],
-	blockServiceWorkers = false
+	{ args = [], blockServiceWorkers = false }: { args?: string[]; blockServiceWorkers?: boolean } = {}
 ): Promise<BrowserContext> {
 	return chromium.launchPersistentContext(dir, {
 		...(blockServiceWorkers ? { serviceWorkers: 'block' as const } : {}),
 		executablePath: CHROMIUM,
 		headless: !HEADED,
-		args: [...CHROMIUM_ARGS, ...extraArgs],
+		args: [...CHROMIUM_ARGS, ...args],
 		...CONTEXT_OPTIONS
 	});
 }

@@ -3,7 +3,7 @@ import { alignFace, cropBox, mirrorChip, mirrorTemplate } from '../align';
 import { CoreError } from '../errors';
 import type { DetectedFace, PixelImage } from '../types';
 import { decodeWeight } from './dequantize';
-import { toFloat16, weightByteLength } from './float16';
+import { toFloat16, weightOffsets } from './float16';
 import { DLIB_CHIP } from './templates';
 import { l2normalize, type Embedder, type RawWeights, type Tf } from './types';
 
@@ -61,12 +61,8 @@ function buildParams(tf: Tf, weights: RawWeights): Params {
 	const half = toFloat16(weights);
 	// Each tensor is decoded when its layer is built, from its own bytes, and freed with that layer's tidy(): the
 	// decoded float32 weights are never all in memory at once beside the folded ones.
-	const where = new Map<string, { spec: tfTypes.io.WeightsManifestEntry; offset: number }>();
-	let offset = 0;
-	for (const spec of half.specs) {
-		where.set(spec.name, { spec, offset });
-		offset += weightByteLength(spec);
-	}
+	const offsets = weightOffsets(half.specs);
+	const where = new Map(half.specs.map((spec, i) => [spec.name, { spec, offset: offsets[i] }]));
 	const decoded: tfTypes.Tensor[] = [];
 	const take = (name: string): tfTypes.Tensor => {
 		const entry = where.get(name);

@@ -48,8 +48,27 @@ export function weightByteLength(spec: tfTypes.io.WeightsManifestEntry): number 
 	return count * bytes;
 }
 
-/** Every plain float32 weight stored as float16 (half the bytes); other weights are copied as they are. */
+/** Where each weight starts in its shard: the sum of the byte lengths before it. */
+export function weightOffsets(specs: readonly tfTypes.io.WeightsManifestEntry[]): number[] {
+	let offset = 0;
+	return specs.map((spec) => {
+		const at = offset;
+		offset += weightByteLength(spec);
+		return at;
+	});
+}
+
+/**
+ * Every plain float32 weight stored as float16 (half the bytes); other weights are copied as they are. Weights with
+ * no plain float32 left (the browser's download) come back as they are, not copied: this runs at every start.
+ */
 export function toFloat16(weights: RawWeights): RawWeights {
+	if (!weights.specs.some((spec) => spec.dtype === 'float32' && !spec.quantization)) {
+		const bytes = weights.specs.reduce((sum, spec) => sum + weightByteLength(spec), 0);
+		if (bytes !== weights.data.byteLength)
+			throw new RangeError(`the weights hold ${weights.data.byteLength} bytes, their specs ${bytes}`);
+		return weights;
+	}
 	const source = new DataView(weights.data);
 	const sizes = weights.specs.map((spec) =>
 		spec.dtype === 'float32' && !spec.quantization ? weightByteLength(spec) / 2 : weightByteLength(spec)
