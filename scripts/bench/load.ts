@@ -12,7 +12,7 @@
  * attached, which the second figure includes. Before and after the warm starts it measures the machine's speed
  * (machine-index.ts), to read the timings against. Results also in reports/bench-load.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,6 +75,16 @@ function stepDurations(
 			return start === undefined || end === undefined ? [] : [end - start];
 		})
 	]);
+}
+
+/** The machine index the last `npm run audit` recorded (reports/lighthouse.json), to compare with; null if none. */
+function lastAuditIndex(): number | null {
+	try {
+		const report = JSON.parse(readFileSync(path.join(REPO_ROOT, 'reports/lighthouse.json'), 'utf8'));
+		return typeof report.benchmarkIndex === 'number' ? Math.round(report.benchmarkIndex) : null;
+	} catch {
+		return null;
+	}
 }
 
 async function main(): Promise<void> {
@@ -175,8 +185,9 @@ async function main(): Promise<void> {
 				`| ${step} | ${p50(ms)} | ${Math.round(sorted[0])} | ${Math.round(sorted.at(-1)!)} | ${p50(drivenSteps[i][1])} |`
 			);
 		});
+		const audited = lastAuditIndex();
 		console.log(
-			`machine: Lighthouse's CPU benchmark index ${machine.join(' before the warm starts, ')} after (higher is faster; the audits of 2026-11-26 measured 1,932-2,850, 2026-11-27's 1,906)`
+			`machine: Lighthouse's CPU benchmark index ${machine.join(' before the warm starts, ')} after (higher is faster${audited ? `; the last \`npm run audit\` here measured ${audited}` : ''})`
 		);
 		console.log('(also written to reports/bench-load.json)');
 	} finally {

@@ -38,7 +38,7 @@ const THREAD_CPU = `for t in /proc/[0-9]*/task/*; do c=$(cat $t/comm 2>/dev/null
 const RUNS = Number(args.runs ?? 3);
 const FROM = (args.from ?? 'embedderLoaded') as EngineStage;
 const TO = (args.to ?? 'warm') as EngineStage;
-/** Milliseconds each page stays open after it is ready (V8 writes a WASM code cache only after 2 s without tier-ups). */
+/** Milliseconds each page stays open after it is ready (V8's WASM caching timer is 2 s; it never fired here, above). */
 const DWELL = Number(args.dwell ?? 300);
 const CATEGORIES = [
 	'v8',
