@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LivenessAction } from '../src/lib/core/liveness';
 import type { RunningServer } from './helpers/server';
@@ -21,6 +22,8 @@ let server: RunningServer;
 let tvReal: Uint8Array[];
 let other: Uint8Array[];
 let still: Uint8Array[];
+/** The user beforeAll enrols (tv_real's man). */
+let tranId = 0;
 
 interface Issued {
 	challenge: string;
@@ -63,6 +66,7 @@ beforeAll(async () => {
 		body: { nombre: 'Tran', correo: 'tran@example.com' }
 	});
 	expect(user.status).toBe(201);
+	tranId = user.json.id;
 	const form = new FormData();
 	for (const i of [0, 70, 180]) form.append('images', new Blob([new Uint8Array(tvReal[i])]), `f${i}.jpg`);
 	const enrolled = await send(server, `/registro-imagenes/${user.json.id}`, {
@@ -170,6 +174,31 @@ describe('face login with liveness (the default)', () => {
 		expect((await send(server, '/healthz', { method: 'GET' })).status).toBeLessThan(600);
 	}, 60_000);
 
+	it('refuses made-up frame times before decoding any frame, and frames larger than Full HD', async () => {
+		// An attacker's pass: 160 frames of 16 MP with times no capture has held a face slot for about 20 s, before
+		// the times were judged. Frames that are not even images now fail on their times, so nothing was decoded.
+		const issued = await challenge();
+		const junk = Array.from({ length: 6 }, () => ({ t: 0, jpeg: new TextEncoder().encode('not an image') }));
+		const madeUp = await send(server, '/autenticacion', { body: livenessForm(issued.challenge, junk) });
+		expect(madeUp.status).toBe(401);
+		expect(madeUp.json.error).toMatchObject({ code: 'LIVENESS_FAILED', liveness: { failure: 'bad_frames' } });
+		// Good times, one frame of 2000 x 2000: refused by its size, before it is decoded.
+		const next = await challenge();
+		const big = await sharp({
+			create: { width: 2000, height: 2000, channels: 3, background: '#808080' }
+		})
+			.jpeg()
+			.toBuffer();
+		const frames = answerFrames(tvReal, next.actions).map((f, i) =>
+			i === 1 ? { ...f, jpeg: new Uint8Array(big) } : f
+		);
+		await waitForCapture(next, frames);
+		const large = await send(server, '/autenticacion', { body: livenessForm(next.challenge, frames) });
+		expect(large.json.error?.code, JSON.stringify(large.json)).toBe('IMAGE_TOO_LARGE');
+		expect(large.status).toBeGreaterThanOrEqual(400);
+		expect(large.status).toBeLessThan(500);
+	}, 60_000);
+
 	it('a parallel burst of one good answer logs in once; the others find the challenge spent', async () => {
 		const issued = await challenge();
 		const frames = answerFrames(tvReal, issued.actions);
@@ -196,14 +225,27 @@ describe('face login with liveness (the default)', () => {
 		expect(wrong.status).toBe(401);
 		expect(wrong.json.error.liveness.failure).toBe('invalid_challenge');
 
-		const issued = await challenge('enrol');
-		expect([...issued.actions].sort()).toEqual([...TV_REAL_ACTIONS].sort());
-		const frames = answerFrames(tvReal, issued.actions);
-		await waitForCapture(issued, frames);
-		const enrolled = await send(server, `/registro-imagenes/${user.json.id}`, {
-			bearer: user.json.enrolment_token as string,
-			body: livenessForm(issued.challenge, frames)
+		const capture = async (id: number, token: string) => {
+			const issued = await challenge('enrol');
+			expect([...issued.actions].sort()).toEqual([...TV_REAL_ACTIONS].sort());
+			const frames = answerFrames(tvReal, issued.actions);
+			await waitForCapture(issued, frames);
+			return send(server, `/registro-imagenes/${id}`, {
+				bearer: token,
+				body: livenessForm(issued.challenge, frames)
+			});
+		};
+		// tv_real's man is Tran already: his face in a second account would make his logins ambiguous.
+		const shadow = await capture(user.json.id, user.json.enrolment_token as string);
+		expect(shadow.status, JSON.stringify(shadow.json)).toBe(409);
+		expect(shadow.json.error.code).toBe('CONFLICT');
+		// Once Tran is gone (an operator deletes him), the same face enrols in a new account.
+		const admin = { key: server.apiKey! };
+		expect((await send(server, `/usuarios/${tranId}`, { method: 'DELETE', ...admin })).status).toBe(200);
+		const fresh = await send(server, '/registro-datos', {
+			body: { nombre: 'Live', correo: 'live-2@example.com' }
 		});
+		const enrolled = await capture(fresh.json.id, fresh.json.enrolment_token as string);
 		expect(enrolled.status, JSON.stringify(enrolled.json)).toBe(200);
 		expect(enrolled.json.faces_used).toBeGreaterThanOrEqual(3);
 		expect(enrolled.json.liveness).toMatchObject({ passed: true });

@@ -23,6 +23,7 @@ const PENNY = {
 	enrol: ['penny/penny1.png', 'penny/penny2.png', 'penny/penny3.png'],
 	login: 'penny/penny4.png'
 };
+const HOWARD = ['howard/howard1.png', 'howard/howard2.png', 'howard/howard3.png'];
 // Face login: the owner is Penny (both her held-back photos pass the strict login threshold), the attacker Amy.
 const OWNER = PENNY;
 const ATTACKER = AMY;
@@ -154,6 +155,45 @@ describe('face-login enrolment belongs to its owner', () => {
 		).toBe(401);
 	});
 
+	it("a stranger cannot enrol the owner's face in an account of their own (it would lock the owner out)", async () => {
+		// Found by an attacker's pass: photos of Penny from the web, enrolled by Mallory in her own new account, made
+		// Penny's logins ambiguous (two templates of one face: nobody is named), and she was refused.
+		const mallory = await send(server, '/registro-datos', {
+			body: { nombre: 'Mallory', correo: 'mallory-shadow@example.com' }
+		});
+		expect(mallory.status).toBe(201);
+		const enrolAsMallory = (images: string[]) =>
+			send(server, `/registro-imagenes/${mallory.json.id}`, {
+				bearer: mallory.json.enrolment_token,
+				body: photos({}, { images })
+			});
+		// Her photos of Penny alone, or one (a held-back one) among three of her own face.
+		for (const [n, images] of [OWNER.enrol, ['penny/penny5.png', ...ATTACKER.enrol]].entries()) {
+			const shadow = await send(server, '/registro-datos', {
+				body: { nombre: 'Mallory', correo: `mallory-${n}@example.com` }
+			});
+			const attempt = await send(server, `/registro-imagenes/${shadow.json.id}`, {
+				bearer: shadow.json.enrolment_token,
+				body: photos({}, { images })
+			});
+			expect(attempt.status, images.join()).toBe(409);
+			expect(attempt.json.error.code).toBe('CONFLICT');
+			expect(JSON.stringify(attempt.json)).not.toMatch(/alice|penny|"id"/i);
+			// The token is used up: each probe costs a sign-up.
+			const again = await send(server, `/registro-imagenes/${shadow.json.id}`, {
+				bearer: shadow.json.enrolment_token,
+				body: photos({}, { images: HOWARD })
+			});
+			expect(again.status).toBe(401);
+		}
+		// Penny still logs in as Alice: the next test's first step (one login fewer here, for the client's budget).
+		// Her own face is hers to enrol.
+		expect((await enrolAsMallory(ATTACKER.enrol)).status).toBe(200);
+		expect(
+			(await send(server, `/usuarios/${mallory.json.id}`, { method: 'DELETE', key: admin })).status
+		).toBe(200);
+	});
+
 	it('replacing the template needs a login of the same user; it revokes every earlier token', async () => {
 		const login = await send(server, '/autenticacion', { body: photos({}, { image: [OWNER.login] }) });
 		expect(login.status).toBe(200);
@@ -221,7 +261,7 @@ describe('face-login enrolment belongs to its owner', () => {
 			Array.from({ length: 3 }, () =>
 				send(server, `/registro-imagenes/${carol.json.id}`, {
 					bearer: carol.json.enrolment_token,
-					body: photos({}, { images: OWNER.enrol })
+					body: photos({}, { images: HOWARD })
 				})
 			)
 		);
@@ -295,6 +335,32 @@ describe('no oracle for strangers', () => {
 			body: { nombre: 'Eve', correo: 'carol@example.com' }
 		});
 		expect(operator.status).toBe(409);
+	});
+
+	it('names and e-mails holding control or text-direction characters are refused, not cut short', async () => {
+		// An attacker's pass: 'z\u0000tail' was stored as 'z', and 'x@y\u0000.z' as 'x@y' (not what was validated).
+		for (const body of [
+			{ nombre: 'z\u0000tail', correo: 'nul-name@example.com' },
+			{ nombre: 'Nul', correo: 'x@y\u0000.z' },
+			{ nombre: 'admin\u202egnp.exe', correo: 'rlo@example.com' },
+			{ nombre: 'Bell\u0007', correo: 'bell@example.com' }
+		]) {
+			const answer = await send(server, '/registro-datos', { key: admin, body });
+			expect(answer.status, JSON.stringify(body)).toBe(400);
+			expect(answer.json.error.code).toBe('BAD_REQUEST');
+		}
+		const person = await send(server, '/register', {
+			key: admin,
+			body: photos({ name: 'Ada\u0000Lovelace' }, { images: HOWARD })
+		});
+		expect(person.status).toBe(400);
+		// Tabs and line breaks inside a name are whitespace, folded to one space as before.
+		const folded = await send(server, '/registro-datos', {
+			key: admin,
+			body: { nombre: 'Ada\n\tKing', correo: 'ada-king@example.com' }
+		});
+		expect(folded.status).toBe(201);
+		expect(folded.json.nombre).toBe('Ada King');
 	});
 
 	it('known and unknown ids answer alike without credentials', async () => {

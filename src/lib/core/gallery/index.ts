@@ -1,4 +1,4 @@
-export { matchFace, matchFrame, rankPeople } from './match';
+export { matchFace, matchFrame, rankPeople, shadowsSomeoneElse } from './match';
 export type { Candidate, FaceMatch, Gallery, UnknownReason } from './match';
 export { GalleryMatrix, type TopTwo } from './matrix';
 export { buildTemplate, scorePerson } from './template';

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CoreError } from '../errors';
 import { createRng } from '../random';
-import { buildTemplate, matchFace, matchFrame, rankPeople, type MatchPolicy } from './index';
+import {
+	buildTemplate,
+	GalleryMatrix,
+	matchFace,
+	matchFrame,
+	rankPeople,
+	shadowsSomeoneElse,
+	type MatchPolicy
+} from './index';
 
 // Seeded so the synthetic people are the same on every run.
 const random = createRng(42);
@@ -125,5 +133,41 @@ describe('buildTemplate', () => {
 		const toAlice = rankPeople(alice, [template], policy)[0].score;
 		const toBob = rankPeople(bob, [template], policy)[0].score;
 		expect(Math.abs(toAlice - toBob)).toBeLessThan(1e-5);
+	});
+});
+
+describe('shadowsSomeoneElse', () => {
+	const asMatrix = () => {
+		const matrix = new GalleryMatrix(DIM, 4);
+		for (const t of gallery) matrix.set(t.id, t.name, t.members);
+		return matrix;
+	};
+
+	it("flags a new enrolment holding someone else's face, in a list and in the server's matrix", () => {
+		const mallorysPhotos = [photoOf(stranger, 0.3), photoOf(alice, 0.3), photoOf(stranger, 0.3)];
+		for (const g of [gallery, asMatrix()]) {
+			expect(shadowsSomeoneElse(mallorysPhotos, g, policy, 'm')).toBe(true);
+			expect(shadowsSomeoneElse([photoOf(stranger, 0.3), photoOf(stranger, 0.3)], g, policy, 'm')).toBe(
+				false
+			);
+		}
+	});
+
+	it("lets a person re-enrol their own face, but not one within the margin of someone else's", () => {
+		for (const g of [gallery, asMatrix()]) {
+			expect(shadowsSomeoneElse([photoOf(alice, 0.3), photoOf(alice, 0.3)], g, policy, 'a')).toBe(false);
+			expect(shadowsSomeoneElse([photoOf(bob, 0.3)], g, policy, 'a')).toBe(true);
+		}
+		// Just under the threshold but within the margin: that close already makes Alice's logins ambiguous.
+		const near = mix(alice, stranger, 0.5);
+		const score = rankPeople(near, gallery, policy)[0].score;
+		const between: MatchPolicy = { ...policy, threshold: score + policy.margin / 2 };
+		expect(score).toBeLessThan(between.threshold);
+		expect(shadowsSomeoneElse([near], gallery, between, 'm')).toBe(true);
+		expect(shadowsSomeoneElse([near], gallery, { ...between, margin: 0 }, 'm')).toBe(false);
+	});
+
+	it('finds nobody to shadow in an empty gallery', () => {
+		expect(shadowsSomeoneElse([photoOf(alice, 0.3)], [], policy, 'a')).toBe(false);
 	});
 });

@@ -50,6 +50,31 @@ export function matchFace(query: ArrayLike<number>, gallery: Gallery, policy: Ma
 }
 
 /**
+ * Whether a new enrolment of `self` would shadow someone else already in the gallery: some face of it scores within
+ * the policy's margin of the threshold against another person. Such a template would make that person's own logins
+ * ambiguous (two templates too close to tell apart: nobody is named) or name `self` instead, so it must not be stored:
+ * enrolling three photos of a stranger taken from the web would otherwise lock them out (or let the photos' owner
+ * in as `self`). The bar sits a margin below the threshold because being that close already blocks the other's login.
+ */
+export function shadowsSomeoneElse(
+	faces: readonly ArrayLike<number>[],
+	gallery: Gallery,
+	policy: MatchPolicy,
+	self: string
+): boolean {
+	const bar = policy.threshold - policy.margin;
+	return faces.some((face) => {
+		const { best, runnerUp } =
+			gallery instanceof GalleryMatrix
+				? gallery.topTwo(normalize(face), policy.strategy)
+				: topTwoOf(rankPeople(face, gallery, policy));
+		// Only one of the two can be `self`, so the other is the nearest someone else.
+		const other = best?.id === self ? runnerUp : best;
+		return other !== null && other.score >= bar;
+	});
+}
+
+/**
  * 1:N decisions for every face of one frame. A person is in a frame at most once, so when two faces
  * claim the same person only the higher score keeps the name; the other becomes unknown rather than
  * being reassigned to its second choice.

@@ -4,7 +4,13 @@ import type { DetectedFace, Embedding, PixelImage } from '../types';
 import { cryptoWords, randomBelow, type LivenessAction, type RandomWords } from './actions';
 import type { LivenessChallenge } from './challenge';
 import { actionFaceThreshold } from './same-face';
-import { judgeChallenge, type FrameObservation, type LivenessFailure, type LivenessJudgement } from './judge';
+import {
+	frameTimesAreContinuous,
+	judgeChallenge,
+	type FrameObservation,
+	type LivenessFailure,
+	type LivenessJudgement
+} from './judge';
 
 export interface CapturedFrame {
 	/** ms since the capture started, as the capturing device measured it. */
@@ -98,6 +104,24 @@ export async function observeFrames(
 }
 
 /**
+ * What fails a challenge before any face is looked at: an expired challenge, or frame times that are not a
+ * continuous capture or span more time than has passed since the challenge was issued. Cheap and image-free, so the
+ * server answers it before decoding a frame: a request with 160 large frames and made-up times costs no face work.
+ */
+export function failureBeforeFaces(
+	challenge: Pick<LivenessChallenge, 'issuedAt' | 'expiresAt'>,
+	times: readonly number[],
+	options: Pick<LivenessCheckOptions, 'now' | 'clockSlackMs'>
+): LivenessFailure | null {
+	if (options.now > challenge.expiresAt) return 'expired';
+	if (!frameTimesAreContinuous(times)) return 'bad_frames';
+	const span = times.length > 0 ? times[times.length - 1] - times[0] : 0;
+	if (span > options.now - challenge.issuedAt + (options.clockSlackMs ?? DEFAULT_CLOCK_SLACK_MS))
+		return 'bad_frames';
+	return null;
+}
+
+/**
  * The liveness use-case, one function for browser, server and evaluation: is the challenge still valid,
  * did the frames show its actions in order and on time, and is it the same person throughout? The last is
  * checked by embedding the decision frame, the most frontal frame of each step and a few frames drawn at
@@ -121,11 +145,12 @@ export async function checkLiveness(
 		track: [],
 		bestFrame: 0
 	});
-	if (options.now > challenge.expiresAt) return refuse('expired');
-	const span = frames.length > 0 ? frames[frames.length - 1].t - frames[0].t : 0;
-	// Frames cannot span more time than has passed since the challenge was issued.
-	if (span > options.now - challenge.issuedAt + (options.clockSlackMs ?? DEFAULT_CLOCK_SLACK_MS))
-		return refuse('bad_frames');
+	const early = failureBeforeFaces(
+		challenge,
+		frames.map((f) => f.t),
+		options
+	);
+	if (early) return refuse(early);
 
 	const observations = await observeFrames(engine, frames);
 	const judgement = judgeChallenge(challenge.actions, challenge.stepMs, observations);

@@ -83,16 +83,21 @@ const fail = (
 const centre = (f: DetectedFace): [number, number] => [f.box[0] + f.box[2] / 2, f.box[1] + f.box[3] / 2];
 const area = (f: DetectedFace): number => f.box[2] * f.box[3];
 
-/** Checks that the frames are a plausible continuous capture (increasing times, no long gaps). */
-function framesAreContinuous(frames: FrameObservation[]): boolean {
-	if (frames.length < FRAME_LIMITS.minFrames || frames.length > FRAME_LIMITS.maxFrames) return false;
-	for (let i = 0; i < frames.length; i++) {
-		const t = frames[i].t;
+/**
+ * Whether frame times are those of a plausible continuous capture (a count in the limits, increasing times, no long
+ * gaps). Needs no image: the server checks it before decoding any frame.
+ */
+export function frameTimesAreContinuous(times: readonly number[]): boolean {
+	if (times.length < FRAME_LIMITS.minFrames || times.length > FRAME_LIMITS.maxFrames) return false;
+	for (let i = 0; i < times.length; i++) {
+		const t = times[i];
 		if (!Number.isFinite(t) || t < 0) return false;
-		if (i > 0 && (t <= frames[i - 1].t || t - frames[i - 1].t > FRAME_LIMITS.maxGapMs)) return false;
+		if (i > 0 && (t <= times[i - 1] || t - times[i - 1] > FRAME_LIMITS.maxGapMs)) return false;
 	}
 	return true;
 }
+
+const framesAreContinuous = (frames: FrameObservation[]) => frameTimesAreContinuous(frames.map((f) => f.t));
 
 /**
  * Follows one face through the frames. Fails on a second face, on a jump no head makes (a cut), or on the

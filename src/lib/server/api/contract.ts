@@ -206,8 +206,19 @@ export const enrolUser = operation({
 	headers: challengeHeaderNote,
 	heavy: true,
 	responses: { 200: s.EnrolResult },
-	errors: ['NOT_ENOUGH_DATA', 'NOT_FOUND', 'LIVENESS_REQUIRED', 'LIVENESS_FAILED', 'ENGINE_UNAVAILABLE'],
-	errorNotes: { NOT_FOUND: 'No such user; only told to a `manage` key.' }
+	errors: [
+		'NOT_ENOUGH_DATA',
+		'CONFLICT',
+		'NOT_FOUND',
+		'LIVENESS_REQUIRED',
+		'LIVENESS_FAILED',
+		'ENGINE_UNAVAILABLE'
+	],
+	errorNotes: {
+		NOT_FOUND: 'No such user; only told to a `manage` key.',
+		CONFLICT:
+			"A face of the upload is within the login margin of another user's template (it would lock them out or let them in as this user): nothing is stored, the enrolment token is used up, and the answer does not say who."
+	}
 });
 
 export const renewEnrolment = operation({

@@ -2,6 +2,7 @@ import { CoreError } from '../../core/errors';
 import type { FaceEngine } from '../../core/face-engine';
 import {
 	checkLiveness,
+	failureBeforeFaces,
 	createChallenge,
 	createEnrolmentChallenge,
 	sameFaceThreshold,
@@ -19,6 +20,11 @@ export { LIVENESS_PURPOSES, type LivenessPurpose, type SignedChallenge } from '.
 
 /** Frames are sent at about 480 px; anything larger is scaled down before detection. */
 const FRAME_MAX_SIDE = 640;
+/**
+ * A frame larger than Full HD is refused before it is decoded: up to 160 frames of 16 MP each held a face slot for
+ * about 20 s (an attacker's pass); the app sends about 480 px, a camera at most 1920x1080.
+ */
+export const FRAME_MAX_PIXELS = 1920 * 1088;
 /** Carries the signed challenge instead of the `challenge` form field (the header wins). */
 export const CHALLENGE_HEADER = 'x-liveness-challenge';
 
@@ -149,23 +155,24 @@ export async function checkUploadedFrames(
 	challenge: SignedChallenge,
 	upload: LivenessUpload
 ): Promise<LivenessResult> {
+	const refused = (why: string, step: number | null) =>
+		failed(`Liveness check failed: ${why.replaceAll('_', ' ')}.`, why, {
+			step,
+			action: step === null ? null : challenge.actions[step]
+		});
+	// Before any decoding: made-up frame times must not cost face work (the core checks them again).
+	const early = failureBeforeFaces(challenge, upload.times, { now: Date.now() });
+	if (early) throw refused(early, null);
 	const frames = [];
 	for (const [i, file] of upload.frames.entries()) {
-		const image = await decodeImage(file.bytes, { maxSide: FRAME_MAX_SIDE, maxPixels: 16_000_000 });
+		const image = await decodeImage(file.bytes, { maxSide: FRAME_MAX_SIDE, maxPixels: FRAME_MAX_PIXELS });
 		frames.push({ t: upload.times[i], image });
 	}
 	const result = await checkLiveness(engine, challenge, frames, {
 		now: Date.now(),
 		sameFaceThreshold: sameFaceThreshold(engine.info)
 	});
-	if (!result.passed) {
-		const step = result.failedStep;
-		const why = result.failure ?? 'failed';
-		throw failed(`Liveness check failed: ${why.replaceAll('_', ' ')}.`, why, {
-			step,
-			action: step === null ? null : challenge.actions[step]
-		});
-	}
+	if (!result.passed) throw refused(result.failure ?? 'failed', result.failedStep);
 	return result;
 }
 

@@ -5,6 +5,7 @@ import type { Embedding } from '../../core/types';
 import {
 	loginPolicyFor,
 	matchFace,
+	shadowsSomeoneElse,
 	statedOperatingPoint,
 	type StatedOperatingPoint
 } from '../../core/gallery';
@@ -26,7 +27,7 @@ import type { Services } from '../services';
 import { modelOf } from './people-engine';
 import { decodeUpload } from '../decode';
 import { embedEnrolmentPhotos, type Rejected } from './faces';
-import { MAX_ENROLMENT_PHOTOS, validateName } from './registry';
+import { assertShowable, MAX_ENROLMENT_PHOTOS, validateName } from './registry';
 
 /** Face login (seed 003): the seed's Spanish routes and field names, answered in its shapes. */
 
@@ -46,6 +47,7 @@ function userView(user: UserRow): UserView {
 function validateEmail(raw: string): string {
 	const email = raw.trim();
 	if (!email) throw new CoreError('BAD_REQUEST', "Missing field 'correo'.");
+	assertShowable(email, 'correo');
 	if (email.length > 254 || !EMAIL_PATTERN.test(email)) {
 		throw new CoreError('BAD_REQUEST', `'${email.slice(0, 60)}' is not an e-mail address.`);
 	}
@@ -160,6 +162,29 @@ export async function assertEnrolCredential(
 	return tokenHash;
 }
 
+/**
+ * Refuses (409, nothing stored) a template that holds a face too close to another user's: it would lock that user
+ * out of face login or let them in as this one (core `shadowsSomeoneElse`). The answer does not say who. The
+ * enrolment token is used up all the same, so each such probe costs a new sign-up (a rate-limited route).
+ */
+async function refuseShadowing(
+	services: Services,
+	engine: FaceEngine,
+	userId: number,
+	faces: readonly Embedding[],
+	tokenHash: string | null
+): Promise<void> {
+	const repo = services.store.users;
+	const gallery = await repo.gallery(modelOf(engine));
+	if (!shadowsSomeoneElse(faces, gallery, loginPolicyFor(engine.info.embedder), String(userId))) return;
+	if (tokenHash) await repo.consumeEnrolmentToken(userId, tokenHash, Date.now());
+	throw new CoreError(
+		'CONFLICT',
+		'These photos show a face already enrolled for another user: face login could not tell the two apart. ' +
+			'Nothing was stored.'
+	);
+}
+
 export async function enrolUserFaces(
 	services: Services,
 	userId: number,
@@ -181,6 +206,13 @@ export async function enrolUserFaces(
 			{ public: { rejected } }
 		);
 	}
+	await refuseShadowing(
+		services,
+		engine,
+		userId,
+		accepted.map((face) => face.vector),
+		tokenHash
+	);
 	// The enrolment token is used up in the same transaction (UNAUTHORIZED, nothing stored, if it is gone).
 	await repo.replaceEmbeddings(userId, accepted, modelOf(engine), {
 		enrolmentHash: tokenHash,
@@ -217,6 +249,13 @@ export async function enrolUserLive(
 			frame.pose === 'straight' ? live.decision!.embedding : await engine.embed(frame.image, frame.face);
 		embeddings.push({ vector, source: `live:${frame.pose}`, detectorScore: frame.face.score });
 	}
+	await refuseShadowing(
+		services,
+		engine,
+		userId,
+		embeddings.map((face) => face.vector),
+		tokenHash
+	);
 	await repo.replaceEmbeddings(userId, embeddings, modelOf(engine), {
 		enrolmentHash: tokenHash,
 		nowMs: Date.now()

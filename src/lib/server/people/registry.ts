@@ -37,11 +37,24 @@ function view(p: PersonSummary): PersonView {
 	};
 }
 
+/**
+ * Control characters (NUL cut a stored name short in SQLite, and PostgreSQL refuses it) and the marks that
+ * reverse or isolate the direction of text (a name that displays as another), in any text field a person sees.
+ */
+const UNSHOWABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Refuses a text field holding control or text-direction characters (after whitespace was normalised). */
+export function assertShowable(text: string, field: string): void {
+	if (UNSHOWABLE.test(text))
+		throw new CoreError('BAD_REQUEST', `Field '${field}' holds control or text-direction characters.`);
+}
+
 export function validateName(raw: string, field = 'name'): string {
 	const name = raw.trim().replace(/\s+/g, ' ');
 	if (!name) throw new CoreError('BAD_REQUEST', `Missing field '${field}'.`);
 	if (name.length > 100)
 		throw new CoreError('BAD_REQUEST', `Field '${field}' is longer than 100 characters.`);
+	assertShowable(name, field);
 	return name;
 }
 
