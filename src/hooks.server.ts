@@ -7,7 +7,7 @@ import { openConfiguredStore } from '#lib/server/db/index.ts';
 import { json } from '#lib/server/http.ts';
 import { warmGalleries } from '#lib/server/people/index.ts';
 import { livenessWarnings } from '#lib/server/liveness/index.ts';
-import { isCrossSiteForbidden, withSecurityHeaders } from '#lib/server/security-headers.ts';
+import { isCrossSiteForbidden, isUnknownHost, withSecurityHeaders } from '#lib/server/security-headers.ts';
 import { createServices, type Services } from '#lib/server/services.ts';
 import { openDatabaseAtStart } from '#lib/server/startup.ts';
 
@@ -65,13 +65,15 @@ function wantsJson(request: Request): boolean {
 export const handle: Handle = async ({ event, resolve }) => {
 	if (!services) throw new Error('The server has not started: hooks init did not run.');
 	event.locals.services = services;
-	if (
-		isCrossSiteForbidden(
-			event.request,
-			event.request.headers.get('host') ?? event.url.host,
-			services.config.allowedOrigins
-		)
-	) {
+	const host = event.request.headers.get('host') ?? event.url.host;
+	if (isUnknownHost(host, services.config.allowedHosts)) {
+		const error = {
+			code: 'FORBIDDEN',
+			message: 'This server does not answer to that host name (see ALLOWED_HOSTS).'
+		};
+		return withSecurityHeaders(json({ error }, 403));
+	}
+	if (isCrossSiteForbidden(event.request, host, services.config.allowedOrigins)) {
 		const error = { code: 'FORBIDDEN', message: 'Cross-site requests from this origin are not allowed.' };
 		return withSecurityHeaders(json({ error }, 403));
 	}

@@ -192,3 +192,36 @@ describe('explicit opt-outs', () => {
 		expect(keyed.json.score).toBeGreaterThan(keyed.json.threshold);
 	});
 });
+
+describe('profile changes', () => {
+	it("a user's e-mail changes count like sign-ups: the 409 for a taken address cannot be asked in bulk", async () => {
+		// An attacker's pass: one login token tested any number of addresses for who is registered.
+		const howard = await send(server, '/registro-datos', {
+			key: admin,
+			body: { nombre: 'Howard', correo: 'howard@example.com' }
+		});
+		const enrolled = await send(server, `/registro-imagenes/${howard.json.id}`, {
+			key: admin,
+			body: photos({}, { images: ['howard/howard1.png', 'howard/howard2.png', 'howard/howard3.png'] })
+		});
+		expect(enrolled.status).toBe(200);
+		const login1 = await login('198.51.100.20', 'howard/howard1.png');
+		expect(login1.status).toBe(200);
+		const change = (body: Record<string, string>) =>
+			send(server, '/actualizar-perfil', { method: 'PUT', bearer: login1.json.token, body });
+		const statuses = [];
+		for (const correo of [
+			'penny@example.com',
+			'howard2@example.com',
+			'HOWARD2@example.com',
+			'howard3@example.com'
+		])
+			statuses.push((await change({ correo })).status);
+		// The same address in other letters is no change, and is not counted (SIGNUP_MAX_PER_HOUR=3 here).
+		expect(statuses).toEqual([409, 200, 200, 200]);
+		const limited = await change({ correo: 'penny@example.com' });
+		expect(limited.status).toBe(429);
+		expect(limited.json.error.code).toBe('RATE_LIMITED');
+		expect((await change({ nombre: 'Howard W.' })).status).toBe(200);
+	});
+});

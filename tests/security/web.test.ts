@@ -16,7 +16,10 @@ let server: RunningServer;
 let admin: string;
 
 beforeAll(async () => {
-	server = await startProduction({ ALLOWED_ORIGINS: 'https://partner.example' });
+	server = await startProduction({
+		ALLOWED_ORIGINS: 'https://partner.example',
+		ALLOWED_HOSTS: 'app.example'
+	});
 	admin = server.apiKey!;
 });
 
@@ -137,6 +140,45 @@ describe('CSRF', () => {
 		expect((await post(server.base)).status).toBe(201);
 		expect((await post('https://partner.example')).status).toBe(201);
 		expect((await post()).status).toBe(201);
+	});
+});
+
+describe('DNS rebinding', () => {
+	/** A request as a browser sends it once the attacker's name resolves to this server: its Host is that name. */
+	function asHost(host: string, method = 'GET', path = '/healthz', body?: string) {
+		const { port } = new URL(server.base);
+		const headers: Record<string, string> = { host };
+		if (body) Object.assign(headers, { 'content-type': 'application/json', origin: `http://${host}` });
+		return new Promise<{ status: number; body: string }>((resolve, reject) => {
+			const request = http.request({ host: '127.0.0.1', port, path, method, headers }, (response) => {
+				let text = '';
+				response.on('data', (c) => (text += c));
+				response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+			});
+			request.on('error', reject);
+			request.end(body);
+		});
+	}
+
+	it('a host name the server was not told about is refused, reads and writes alike', async () => {
+		// An attacker's pass: Host and Origin both evil.example made the origin check pass, and the user was created.
+		const signUp = JSON.stringify({ nombre: 'Rebound', correo: 'rebound@example.com' });
+		const write = await asHost('evil.example', 'POST', '/registro-datos', signUp);
+		expect(write.status).toBe(403);
+		expect(JSON.parse(write.body).error.code).toBe('FORBIDDEN');
+		expect((await asHost('evil.example:80')).status).toBe(403);
+		expect((await asHost('localhost.evil.example')).status).toBe(403);
+		// IP literals and localhost cannot be rebound; ALLOWED_HOSTS names the others (any letter case).
+		const { port } = new URL(server.base);
+		for (const host of [
+			`127.0.0.1:${port}`,
+			`localhost:${port}`,
+			`[::1]:${port}`,
+			'app.example',
+			'APP.example:443'
+		])
+			expect((await asHost(host)).status, host).not.toBe(403);
+		expect((await asHost('app.example', 'POST', '/registro-datos', signUp)).status).toBe(201);
 	});
 });
 

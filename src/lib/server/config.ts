@@ -51,6 +51,8 @@ export interface ServerConfig {
 	trustedProxies: string[];
 	/** Origins besides the server's own that may post forms (CSRF check). */
 	allowedOrigins: string[];
+	/** Host names the server answers to besides IP literals and localhost (ALLOWED_HOSTS, ORIGIN's); `*`: any. */
+	allowedHosts: string[];
 	loginMaxPerAccount: number;
 	/** New face-login users per client (address or API key) per hour; operators are not counted. */
 	signupMaxPerHour: number;
@@ -109,6 +111,19 @@ function listFrom(env: NodeJS.ProcessEnv, key: string): string[] {
 		.split(',')
 		.map((item) => item.trim())
 		.filter(Boolean);
+}
+
+/** ALLOWED_HOSTS, plus the host of adapter-node's ORIGIN (the public address it is told it has). */
+function allowedHostsFrom(env: NodeJS.ProcessEnv): string[] {
+	const hosts = listFrom(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase());
+	if (env.ORIGIN) {
+		try {
+			hosts.push(new URL(env.ORIGIN).hostname.toLowerCase());
+		} catch {
+			throw configError(`ORIGIN is not a URL: ${env.ORIGIN.slice(0, 80)}`);
+		}
+	}
+	return [...new Set(hosts)];
 }
 
 function publicScopesFrom(env: NodeJS.ProcessEnv): ApiScope[] {
@@ -192,6 +207,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		publicScopes: publicScopesFrom(env),
 		trustedProxies: listFrom(env, 'TRUSTED_PROXIES'),
 		allowedOrigins: listFrom(env, 'ALLOWED_ORIGINS'),
+		allowedHosts: allowedHostsFrom(env),
 		loginMaxPerAccount: numberFrom(env, 'LOGIN_MAX_PER_ACCOUNT', 10, 1),
 		signupMaxPerHour: numberFrom(env, 'SIGNUP_MAX_PER_HOUR', 20, 1),
 		enrolmentTtlSeconds: numberFrom(env, 'ENROLMENT_TTL', 900, 1),

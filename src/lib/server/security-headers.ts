@@ -63,6 +63,25 @@ subscribe('http.server.request.start', beforeEveryAnswer as (message: unknown) =
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
+ * DNS rebinding: a page on the attacker's domain, once that name resolves to this server (a laptop running the quick
+ * start, a kiosk, an intranet host), talks to it same-origin, past the CSRF check below, and reads the answers. Its
+ * requests carry the attacker's host name, so a name the server was not told about is refused. IP literals and
+ * localhost always pass (no one can rebind them); other names come from ALLOWED_HOSTS or ORIGIN; `*` turns it off.
+ */
+export function isUnknownHost(hostHeader: string, allowed: readonly string[]): boolean {
+	if (allowed.includes('*')) return false;
+	let hostname: string;
+	try {
+		hostname = new URL(`http://${hostHeader}`).hostname.toLowerCase();
+	} catch {
+		return true;
+	}
+	if (hostname === 'localhost' || hostname.endsWith('.localhost')) return false;
+	if (hostname.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(hostname)) return false; // IPv6 or IPv4 literal
+	return !allowed.includes(hostname.replace(/\.$/, ''));
+}
+
+/**
  * CSRF: a browser always sends Origin on a cross-site POST, so one that is neither ours nor configured
  * (ALLOWED_ORIGINS) is refused. Requests without Origin (curl, cameras, other servers) pass: they cannot carry
  * a victim's ambient credentials, and every credential here is a header a cross-site form cannot set.

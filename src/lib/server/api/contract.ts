@@ -269,8 +269,12 @@ export const updateProfile = operation({
 	access: { kind: 'loginToken' },
 	body: fields(s.UserFields),
 	responses: { 200: s.ProfileResult },
-	errors: ['CONFLICT'],
-	errorNotes: { CONFLICT: 'The e-mail is taken.' }
+	errors: ['CONFLICT', 'RATE_LIMITED'],
+	errorNotes: {
+		CONFLICT: 'The e-mail is taken.',
+		RATE_LIMITED:
+			'At most SIGNUP_MAX_PER_HOUR e-mail changes per user an hour: the CONFLICT answer tells whether an address is registered, so it must not be asked in bulk.'
+	}
 });
 
 export const logout = operation({

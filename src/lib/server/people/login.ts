@@ -387,8 +387,12 @@ export async function updateProfile(
 		throw new CoreError('BAD_REQUEST', "Send 'nombre' and/or 'correo' to update.");
 	}
 	const repo = services.store.users;
-	if (!(await repo.get(claims.userId)))
-		throw new CoreError('UNAUTHORIZED', 'The token belongs to a user that no longer exists.');
+	const current = await repo.get(claims.userId);
+	if (!current) throw new CoreError('UNAUTHORIZED', 'The token belongs to a user that no longer exists.');
+	// A taken address answers 409: each try to move to another address counts, like a sign-up, so a logged-in
+	// user cannot test a list of addresses for who is registered (an attacker's pass found it unlimited).
+	if (update.email && update.email.toLowerCase() !== current.email.toLowerCase())
+		await services.limiters.signup.reserve(`email-change:${claims.userId}`);
 	return { user: userView(await repo.update(claims.userId, update)) };
 }
 
