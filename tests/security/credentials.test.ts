@@ -186,6 +186,27 @@ describe('face-login enrolment belongs to its owner', () => {
 			});
 			expect(again.status).toBe(401);
 		}
+		// Parallel probes with one token: only the first to be refused hears 409, the others 401 (a review found
+		// every request in flight answered 409, about 20 probes per sign-up).
+		const burstUser = await send(server, '/registro-datos', {
+			body: { nombre: 'Mallory', correo: 'mallory-burst@example.com' }
+		});
+		const burst = await Promise.all(
+			[0, 1, 2].map(() =>
+				send(server, `/registro-imagenes/${burstUser.json.id}`, {
+					bearer: burstUser.json.enrolment_token,
+					body: photos({}, { images: OWNER.enrol })
+				})
+			)
+		);
+		expect(burst.map((a) => a.status).sort()).toEqual([401, 401, 409]);
+		// An operator hears whose face it is (to resolve it), and the user is not changed.
+		const byOperator = await send(server, `/registro-imagenes/${burstUser.json.id}`, {
+			key: admin,
+			body: photos({}, { images: OWNER.enrol })
+		});
+		expect(byOperator.status).toBe(409);
+		expect(byOperator.json.error.conflicting_user).toBe(alice.id);
 		// Penny still logs in as Alice: the next test's first step (one login fewer here, for the client's budget).
 		// Her own face is hers to enrol.
 		expect((await enrolAsMallory(ATTACKER.enrol)).status).toBe(200);

@@ -224,4 +224,14 @@ describe('profile changes', () => {
 		expect(limited.json.error.code).toBe('RATE_LIMITED');
 		expect((await change({ nombre: 'Howard W.' })).status).toBe(200);
 	});
+
+	it('a user gets at most SIGNUP_MAX_PER_HOUR enrolment tokens an hour (each buys one conflict probe)', async () => {
+		const login2 = await login('198.51.100.21', 'howard/howard2.png');
+		expect(login2.status).toBe(200);
+		const renew = () =>
+			send(server, `/registro-imagenes/${login2.json.user.id}/token`, { bearer: login2.json.token });
+		const statuses = [];
+		for (let i = 0; i < 4; i++) statuses.push((await renew()).status);
+		expect(statuses).toEqual([200, 200, 200, 429]);
+	});
 });

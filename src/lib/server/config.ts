@@ -115,13 +115,20 @@ function listFrom(env: NodeJS.ProcessEnv, key: string): string[] {
 
 /** ALLOWED_HOSTS, plus the host of adapter-node's ORIGIN (the public address it is told it has). */
 function allowedHostsFrom(env: NodeJS.ProcessEnv): string[] {
-	const hosts = listFrom(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase());
+	// Each as the URL parser writes a Host header's name (lower case, punycode, no trailing dot), or it never matches.
+	const hosts = listFrom(env, 'ALLOWED_HOSTS').map((entry) => {
+		if (entry === '*') return entry;
+		const parsed = /^[^/:?#@\s]+$/.test(entry) ? URL.parse(`http://${entry}`) : null;
+		if (!parsed)
+			throw configError(
+				`ALLOWED_HOSTS: '${entry.slice(0, 80)}' is not a host name (no scheme, port or path).`
+			);
+		return parsed.hostname.replace(/\.$/, '');
+	});
 	if (env.ORIGIN) {
-		try {
-			hosts.push(new URL(env.ORIGIN).hostname.toLowerCase());
-		} catch {
-			throw configError(`ORIGIN is not a URL: ${env.ORIGIN.slice(0, 80)}`);
-		}
+		const origin = URL.parse(env.ORIGIN);
+		if (!origin) throw configError(`ORIGIN is not a URL: ${env.ORIGIN.slice(0, 80)}`);
+		hosts.push(origin.hostname.replace(/\.$/, ''));
 	}
 	return [...new Set(hosts)];
 }

@@ -29,19 +29,25 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
 	return null;
 }
 
-export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<PixelImage> {
-	const maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
-	const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+export interface CheckedImage {
+	format: ImageFormat;
+	width: number;
+	height: number;
+}
+
+/**
+ * The format and size from the file's header, without decoding it: refuses an empty, unknown, corrupt or too large
+ * file. Cheap, so a request with many images can check them all before decoding any.
+ */
+export async function checkImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): Promise<CheckedImage> {
 	if (bytes.length === 0) throw new CoreError('BAD_IMAGE', 'The file is empty.');
 	const format = sniffFormat(bytes);
 	if (!format)
 		throw new CoreError('UNSUPPORTED_FORMAT', 'Not a supported image: send a JPEG, PNG or WebP file.');
-
-	const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	let width: number | undefined;
 	let height: number | undefined;
 	try {
-		({ width, height } = await sharp(input, { limitInputPixels: false }).metadata());
+		({ width, height } = await sharp(asBuffer(bytes), { limitInputPixels: false }).metadata());
 	} catch {
 		throw new CoreError('BAD_IMAGE', `The ${format.toUpperCase()} file is corrupt or truncated.`);
 	}
@@ -56,9 +62,19 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
 	if (width * height > maxPixels) {
 		throw new CoreError(
 			'IMAGE_TOO_LARGE',
-			`The image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP); the limit is ${(maxPixels / 1e6).toFixed(0)} MP.`
+			`The image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP); the limit is ${(maxPixels / 1e6).toFixed(1)} MP.`
 		);
 	}
+	return { format, width, height };
+}
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<PixelImage> {
+	const maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
+	const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+	const { format, width, height } = await checkImage(bytes, maxPixels);
+	const input = asBuffer(bytes);
 	try {
 		// failOn 'warning' keeps truncated files an error instead of a silently grey image.
 		const { data, info } = await sharp(input, { failOn: 'warning', limitInputPixels: maxPixels })

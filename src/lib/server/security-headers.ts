@@ -70,12 +70,10 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function isUnknownHost(hostHeader: string, allowed: readonly string[]): boolean {
 	if (allowed.includes('*')) return false;
-	let hostname: string;
-	try {
-		hostname = new URL(`http://${hostHeader}`).hostname.toLowerCase();
-	} catch {
-		return true;
-	}
+	// A Host header is a name and a port: anything that would make the URL parser read a user or a path is refused.
+	const parsed = /[@/?#\\\s]/.test(hostHeader) ? null : URL.parse(`http://${hostHeader}`);
+	if (!parsed) return true;
+	const hostname = parsed.hostname;
 	if (hostname === 'localhost' || hostname.endsWith('.localhost')) return false;
 	if (hostname.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(hostname)) return false; // IPv6 or IPv4 literal
 	return !allowed.includes(hostname.replace(/\.$/, ''));

@@ -36,6 +36,11 @@ export interface Services {
 		login: LoginLimiters;
 		/** New face-login users per client per hour, in the store. */
 		signup: AttemptLimiter;
+		/**
+		 * A user's changes of e-mail and new enrolment tokens, per hour (SIGNUP_MAX_PER_HOUR each): both answer
+		 * questions about other people (a taken address; a face enrolled elsewhere), so neither may be asked in bulk.
+		 */
+		account: { emailChanges: AttemptLimiter; enrolmentTokens: AttemptLimiter };
 		/** Liveness challenges per client per minute, in this worker's memory. */
 		challenge: AttemptLimiter;
 	};
@@ -75,6 +80,10 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
 		limiters: {
 			login: createLoginLimiters(config, store.attempts),
 			signup: createSignupLimiter(config, store.attempts),
+			account: {
+				emailChanges: createSignupLimiter(config, store.attempts, 'e-mail changes for this user'),
+				enrolmentTokens: createSignupLimiter(config, store.attempts, 'enrolment tokens for this user')
+			},
 			challenge: createChallengeLimiter()
 		},
 		verifier: new Verifier(config),

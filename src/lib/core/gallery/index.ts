@@ -1,4 +1,4 @@
-export { matchFace, matchFrame, rankPeople, shadowsSomeoneElse } from './match';
+export { matchFace, matchFrame, rankPeople, shadowedPerson } from './match';
 export type { Candidate, FaceMatch, Gallery, UnknownReason } from './match';
 export { GalleryMatrix, type TopTwo } from './matrix';
 export { buildTemplate, scorePerson } from './template';
@@ -6,6 +6,7 @@ export type { PersonTemplate, ScoreStrategy } from './template';
 export {
 	FALLBACK_POLICY,
 	CALIBRATION_SAFETY,
+	enrolmentConflictBar,
 	LOGIN_SAFETY,
 	loginPolicyFor,
 	MATCH_POLICIES,

@@ -2,7 +2,7 @@ import { GalleryMatrix } from './matrix';
 import type { PersonTemplate } from './template';
 import { scorePerson } from './template';
 import type { MatchPolicy } from './thresholds';
-import { normalize } from './vector';
+import { meanDirection, normalize } from './vector';
 
 export interface Candidate {
 	id: string;
@@ -50,28 +50,33 @@ export function matchFace(query: ArrayLike<number>, gallery: Gallery, policy: Ma
 }
 
 /**
- * Whether a new enrolment of `self` would shadow someone else already in the gallery: some face of it scores within
- * the policy's margin of the threshold against another person. Such a template would make that person's own logins
- * ambiguous (two templates too close to tell apart: nobody is named) or name `self` instead, so it must not be stored:
- * enrolling three photos of a stranger taken from the web would otherwise lock them out (or let the photos' owner
- * in as `self`). The bar sits a margin below the threshold because being that close already blocks the other's login.
+ * The person a new enrolment of `self` would shadow, if any: its template would make that person's own logins
+ * ambiguous (two templates too close to tell apart: nobody is named) or name `self` instead, so it must not be
+ * stored. Enrolling photos of a stranger taken from the web would otherwise lock them out. Checked: the new template
+ * as login will see it (the mean direction of its faces: averaging can bring faces that each stay below the bar
+ * above it) and each face, against everyone but `self`, at `bar` (the caller's; see the enrolment-conflicts
+ * experiment for the rate at which it refuses honest users).
  */
-export function shadowsSomeoneElse(
+export function shadowedPerson(
 	faces: readonly ArrayLike<number>[],
 	gallery: Gallery,
 	policy: MatchPolicy,
-	self: string
-): boolean {
-	const bar = policy.threshold - policy.margin;
-	return faces.some((face) => {
+	self: string,
+	bar: number
+): Candidate | null {
+	if (faces.length === 0) return null;
+	const units = faces.map((face) => normalize(face));
+	let found: Candidate | null = null;
+	for (const probe of [meanDirection(units), ...units]) {
 		const { best, runnerUp } =
 			gallery instanceof GalleryMatrix
-				? gallery.topTwo(normalize(face), policy.strategy)
-				: topTwoOf(rankPeople(face, gallery, policy));
+				? gallery.topTwo(probe, policy.strategy)
+				: topTwoOf(rankPeople(probe, gallery, policy));
 		// Only one of the two can be `self`, so the other is the nearest someone else.
 		const other = best?.id === self ? runnerUp : best;
-		return other !== null && other.score >= bar;
-	});
+		if (other && other.score >= bar && (!found || other.score > found.score)) found = other;
+	}
+	return found;
 }
 
 /**

@@ -217,7 +217,7 @@ export const enrolUser = operation({
 	errorNotes: {
 		NOT_FOUND: 'No such user; only told to a `manage` key.',
 		CONFLICT:
-			"A face of the upload is within the login margin of another user's template (it would lock them out or let them in as this user): nothing is stored, the enrolment token is used up, and the answer does not say who."
+			'A face of the upload, or the template it makes, would log in as another user (it scores at least the login threshold against their template): nothing is stored, the enrolment token is used up, and only a `manage` key hears whose (`conflicting_user`).'
 	}
 });
 
@@ -229,8 +229,12 @@ export const renewEnrolment = operation({
 	access: { kind: 'loginToken' },
 	params: s.UserIdParams,
 	responses: { 200: s.EnrolmentGrant },
-	errors: ['FORBIDDEN'],
-	errorNotes: { FORBIDDEN: 'The token belongs to another user.' }
+	errors: ['FORBIDDEN', 'RATE_LIMITED'],
+	errorNotes: {
+		FORBIDDEN: 'The token belongs to another user.',
+		RATE_LIMITED:
+			'At most SIGNUP_MAX_PER_HOUR enrolment tokens per user an hour (an enrolment refused with CONFLICT tells that a face is enrolled elsewhere).'
+	}
 });
 
 export const login = operation({
@@ -273,7 +277,7 @@ export const updateProfile = operation({
 	errorNotes: {
 		CONFLICT: 'The e-mail is taken.',
 		RATE_LIMITED:
-			'At most SIGNUP_MAX_PER_HOUR e-mail changes per user an hour: the CONFLICT answer tells whether an address is registered, so it must not be asked in bulk.'
+			'At most SIGNUP_MAX_PER_HOUR e-mail changes per user an hour: the CONFLICT answer tells whether an address is registered.'
 	}
 });
 

@@ -48,12 +48,16 @@ export function createLoginLimiters(config: ServerConfig, attempts: AttemptStore
  * New face-login users per client per hour: without it anyone could create users (and enrolment tokens) in
  * bulk. Operators with a `manage` key are not counted.
  */
-export function createSignupLimiter(config: ServerConfig, attempts: AttemptStore): AttemptLimiter {
+export function createSignupLimiter(
+	config: ServerConfig,
+	attempts: AttemptStore,
+	what = 'new users from this client'
+): AttemptLimiter {
 	return new AttemptLimiter({
 		maxAttempts: config.signupMaxPerHour,
 		windowSeconds: 3600,
 		store: attempts,
-		what: 'new users from this client'
+		what
 	});
 }
 

@@ -11,7 +11,7 @@ import {
 import type { LivenessAction } from '../../core/liveness/actions';
 import type { LivenessMode, ServerConfig } from '../config';
 import type { Store } from '../db';
-import { decodeImage } from '../decode';
+import { checkImage, decodeImage } from '../decode';
 import { mbToBytes, type Upload } from '../http';
 import { AttemptLimiter, MemoryAttemptStore } from '../auth/rate-limit';
 import { ChallengeSigner, type LivenessPurpose, type SignedChallenge } from './challenge-token';
@@ -21,10 +21,10 @@ export { LIVENESS_PURPOSES, type LivenessPurpose, type SignedChallenge } from '.
 /** Frames are sent at about 480 px; anything larger is scaled down before detection. */
 const FRAME_MAX_SIDE = 640;
 /**
- * A frame larger than Full HD is refused before it is decoded: up to 160 frames of 16 MP each held a face slot for
- * about 20 s (an attacker's pass); the app sends about 480 px, a camera at most 1920x1080.
+ * A frame larger than a 4:3 camera's 2048 x 1536 (3.1 MP; Full HD is 2.1) is refused before any frame is decoded:
+ * up to 160 frames of 16 MP each held a face slot for about 20 s (an attacker's pass). The app sends about 480 px.
  */
-export const FRAME_MAX_PIXELS = 1920 * 1088;
+export const FRAME_MAX_PIXELS = 2048 * 1536;
 /** Carries the signed challenge instead of the `challenge` form field (the header wins). */
 export const CHALLENGE_HEADER = 'x-liveness-challenge';
 
@@ -163,6 +163,8 @@ export async function checkUploadedFrames(
 	// Before any decoding: made-up frame times must not cost face work (the core checks them again).
 	const early = failureBeforeFaces(challenge, upload.times, { now: Date.now() });
 	if (early) throw refused(early, null);
+	// Every frame's size from its header before any is decoded: one oversized frame costs nothing to refuse.
+	for (const file of upload.frames) await checkImage(file.bytes, FRAME_MAX_PIXELS);
 	const frames = [];
 	for (const [i, file] of upload.frames.entries()) {
 		const image = await decodeImage(file.bytes, { maxSide: FRAME_MAX_SIDE, maxPixels: FRAME_MAX_PIXELS });

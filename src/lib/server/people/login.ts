@@ -4,15 +4,16 @@ import { CoreError, isCoreError } from '../../core/errors';
 import type { Embedding } from '../../core/types';
 import {
 	loginPolicyFor,
+	enrolmentConflictBar,
 	matchFace,
-	shadowsSomeoneElse,
+	shadowedPerson,
 	statedOperatingPoint,
 	type StatedOperatingPoint
 } from '../../core/gallery';
 import { requireOneFace } from '../../core/use-cases/one-face';
 import { tokenFromAuthorization, type LoginLimiters, type TokenClaims } from '../auth';
 import { hashApiKey } from '../auth/api-keys';
-import type { UserRow } from '../db';
+import type { NewEmbedding, UserRow } from '../db';
 import { NOT_YOUR_ENROLMENT } from '../db/users';
 import type { Upload } from '../http';
 import { enrolmentFrames } from '../../core/liveness';
@@ -111,6 +112,9 @@ export async function renewEnrolment(
 	userId: number
 ): Promise<EnrolmentGrant> {
 	if (claims.userId !== userId) throw new CoreError('FORBIDDEN', 'A token only renews its own user.');
+	// Each token buys one enrolment, whose 409 tells whether a face is enrolled elsewhere: counted, so a logged-in
+	// user cannot renew and probe in a loop.
+	await services.limiters.account.enrolmentTokens.reserve(`enrolment-token:${userId}`);
 	return grantEnrolment(services, userId);
 }
 
@@ -163,26 +167,43 @@ export async function assertEnrolCredential(
 }
 
 /**
- * Refuses (409, nothing stored) a template that holds a face too close to another user's: it would lock that user
- * out of face login or let them in as this one (core `shadowsSomeoneElse`). The answer does not say who. The
- * enrolment token is used up all the same, so each such probe costs a new sign-up (a rate-limited route).
+ * Stores a user's new template, replacing the old one; the enrolment token (if any) is used up in the same
+ * transaction (UNAUTHORIZED, nothing stored, if it is gone). A template too close to another user's is refused first
+ * (409, nothing stored): it would lock that user out of face login or let them in as this one (core
+ * `shadowedPerson`). Only an operator hears whose it is (and the log says it); the token is used up all the same, so
+ * each such probe costs a new sign-up or enrolment token (both rate-limited), and of parallel probes with one token
+ * only the first hears 409.
  */
-async function refuseShadowing(
+async function storeTemplate(
 	services: Services,
 	engine: FaceEngine,
 	userId: number,
-	faces: readonly Embedding[],
-	tokenHash: string | null
+	faces: NewEmbedding[],
+	enrolment: { tokenHash: string | null; operator: boolean }
 ): Promise<void> {
 	const repo = services.store.users;
+	const { tokenHash } = enrolment;
+	const policy = loginPolicyFor(engine.info.embedder);
 	const gallery = await repo.gallery(modelOf(engine));
-	if (!shadowsSomeoneElse(faces, gallery, loginPolicyFor(engine.info.embedder), String(userId))) return;
-	if (tokenHash) await repo.consumeEnrolmentToken(userId, tokenHash, Date.now());
-	throw new CoreError(
-		'CONFLICT',
-		'These photos show a face already enrolled for another user: face login could not tell the two apart. ' +
-			'Nothing was stored.'
-	);
+	const vectors = faces.map((face) => face.vector);
+	const shadowed = shadowedPerson(vectors, gallery, policy, String(userId), enrolmentConflictBar(policy));
+	if (shadowed) {
+		if (tokenHash && !(await repo.consumeEnrolmentToken(userId, tokenHash, Date.now())))
+			throw new CoreError('UNAUTHORIZED', NOT_YOURS);
+		console.warn(
+			`[me-verifier] enrolment of user ${userId} refused: a face too close to user ${shadowed.id}'s (${shadowed.score.toFixed(3)})`
+		);
+		throw new CoreError(
+			'CONFLICT',
+			'A face of this enrolment is already enrolled for another user: face login could not tell the two apart. ' +
+				'Nothing was stored.',
+			enrolment.operator ? { public: { conflicting_user: Number(shadowed.id) } } : undefined
+		);
+	}
+	await repo.replaceEmbeddings(userId, faces, modelOf(engine), {
+		enrolmentHash: tokenHash,
+		nowMs: Date.now()
+	});
 }
 
 export async function enrolUserFaces(
@@ -191,7 +212,6 @@ export async function enrolUserFaces(
 	uploads: readonly Upload[],
 	credential: EnrolCredential
 ): Promise<EnrolResult> {
-	const repo = services.store.users;
 	const tokenHash = await assertEnrolCredential(services, userId, credential);
 	if (uploads.length > MAX_ENROLMENT_PHOTOS) {
 		throw new CoreError('BAD_REQUEST', `Send at most ${MAX_ENROLMENT_PHOTOS} images per request.`);
@@ -206,17 +226,9 @@ export async function enrolUserFaces(
 			{ public: { rejected } }
 		);
 	}
-	await refuseShadowing(
-		services,
-		engine,
-		userId,
-		accepted.map((face) => face.vector),
-		tokenHash
-	);
-	// The enrolment token is used up in the same transaction (UNAUTHORIZED, nothing stored, if it is gone).
-	await repo.replaceEmbeddings(userId, accepted, modelOf(engine), {
-		enrolmentHash: tokenHash,
-		nowMs: Date.now()
+	await storeTemplate(services, engine, userId, accepted, {
+		tokenHash,
+		operator: credential.kind === 'operator'
 	});
 	return { id: userId, faces_used: accepted.length, rejected };
 }
@@ -232,7 +244,6 @@ export async function enrolUserLive(
 	upload: LivenessUpload,
 	credential: EnrolCredential
 ): Promise<EnrolResult & { liveness: ReturnType<typeof livenessSummary> }> {
-	const repo = services.store.users;
 	const tokenHash = await assertEnrolCredential(services, userId, credential);
 	const engine = await services.peopleEngine();
 	const live = await checkUploadedFrames(engine, challenge, upload);
@@ -249,16 +260,9 @@ export async function enrolUserLive(
 			frame.pose === 'straight' ? live.decision!.embedding : await engine.embed(frame.image, frame.face);
 		embeddings.push({ vector, source: `live:${frame.pose}`, detectorScore: frame.face.score });
 	}
-	await refuseShadowing(
-		services,
-		engine,
-		userId,
-		embeddings.map((face) => face.vector),
-		tokenHash
-	);
-	await repo.replaceEmbeddings(userId, embeddings, modelOf(engine), {
-		enrolmentHash: tokenHash,
-		nowMs: Date.now()
+	await storeTemplate(services, engine, userId, embeddings, {
+		tokenHash,
+		operator: credential.kind === 'operator'
 	});
 	return {
 		id: userId,
@@ -392,7 +396,7 @@ export async function updateProfile(
 	// A taken address answers 409: each try to move to another address counts, like a sign-up, so a logged-in
 	// user cannot test a list of addresses for who is registered (an attacker's pass found it unlimited).
 	if (update.email && update.email.toLowerCase() !== current.email.toLowerCase())
-		await services.limiters.signup.reserve(`email-change:${claims.userId}`);
+		await services.limiters.account.emailChanges.reserve(`email-change:${claims.userId}`);
 	return { user: userView(await repo.update(claims.userId, update)) };
 }
 

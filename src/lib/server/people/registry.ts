@@ -38,10 +38,13 @@ function view(p: PersonSummary): PersonView {
 }
 
 /**
- * Control characters (NUL cut a stored name short in SQLite, and PostgreSQL refuses it) and the marks that
- * reverse or isolate the direction of text (a name that displays as another), in any text field a person sees.
+ * Control characters (NUL cut a stored name short in SQLite, and PostgreSQL refuses it), lone surrogates, and the
+ * marks that override or isolate the direction of text (a name that displays as another), in any text field a
+ * person sees. Plain direction marks (LRM, RLM, ALM) are only dropped from names: right-to-left names pasted from
+ * elsewhere often carry them.
  */
-const UNSHOWABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const UNSHOWABLE = /[\p{Cc}\p{Cs}\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/u;
+const DIRECTION_MARKS = /[\u200e\u200f\u061c]/gu;
 
 /** Refuses a text field holding control or text-direction characters (after whitespace was normalised). */
 export function assertShowable(text: string, field: string): void {
@@ -50,7 +53,7 @@ export function assertShowable(text: string, field: string): void {
 }
 
 export function validateName(raw: string, field = 'name'): string {
-	const name = raw.trim().replace(/\s+/g, ' ');
+	const name = raw.replace(DIRECTION_MARKS, '').trim().replace(/\s+/g, ' ');
 	if (!name) throw new CoreError('BAD_REQUEST', `Missing field '${field}'.`);
 	if (name.length > 100)
 		throw new CoreError('BAD_REQUEST', `Field '${field}' is longer than 100 characters.`);
