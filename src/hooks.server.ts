@@ -3,8 +3,9 @@ import { API_DESCRIPTION } from '#lib/server/api-description.ts';
 import { ensureFirstKey } from '#lib/server/auth/api-keys.ts';
 import { checkSharedSecrets } from '#lib/server/auth/index.ts';
 import { loadConfig } from '#lib/server/config.ts';
+import { CoreError } from '#lib/core/errors.ts';
 import { openConfiguredStore } from '#lib/server/db/index.ts';
-import { json } from '#lib/server/http.ts';
+import { errorResponse, json } from '#lib/server/http.ts';
 import { warmGalleries } from '#lib/server/people/index.ts';
 import { livenessWarnings } from '#lib/server/liveness/index.ts';
 import { isCrossSiteForbidden, isUnknownHost, withSecurityHeaders } from '#lib/server/security-headers.ts';
@@ -66,17 +67,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (!services) throw new Error('The server has not started: hooks init did not run.');
 	event.locals.services = services;
 	const host = event.request.headers.get('host') ?? event.url.host;
-	if (isUnknownHost(host, services.config.allowedHosts)) {
-		const error = {
-			code: 'FORBIDDEN',
-			message: 'This server does not answer to that host name (see ALLOWED_HOSTS).'
-		};
-		return withSecurityHeaders(json({ error }, 403));
-	}
-	if (isCrossSiteForbidden(event.request, host, services.config.allowedOrigins)) {
-		const error = { code: 'FORBIDDEN', message: 'Cross-site requests from this origin are not allowed.' };
-		return withSecurityHeaders(json({ error }, 403));
-	}
+	const forbidden = (message: string) =>
+		withSecurityHeaders(errorResponse(new CoreError('FORBIDDEN', message)));
+	if (isUnknownHost(host, services.config.allowedHosts))
+		return forbidden('This server does not answer to that host name (see ALLOWED_HOSTS).');
+	if (isCrossSiteForbidden(event.request, host, services.config.allowedOrigins))
+		return forbidden('Cross-site requests from this origin are not allowed.');
 	if (event.url.pathname === '/' && event.request.method === 'GET' && wantsJson(event.request)) {
 		return withSecurityHeaders(json(API_DESCRIPTION));
 	}

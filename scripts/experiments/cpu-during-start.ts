@@ -13,22 +13,14 @@ import path from 'node:path';
 import { startBuiltServer } from '../../tests/helpers/server';
 import { startByteCounter } from '../../tests/helpers/byte-counter';
 import { launchProfile } from '../../tests/e2e/lib/browser';
-import { firstVisit } from '../../tests/e2e/lib/first-visit';
+import { ENGINE_STAGE_MARKS } from '../../src/lib/browser/engine-ready-mark';
+import { firstVisit, type EngineStage } from '../../tests/e2e/lib/first-visit';
 import { launchUndriven } from '../bench/undriven';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const RUNS = Number(args.runs ?? 8);
-/** The engine's steps, in the order they happen (each from the mark before it). */
-const STEPS = [
-	'requested',
-	'workerScript',
-	'workerRunning',
-	'backendReady',
-	'modelsLoaded',
-	'embedderLoaded',
-	'warmDetected',
-	'warm'
-] as const;
+/** The engine's steps up to ready, in the order they happen (each from the mark before it). */
+const STEPS = (Object.keys(ENGINE_STAGE_MARKS) as EngineStage[]).filter((stage) => stage !== 'meshWarm');
 
 /** Busy and total jiffies of all cores (user, nice, system, idle, iowait, irq, softirq, steal). */
 function cpuTicks(): { busy: number; total: number } {
@@ -71,7 +63,8 @@ async function main() {
 			const { ready, stages } = await browser.warmStart(`${counter.base}/enroll`);
 			let from = t0;
 			const steps = STEPS.map((step) => {
-				const to = stages[step] === undefined ? NaN : t0 + stages[step];
+				const at = stages[step];
+				const to = at === undefined ? NaN : t0 + at;
 				const line = `${step} ${Math.round(to - from)} ms ${Math.round(100 * busyShare(from, to))}%`;
 				from = to;
 				return line;

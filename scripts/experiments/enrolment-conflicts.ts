@@ -1,5 +1,5 @@
 /**
- * How often the face-login enrolment conflict check (core `shadowedBy`) would refuse an honest user, and how often it
+ * How often the face-login enrolment conflict check (core `shadowedPerson` at `enrolmentConflictBar`) would refuse an honest user, and how often it
  * catches a template made of someone else's photos, measured on the calibration set's cached embeddings (`npm run
  * calibrate` or `npm test` fills data/cache/). Identities are split in two with a seed: the rule is chosen on the
  * first half, and the figures to report come from the second.
@@ -15,7 +15,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { calibrationFor } from '../../src/lib/core/calibration';
 import { embedderMeta } from '../../src/lib/core/embedders';
-import { buildTemplate, dot, meanDirection, normalize } from '../../src/lib/core/gallery';
+import {
+	buildTemplate,
+	dot,
+	enrolmentConflictBar,
+	loginPolicyFor,
+	meanDirection,
+	normalize,
+	shadowedPerson
+} from '../../src/lib/core/gallery';
 import { createRng, shuffleInPlace } from '../../src/lib/core/random';
 import { cacheFile, decodeVector, type EmbeddingCache } from '../../src/cli/lib/embedding-cache';
 
@@ -32,6 +40,8 @@ const cache = JSON.parse(readFileSync(file, 'utf8')) as EmbeddingCache;
 const calibration = calibrationFor(EMBEDDER, cache.embedderVersion);
 if (!calibration) throw new Error(`no calibration for ${cache.embedderVersion}`);
 const { threshold, margin } = calibration.login;
+const policy = loginPolicyFor(EMBEDDER);
+const bar = enrolmentConflictBar(policy);
 
 const byIdentity = new Map<string, Float32Array[]>();
 for (const [photo, entry] of Object.entries(cache.entries).sort(([a], [b]) => a.localeCompare(b))) {
@@ -64,8 +74,11 @@ const RULES: Rule[] = [
 	{ name: `centroid >= threshold - margin`, fires: centroid(threshold - margin) },
 	{ name: `centroid >= threshold`, fires: centroid(threshold) },
 	{
-		name: 'centroid >= threshold, or any face >= threshold',
-		fires: (f, t) => centroid(threshold)(f, t) || anyFace(threshold)(f, t)
+		// The rule the server runs: the core function itself, against a gallery of one other person.
+		name: 'centroid >= threshold, or any face >= threshold (shadowedPerson, as the server checks)',
+		fires: (faces, t) =>
+			shadowedPerson(faces, [{ id: 'other', name: '', centroid: t, members: [t] }], policy, 'new', bar) !==
+			null
 	}
 ];
 

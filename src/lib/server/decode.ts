@@ -12,6 +12,8 @@ export interface DecodeOptions {
 	maxSide?: number;
 	/** Refuse images above this many pixels before decoding them. */
 	maxPixels?: number;
+	/** The header as `checkImage` already read it (with these limits): not read again. */
+	checked?: CheckedImage;
 }
 
 const DEFAULT_MAX_SIDE = PROFILE.maxImageSide;
@@ -73,7 +75,7 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<PixelImage> {
 	const maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
 	const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-	const { format, width, height } = await checkImage(bytes, maxPixels);
+	const { format, width, height } = options.checked ?? (await checkImage(bytes, maxPixels));
 	const input = asBuffer(bytes);
 	try {
 		// failOn 'warning' keeps truncated files an error instead of a silently grey image.

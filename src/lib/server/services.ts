@@ -1,7 +1,7 @@
 import type { FaceEngine } from '../core/face-engine';
 import {
 	createLoginLimiters,
-	createSignupLimiter,
+	createHourlyLimiter,
 	createTokenService,
 	jwtSecretOf,
 	type AttemptLimiter,
@@ -79,10 +79,10 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
 		challenges,
 		limiters: {
 			login: createLoginLimiters(config, store.attempts),
-			signup: createSignupLimiter(config, store.attempts),
+			signup: createHourlyLimiter(config, store.attempts, 'new users from this client'),
 			account: {
-				emailChanges: createSignupLimiter(config, store.attempts, 'e-mail changes for this user'),
-				enrolmentTokens: createSignupLimiter(config, store.attempts, 'enrolment tokens for this user')
+				emailChanges: createHourlyLimiter(config, store.attempts, 'e-mail changes for this user'),
+				enrolmentTokens: createHourlyLimiter(config, store.attempts, 'enrolment tokens for this user')
 			},
 			challenge: createChallengeLimiter()
 		},

@@ -1,4 +1,4 @@
-import { GalleryMatrix } from './matrix';
+import { GalleryMatrix, type TopTwo } from './matrix';
 import type { PersonTemplate } from './template';
 import { scorePerson } from './template';
 import type { MatchPolicy } from './thresholds';
@@ -36,11 +36,15 @@ export function rankPeople(
 export type Gallery = readonly PersonTemplate[] | GalleryMatrix;
 
 /** 1:N decision for one face: the nearest person is named only if close enough and clearly ahead. */
+/** The two best distinct people for a query, from either kind of gallery. */
+function nearestTwo(query: ArrayLike<number>, gallery: Gallery, policy: MatchPolicy): TopTwo {
+	if (gallery instanceof GalleryMatrix) return gallery.topTwo(normalize(query), policy.strategy);
+	const ranked = rankPeople(query, gallery, policy);
+	return { best: ranked[0] ?? null, runnerUp: ranked[1] ?? null };
+}
+
 export function matchFace(query: ArrayLike<number>, gallery: Gallery, policy: MatchPolicy): FaceMatch {
-	const { best, runnerUp } =
-		gallery instanceof GalleryMatrix
-			? gallery.topTwo(normalize(query), policy.strategy)
-			: topTwoOf(rankPeople(query, gallery, policy));
+	const { best, runnerUp } = nearestTwo(query, gallery, policy);
 	if (!best) return { status: 'unknown', reason: 'empty_gallery', best: null, runnerUp: null };
 	if (best.score < policy.threshold) return { status: 'unknown', reason: 'below_threshold', best, runnerUp };
 	if (runnerUp && best.score - runnerUp.score < policy.margin) {
@@ -68,10 +72,7 @@ export function shadowedPerson(
 	const units = faces.map((face) => normalize(face));
 	let found: Candidate | null = null;
 	for (const probe of [meanDirection(units), ...units]) {
-		const { best, runnerUp } =
-			gallery instanceof GalleryMatrix
-				? gallery.topTwo(probe, policy.strategy)
-				: topTwoOf(rankPeople(probe, gallery, policy));
+		const { best, runnerUp } = nearestTwo(probe, gallery, policy);
 		// Only one of the two can be `self`, so the other is the nearest someone else.
 		const other = best?.id === self ? runnerUp : best;
 		if (other && other.score >= bar && (!found || other.score > found.score)) found = other;
@@ -103,8 +104,4 @@ export function matchFrame(
 		if (match.status !== 'known' || winner.get(match.person.id) === index) return match;
 		return { status: 'unknown', reason: 'duplicate_in_frame', best: match.person, runnerUp: match.runnerUp };
 	});
-}
-
-function topTwoOf(ranked: Candidate[]): { best: Candidate | null; runnerUp: Candidate | null } {
-	return { best: ranked[0] ?? null, runnerUp: ranked[1] ?? null };
 }

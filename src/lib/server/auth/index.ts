@@ -45,13 +45,14 @@ export function createLoginLimiters(config: ServerConfig, attempts: AttemptStore
 }
 
 /**
- * New face-login users per client per hour: without it anyone could create users (and enrolment tokens) in
- * bulk. Operators with a `manage` key are not counted.
+ * SIGNUP_MAX_PER_HOUR of one kind of request per key an hour, in the shared store: new face-login users per client
+ * (without it anyone could create users and enrolment tokens in bulk; operators are not counted), and a user's e-mail
+ * changes and new enrolment tokens (each answers a question about other people). `what` names it in the 429.
  */
-export function createSignupLimiter(
+export function createHourlyLimiter(
 	config: ServerConfig,
 	attempts: AttemptStore,
-	what = 'new users from this client'
+	what: string
 ): AttemptLimiter {
 	return new AttemptLimiter({
 		maxAttempts: config.signupMaxPerHour,

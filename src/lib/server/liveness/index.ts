@@ -164,10 +164,15 @@ export async function checkUploadedFrames(
 	const early = failureBeforeFaces(challenge, upload.times, { now: Date.now() });
 	if (early) throw refused(early, null);
 	// Every frame's size from its header before any is decoded: one oversized frame costs nothing to refuse.
-	for (const file of upload.frames) await checkImage(file.bytes, FRAME_MAX_PIXELS);
+	const headers = [];
+	for (const file of upload.frames) headers.push(await checkImage(file.bytes, FRAME_MAX_PIXELS));
 	const frames = [];
 	for (const [i, file] of upload.frames.entries()) {
-		const image = await decodeImage(file.bytes, { maxSide: FRAME_MAX_SIDE, maxPixels: FRAME_MAX_PIXELS });
+		const image = await decodeImage(file.bytes, {
+			maxSide: FRAME_MAX_SIDE,
+			maxPixels: FRAME_MAX_PIXELS,
+			checked: headers[i]
+		});
 		frames.push({ t: upload.times[i], image });
 	}
 	const result = await checkLiveness(engine, challenge, frames, {
